@@ -1,0 +1,54 @@
+export type { CatalogEntry } from './catalog.js';
+export { catalog, catalogModels, findCatalogModel, resolveModels } from './catalog.js';
+export type { Clock, RandomSource, TimerHandle } from './clock.js';
+export { seededRandom, systemClock, systemRandom } from './clock.js';
+export type { Exclusion, RouterErrorCode } from './errors.js';
+export {
+  AllProvidersFailedError,
+  abortReason,
+  ConfigError,
+  DeadlineExceededError,
+  InvalidRequestError,
+  NoEligibleModelError,
+  ProviderError,
+  QueueFullError,
+  RouterError,
+  StreamInterruptedError,
+} from './errors.js';
+export type { FailureClass } from './failure.js';
+export { FAILURE_CLASSES, isBreakerFailure } from './failure.js';
+export { redact, registerSecret } from './redact.js';
+export type {
+  AdapterCall,
+  AdapterResult,
+  AdapterStream,
+  AdapterStreamEvent,
+  ProviderAdapter,
+} from './spec.js';
+export { SPECIFICATION_VERSION } from './spec.js';
+export type {
+  Attempt,
+  AttemptOutcome,
+  Capabilities,
+  ChatRequest,
+  ChatResult,
+  ContentPart,
+  FinishReason,
+  ImagePart,
+  JsonSchema,
+  Limits,
+  Message,
+  ModelRef,
+  ModelSpec,
+  RateLimitSnapshot,
+  RateLimitWindow,
+  Requirements,
+  ResponseFormat,
+  Role,
+  TextPart,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  Usage,
+} from './types.js';
+export { FINISH_REASONS, ROLES } from './types.js';

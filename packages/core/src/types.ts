@@ -1,0 +1,181 @@
+import type { FailureClass } from './failure.js';
+
+/** Reply roles understood by every adapter. */
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+export const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
+
+export type TextPart = { type: 'text'; text: string };
+/** An image given by URL (http(s) or data:) or by base64 data with its media type. */
+export type ImagePart = { type: 'image'; url?: string; data?: string; mediaType?: string };
+export type ContentPart = TextPart | ImagePart;
+
+export type Message = {
+  role: Role;
+  /** Text, or parts (text and images). An assistant turn that only calls tools may have empty content. */
+  content: string | ContentPart[];
+  /** Assistant turns: the tool calls the model made. */
+  toolCalls?: ToolCall[];
+  /** Tool turns: which call this is the result of. */
+  toolCallId?: string;
+  /** Tool turns: the result is an error. */
+  isError?: boolean;
+};
+
+export type JsonSchema = Record<string, unknown>;
+
+export type ToolDefinition = {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object. */
+  parameters: JsonSchema;
+  strict?: boolean;
+};
+
+export type ToolCall = {
+  id: string;
+  name: string;
+  /** Parsed arguments; when the model produced invalid JSON this is the raw string. */
+  arguments: unknown;
+  /** The arguments exactly as the model produced them. */
+  rawArguments?: string;
+};
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json' }
+  | { type: 'json-schema'; schema: JsonSchema; name?: string; strict?: boolean };
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'other';
+export const FINISH_REASONS: readonly FinishReason[] = [
+  'stop',
+  'length',
+  'tool-calls',
+  'content-filter',
+  'other',
+];
+
+export type Usage = {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Input tokens served from a prompt cache (already included in inputTokens). */
+  cachedInputTokens?: number;
+};
+
+export type Capabilities = {
+  tools?: boolean;
+  vision?: boolean;
+  json?: boolean;
+  streaming?: boolean;
+};
+
+/** Per-minute limits (Anthropic separates input and output tokens). */
+export type Limits = {
+  rpm?: number;
+  tpm?: number;
+  inputTpm?: number;
+  outputTpm?: number;
+  maxConcurrent?: number;
+};
+
+export type ModelSpec = {
+  /** The provider's model id. */
+  id: string;
+  /** Our quality score, 1..10. */
+  capability: number;
+  inputUsdPerMTok: number;
+  outputUsdPerMTok: number;
+  contextWindow: number;
+  maxOutputTokens?: number;
+  supports?: Capabilities;
+  /** Overrides the provider's limits for this model. */
+  limits?: Limits;
+};
+
+/** A model id (any provider offering it) or a provider-qualified model. */
+export type ModelRef = string | { provider: string; model: string };
+
+export type Requirements = {
+  tools?: boolean;
+  vision?: boolean;
+  json?: boolean;
+  minContextWindow?: number;
+};
+
+export type ChatRequest = {
+  messages: Message[];
+  /** Pin a model, or an ordered list of models to try; omitted: rank every offered model. */
+  model?: ModelRef | ModelRef[];
+  minCapability?: number;
+  require?: Requirements;
+  maxTokens?: number;
+  temperature?: number;
+  stop?: string | string[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  /** One deadline across every attempt and every wait. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Higher goes first when requests wait for capacity. Default 0. */
+  priority?: number;
+  metadata?: Record<string, string>;
+  /** Streams: fail over when no first content arrives in this time. */
+  timeToFirstTokenMs?: number;
+  /** Streams: end with StreamInterruptedError when no chunk arrives for this long after content began. */
+  stallTimeoutMs?: number;
+  /** Streams: what to do when a stream breaks after content was delivered. Default 'error'. */
+  onInterrupt?: 'error' | 'continue';
+  /** A content-filter refusal falls back to the next candidate instead of being returned. */
+  fallbackOnContentFilter?: boolean;
+};
+
+export type AttemptOutcome = 'success' | FailureClass;
+
+export type Attempt = {
+  provider: string;
+  model: string;
+  outcome: AttemptOutcome;
+  status?: number;
+  message?: string;
+  durationMs: number;
+  /** Time spent waiting for capacity before this attempt. */
+  waitedMs?: number;
+  requestId?: string;
+};
+
+export type ChatResult = {
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  costUsd: number;
+  provider: string;
+  model: string;
+  attempts: Attempt[];
+  requestId?: string;
+  /** Parameters an adapter dropped because the provider does not support them, and similar notes. */
+  warnings?: string[];
+};
+
+/** One limit window as a provider reported it. Durations are relative to when the response arrived. */
+export type RateLimitWindow = {
+  limit?: number;
+  remaining?: number;
+  /** Milliseconds until the window is full again. */
+  resetMs?: number;
+  /** Length of the window the limit applies to; 60 000 unless the provider says otherwise (Groq requests: a day). */
+  windowMs?: number;
+};
+
+/** What a response's headers said about the limits of the model that served it. */
+export type RateLimitSnapshot = {
+  requests?: RateLimitWindow;
+  tokens?: RateLimitWindow;
+  inputTokens?: RateLimitWindow;
+  outputTokens?: RateLimitWindow;
+  /** From retry-after-ms, retry-after seconds or an HTTP date, clamped to be >= 0. */
+  retryAfterMs?: number;
+};
