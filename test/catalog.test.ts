@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 
 describe('model catalog', () => {
   it('has sane, sourced entries for every provider kind', () => {
-    for (const kind of ['openai', 'anthropic', 'groq'] as const) expect(catalogModels(kind).length).toBeGreaterThan(0);
+    for (const kind of ['openai', 'anthropic', 'groq'] as const)
+      expect(catalogModels(kind).length).toBeGreaterThan(0);
     const ids = new Set<string>();
     for (const item of catalog) {
       expect(ids.has(item.spec.id), `duplicate ${item.spec.id}`).toBe(false);
@@ -25,7 +26,9 @@ describe('model catalog', () => {
       { id: 'llama-local', capability: 3, inputUsdPerMTok: 0, outputUsdPerMTok: 0, contextWindow: 8192 },
     ]);
     expect(custom[0]?.id).toBe('llama-local');
-    expect(() => resolveModels('openai', ['no-such-model'])).toThrow(/models\[0\]: unknown model "no-such-model"/);
+    expect(() => resolveModels('openai', ['no-such-model'])).toThrow(
+      /models\[0\]: unknown model "no-such-model"/,
+    );
     const overridden = resolveModels('anthropic', [{ id: 'claude-haiku-4-5', limits: { rpm: 5 } }]);
     expect(overridden[0]?.inputUsdPerMTok).toBe(1);
     expect(overridden[0]?.limits?.rpm).toBe(5);

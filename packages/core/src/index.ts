@@ -27,6 +27,19 @@ export type {
 } from './spec.js';
 export { SPECIFICATION_VERSION } from './spec.js';
 export type {
+  Amounts,
+  BucketLimit,
+  BudgetLimits,
+  Dimension,
+  MaybePromise,
+  Observation,
+  ObservedLimit,
+  ReserveResult,
+  RouterStore,
+} from './store.js';
+export { DIMENSIONS } from './store.js';
+export { estimatePromptTokens } from './tokens/estimate-tokens.js';
+export type {
   Attempt,
   AttemptOutcome,
   Capabilities,

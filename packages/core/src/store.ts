@@ -1,0 +1,65 @@
+/**
+ * Where budgets (token buckets) and cooldowns live. The memory store keeps everything in-process and
+ * answers synchronously, so admission costs microseconds; a shared store (Redis) answers with promises
+ * and makes every process that uses it share one set of limits. The router accepts either: it only
+ * awaits when a method returns a promise.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** A budget dimension. `requests` and `tokens` exist everywhere; Anthropic splits input and output tokens. */
+export type Dimension = 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
+export const DIMENSIONS: readonly Dimension[] = ['requests', 'tokens', 'inputTokens', 'outputTokens'];
+
+/** A continuously refilling bucket: `capacity` units, refilled at `capacity / windowMs` per millisecond. */
+export type BucketLimit = { capacity: number; windowMs: number };
+export type BudgetLimits = Partial<Record<Dimension, BucketLimit>>;
+export type Amounts = Partial<Record<Dimension, number>>;
+
+/** What a response's headers said about one dimension, relative to `now`. */
+export type ObservedLimit = { limit?: number; remaining?: number; resetMs?: number; windowMs?: number };
+export type Observation = Partial<Record<Dimension, ObservedLimit>>;
+
+export type ReserveResult =
+  | {
+      ok: true;
+      /** Lowest fraction (0..1) of capacity left across dimensions after this reservation. */
+      headroom: number;
+    }
+  | {
+      ok: false;
+      /** The dimension that is short. */
+      dimension: Dimension;
+      /** When enough will have refilled; `Infinity` when the amount exceeds the bucket's capacity. */
+      retryInMs: number;
+    };
+
+/** Keys are `${provider}/${model}`; stores may namespace them further. */
+export interface RouterStore {
+  readonly kind: string;
+  /**
+   * Takes `amounts` from every dimension's bucket, all or nothing. `limits` are the configured
+   * limits; a store prefers what it has learned from headers (`observe`) where it has.
+   */
+  reserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number): MaybePromise<ReserveResult>;
+  /** Corrects a reservation to what was really used: refunds the difference or charges the excess. */
+  settle(
+    key: string,
+    limits: BudgetLimits,
+    reserved: Amounts,
+    actual: Amounts,
+    now: number,
+  ): MaybePromise<void>;
+  /** Learns limit / remaining / reset from a response's rate-limit headers. */
+  observe(key: string, observation: Observation, now: number): MaybePromise<void>;
+  /** Current capacity and level per dimension, for stats and ranking; undefined where unknown. */
+  inspect(
+    key: string,
+    limits: BudgetLimits,
+    now: number,
+  ): MaybePromise<Partial<Record<Dimension, { capacity: number; available: number }>>>;
+  /** The time until which `key` is cooling down, or 0. */
+  cooldownUntil(key: string, now: number): MaybePromise<number>;
+  /** Extends the cooldown of `key` to `until`, never shortening it; returns the effective deadline. */
+  setCooldown(key: string, until: number, now: number): MaybePromise<number>;
+  close?(): MaybePromise<void>;
+}
