@@ -17,6 +17,8 @@ export {
 } from './errors.js';
 export type { FailureClass } from './failure.js';
 export { FAILURE_CLASSES, isBreakerFailure } from './failure.js';
+export type { HeaderReader } from './rate-limit-headers.js';
+export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-limit-headers.js';
 export { redact, registerSecret } from './redact.js';
 export type {
   AdapterCall,
