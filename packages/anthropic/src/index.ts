@@ -1,1 +1,2 @@
-export {};
+export type { AnthropicProviderOptions } from './anthropic-provider.js';
+export { anthropic } from './anthropic-provider.js';

@@ -1,0 +1,125 @@
+import Anthropic from '@anthropic-ai/sdk';
+import {
+  type AdapterCall,
+  type AdapterResult,
+  type AdapterStream,
+  type Limits,
+  type ModelSpec,
+  type ProviderAdapter,
+  registerSecret,
+  resolveModels,
+  SPECIFICATION_VERSION,
+} from '@llm-router/core';
+import { convertRequest } from './convert-request.js';
+import { convertResponse, isMessage } from './convert-response.js';
+import { convertStream } from './convert-stream.js';
+import { mapError, providerError } from './map-error.js';
+import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
+
+export type AnthropicProviderOptions = {
+  /** Defaults to the `ANTHROPIC_API_KEY` environment variable, read at the first call. */
+  apiKey?: string;
+  /** Handed to the SDK unchanged (the SDK's default is `https://api.anthropic.com`). */
+  baseURL?: string;
+  /** An SDK client you configured yourself; used as is (its own retry setting included). */
+  client?: Anthropic;
+  /** Per-minute limits applied to each model (Anthropic limits input and output tokens separately). */
+  limits?: Limits;
+  /** Model ids from the catalog, or specs; omitted: every catalog model of kind 'anthropic'. */
+  models?: ReadonlyArray<string | (Partial<ModelSpec> & { id: string })>;
+  /** Unique provider name in the router; defaults to 'anthropic'. */
+  name?: string;
+  /** Extra headers sent with every request (e.g. `anthropic-beta`). */
+  headers?: Record<string, string>;
+};
+
+const API_KEY_VARIABLE = 'ANTHROPIC_API_KEY';
+// The SDK refuses non-streaming calls whose max_tokens could take over 10 minutes unless a timeout is
+// given. The router owns deadlines (it aborts through the signal), so we give the SDK the time it
+// estimates such an answer can take: 60 minutes per 128k output tokens, never under its 10-minute default.
+const MIN_TIMEOUT_MS = 10 * 60 * 1000;
+const MS_PER_OUTPUT_TOKEN = (60 * 60 * 1000) / 128_000;
+
+export function nonStreamingTimeoutMs(maxTokens: number): number {
+  return Math.max(MIN_TIMEOUT_MS, Math.ceil(maxTokens * MS_PER_OUTPUT_TOKEN));
+}
+
+/** An llm-router provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
+export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapter {
+  const name = options.name ?? 'anthropic';
+  const models = resolveModels('anthropic', options.models);
+  const modelsById = new Map(models.map((model) => [model.id, model]));
+  let client: Anthropic | undefined = options.client;
+
+  function getClient(model: string): Anthropic {
+    if (client) return client;
+    const apiKey = options.apiKey ?? process.env[API_KEY_VARIABLE];
+    if (!apiKey) {
+      throw providerError(
+        'auth',
+        `Anthropic API key missing: pass apiKey to anthropic() or set ${API_KEY_VARIABLE}`,
+        { provider: name, model },
+      );
+    }
+    registerSecret(apiKey);
+    client = new Anthropic({
+      apiKey,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      ...(options.headers ? { defaultHeaders: options.headers } : {}),
+    });
+    return client;
+  }
+
+  async function doGenerate(call: AdapterCall): Promise<AdapterResult> {
+    const context = { provider: name, model: call.model, signal: call.signal };
+    try {
+      const params = convertRequest(call, modelsById.get(call.model));
+      const { data, response, request_id } = await getClient(call.model)
+        .messages.create(params, { signal: call.signal, timeout: nonStreamingTimeoutMs(params.max_tokens) })
+        .withResponse();
+      const rateLimit = parseRateLimitHeaders(response.headers);
+      if (!isMessage(data)) {
+        throw providerError('server', 'Anthropic returned a body that is not a message', context, undefined, {
+          status: response.status,
+          requestId: request_id ?? undefined,
+          rateLimit,
+        });
+      }
+      const result = convertResponse(data);
+      if (rateLimit) result.rateLimit = rateLimit;
+      if (request_id) result.requestId = request_id;
+      return result;
+    } catch (error) {
+      throw mapError(error, { ...context, phase: 'request' });
+    }
+  }
+
+  async function doStream(call: AdapterCall): Promise<AdapterStream> {
+    const context = { provider: name, model: call.model, signal: call.signal };
+    try {
+      const params = convertRequest(call, modelsById.get(call.model));
+      const { data, response, request_id } = await getClient(call.model)
+        .messages.create({ ...params, stream: true }, { signal: call.signal })
+        .withResponse();
+      const stream: AdapterStream = { events: convertStream(data, context) };
+      const rateLimit = parseRateLimitHeaders(response.headers);
+      if (rateLimit) stream.rateLimit = rateLimit;
+      if (request_id) stream.requestId = request_id;
+      return stream;
+    } catch (error) {
+      throw mapError(error, { ...context, phase: 'request' });
+    }
+  }
+
+  const adapter: ProviderAdapter = {
+    specificationVersion: SPECIFICATION_VERSION,
+    name,
+    kind: 'anthropic',
+    models,
+    doGenerate,
+    doStream,
+  };
+  if (options.limits) (adapter as { limits?: Limits }).limits = options.limits;
+  return adapter;
+}

@@ -1,0 +1,123 @@
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { AdapterStreamEvent, FinishReason, ToolCall } from '@llm-router/core';
+import { mapError } from './map-error.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { type AnthropicUsage, mapUsage } from './map-usage.js';
+
+type StreamContext = { provider: string; model: string; signal: AbortSignal };
+
+type OpenToolCall = { ordinal: number; id: string; name: string; json: string; startInput: unknown };
+
+/**
+ * Anthropic stream events → normalized events. Text deltas pass through; tool input fragments are
+ * re-emitted as `tool-call-delta` and assembled into one `tool-call` when their block closes; usage is
+ * cumulative (later counts replace earlier ones). The stream must end with `message_stop`: an end
+ * without it throws a `stream_cut` ProviderError, and an in-band `error` event throws its class.
+ * Returning early returns the SDK stream, which aborts the HTTP request.
+ */
+export async function* convertStream(
+  source: AsyncIterable<RawMessageStreamEvent>,
+  context: StreamContext,
+): AsyncGenerator<AdapterStreamEvent> {
+  const usage: AnthropicUsage = {};
+  const toolBlocks = new Map<number, OpenToolCall>();
+  let toolCount = 0;
+  let finishReason: FinishReason = 'other';
+  let stopped = false;
+  try {
+    for await (const event of source) {
+      switch (event.type) {
+        case 'message_start':
+          Object.assign(usage, pickUsage(event.message.usage));
+          yield { type: 'usage', usage: mapUsage(usage) };
+          break;
+        case 'content_block_start': {
+          const block = event.content_block;
+          if (block.type === 'text' && block.text) yield { type: 'text-delta', text: block.text };
+          if (block.type === 'tool_use') {
+            const open = {
+              ordinal: toolCount++,
+              id: block.id,
+              name: block.name,
+              json: '',
+              startInput: block.input,
+            };
+            toolBlocks.set(event.index, open);
+            yield {
+              type: 'tool-call-delta',
+              index: open.ordinal,
+              id: open.id,
+              name: open.name,
+              argumentsDelta: '',
+            };
+          }
+          break;
+        }
+        case 'content_block_delta': {
+          const delta = event.delta;
+          if (delta.type === 'text_delta' && delta.text) yield { type: 'text-delta', text: delta.text };
+          if (delta.type === 'input_json_delta') {
+            const open = toolBlocks.get(event.index);
+            if (open && delta.partial_json) {
+              open.json += delta.partial_json;
+              yield { type: 'tool-call-delta', index: open.ordinal, argumentsDelta: delta.partial_json };
+            }
+          }
+          break;
+        }
+        case 'content_block_stop': {
+          const open = toolBlocks.get(event.index);
+          if (open) {
+            toolBlocks.delete(event.index);
+            yield { type: 'tool-call', toolCall: finishToolCall(open) };
+          }
+          break;
+        }
+        case 'message_delta':
+          Object.assign(usage, pickUsage(event.usage));
+          if (event.delta.stop_reason) finishReason = mapFinishReason(event.delta.stop_reason);
+          yield { type: 'usage', usage: mapUsage(usage) };
+          break;
+        case 'message_stop':
+          stopped = true;
+          yield { type: 'finish', finishReason, usage: mapUsage(usage) };
+          return;
+      }
+    }
+  } catch (error) {
+    throw mapError(error, { ...context, phase: 'stream' });
+  }
+  // The SDK ends iteration quietly when its request is aborted, so check the signal first.
+  if (!stopped)
+    throw mapError(new Error('the stream ended without message_stop'), { ...context, phase: 'stream' });
+}
+
+// message_delta usage is a running total; fields it leaves null keep their earlier values.
+function pickUsage(source: AnthropicUsage | null | undefined): AnthropicUsage {
+  const picked: AnthropicUsage = {};
+  if (!source) return picked;
+  for (const key of [
+    'input_tokens',
+    'output_tokens',
+    'cache_creation_input_tokens',
+    'cache_read_input_tokens',
+  ] as const) {
+    const value = source[key];
+    if (typeof value === 'number') picked[key] = value;
+  }
+  return picked;
+}
+
+function finishToolCall(open: OpenToolCall): ToolCall {
+  if (open.json === '') {
+    const input = open.startInput ?? {};
+    return { id: open.id, name: open.name, arguments: input, rawArguments: JSON.stringify(input) };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(open.json);
+  } catch {
+    parsed = open.json;
+  }
+  return { id: open.id, name: open.name, arguments: parsed, rawArguments: open.json };
+}

@@ -1,0 +1,129 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk';
+import { abortReason, type FailureClass, ProviderError, redact } from '@llm-router/core';
+import { type HeaderSource, parseRateLimitHeaders, parseRetryAfter } from './parse-rate-limit-headers.js';
+
+export type ErrorContext = {
+  provider: string;
+  model: string;
+  signal: AbortSignal;
+  /** 'stream': the error came while reading an open stream (after the 200). */
+  phase: 'request' | 'stream';
+};
+
+const SPEND_LIMIT_CODES = new Set(['enforced_spend_limit_reached', 'contract_spend_limit_reached']);
+// Anthropic's wordings for an input that does not fit the model's window (both are 400s).
+const CONTEXT_LENGTH = /prompt is too long|exceed(?:s|ed)? (?:the )?context (?:limit|window)/i;
+// A zero credit balance arrives as a 400 invalid_request_error (with x-should-retry: false).
+const CREDIT_BALANCE = /credit balance/i;
+
+/**
+ * Turns whatever a call threw into what the adapter throws: the signal's reason when the caller
+ * aborted, otherwise a classified `ProviderError` whose message has been through `redact`.
+ */
+export function mapError(error: unknown, context: ErrorContext): unknown {
+  if (context.signal.aborted) return abortReason(context.signal);
+  if (ProviderError.isInstance(error)) return error;
+  if (error instanceof APIUserAbortError) return abortReason(context.signal);
+  if (!(error instanceof APIError)) {
+    // Not from the SDK's HTTP layer: the body failed to parse, or the socket broke mid-stream.
+    const failure: FailureClass = context.phase === 'stream' ? 'stream_cut' : 'server';
+    return providerError(failure, `Anthropic: ${describe(error)}`, context, error);
+  }
+  const headers = error.headers as HeaderSource | undefined;
+  const status = typeof error.status === 'number' ? error.status : undefined;
+  const failure = classify(error, status);
+  const options: ProviderErrorExtras = { status, requestId: error.requestID ?? undefined };
+  if (headers) {
+    options.rateLimit = parseRateLimitHeaders(headers);
+    options.retryAfterMs = parseRetryAfter(headers);
+  }
+  return providerError(failure, `Anthropic ${status ?? 'stream'}: ${error.message}`, context, error, options);
+}
+
+/** The failure class of an SDK error. Exported for tests. */
+export function classify(error: APIError, status: number | undefined): FailureClass {
+  if (error instanceof APIConnectionTimeoutError) return 'timeout';
+  if (error instanceof APIConnectionError) return 'connection';
+  const message = error.apiMessage ?? error.message;
+  if (status === undefined) return classifyType(error.type, message);
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 402) return 'quota';
+  if (status === 404) return 'not_found';
+  if (status === 408) return 'timeout';
+  if (status === 429) {
+    if (error.errorCode !== null && SPEND_LIMIT_CODES.has(error.errorCode)) return 'quota';
+    // A 429 the server says must not be retried is not a passing rate limit (ramp limits do say retry).
+    if (error.headers?.get('x-should-retry') === 'false') return 'quota';
+    return 'rate_limit';
+  }
+  // 503 means the service has no capacity right now, like 529: treat both as overload.
+  if (status === 503 || status === 529) return 'overloaded';
+  if (status >= 500 || status === 409) return 'server';
+  if (CONTEXT_LENGTH.test(message)) return 'context_length';
+  if (CREDIT_BALANCE.test(message)) return 'quota';
+  return 'invalid_request';
+}
+
+/** An in-band `event: error` has no status: classify it from `error.type`. */
+function classifyType(type: string | null, message: string): FailureClass {
+  switch (type) {
+    case 'overloaded_error':
+      return 'overloaded';
+    case 'rate_limit_error':
+      return 'rate_limit';
+    case 'timeout_error':
+      return 'timeout';
+    case 'authentication_error':
+    case 'permission_error':
+      return 'auth';
+    case 'billing_error':
+      return 'quota';
+    case 'not_found_error':
+      return 'not_found';
+    case 'invalid_request_error':
+    case 'request_too_large':
+      return CONTEXT_LENGTH.test(message) ? 'context_length' : 'invalid_request';
+    default:
+      // api_error and anything unknown: the service failed mid-answer.
+      return 'server';
+  }
+}
+
+type ProviderErrorExtras = {
+  status?: number | undefined;
+  requestId?: string | undefined;
+  retryAfterMs?: number | undefined;
+  rateLimit?: ReturnType<typeof parseRateLimitHeaders>;
+};
+
+export function providerError(
+  failure: FailureClass,
+  message: string,
+  context: Pick<ErrorContext, 'provider' | 'model'>,
+  cause?: unknown,
+  extras: ProviderErrorExtras = {},
+): ProviderError {
+  const safe = redact(message);
+  return new ProviderError(safe, {
+    failure,
+    provider: context.provider,
+    model: context.model,
+    // An SDK error whose text echoed a secret is not kept as the cause: it could be logged as is.
+    cause: cause !== undefined && redact(describe(cause)) === describe(cause) ? cause : undefined,
+    ...definedOnly(extras),
+  });
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

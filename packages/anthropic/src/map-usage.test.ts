@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { mapUsage } from './map-usage.js';
+
+describe('mapUsage', () => {
+  it('counts cache writes and reads as input, and reports reads as cached', () => {
+    expect(
+      mapUsage({
+        input_tokens: 10,
+        output_tokens: 5,
+        cache_creation_input_tokens: 100,
+        cache_read_input_tokens: 1000,
+      }),
+    ).toEqual({ inputTokens: 1110, outputTokens: 5, totalTokens: 1115, cachedInputTokens: 1000 });
+  });
+
+  it('treats null and missing fields as zero and omits cachedInputTokens without cache reads', () => {
+    expect(mapUsage({ input_tokens: 3, output_tokens: 1, cache_read_input_tokens: null })).toEqual({
+      inputTokens: 3,
+      outputTokens: 1,
+      totalTokens: 4,
+    });
+    expect(mapUsage(undefined)).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+  });
+});
