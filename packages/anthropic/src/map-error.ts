@@ -4,8 +4,15 @@ import {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import { abortReason, type FailureClass, ProviderError, redact } from '@llm-router/core';
-import { type HeaderSource, parseRateLimitHeaders, parseRetryAfter } from './parse-rate-limit-headers.js';
+import {
+  abortReason,
+  type FailureClass,
+  type HeaderReader,
+  ProviderError,
+  parseRetryAfter,
+  redact,
+} from '@llm-router/core';
+import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 
 export type ErrorContext = {
   provider: string;
@@ -34,7 +41,7 @@ export function mapError(error: unknown, context: ErrorContext): unknown {
     const failure: FailureClass = context.phase === 'stream' ? 'stream_cut' : 'server';
     return providerError(failure, `Anthropic: ${describe(error)}`, context, error);
   }
-  const headers = error.headers as HeaderSource | undefined;
+  const headers = error.headers as HeaderReader | undefined;
   const status = typeof error.status === 'number' ? error.status : undefined;
   const failure = classify(error, status);
   const options: ProviderErrorExtras = { status, requestId: error.requestID ?? undefined };

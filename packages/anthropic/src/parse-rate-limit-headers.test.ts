@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRateLimitHeaders, parseRetryAfter } from './parse-rate-limit-headers.js';
+import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 
 const NOW = Date.parse('2025-02-24T22:25:30Z');
 
@@ -18,14 +18,15 @@ describe('parseRateLimitHeaders', () => {
       'anthropic-ratelimit-output-tokens-limit': '16000',
       'anthropic-ratelimit-output-tokens-remaining': '12000',
       'anthropic-ratelimit-output-tokens-reset': '2025-02-24T22:25:47Z',
-      'retry-after': '7',
+      'retry-after-ms': '7000.5',
+      'retry-after': '9',
     });
     expect(parseRateLimitHeaders(headers, NOW)).toEqual({
       requests: { limit: 1000, remaining: 999, resetMs: 0, windowMs: 60_000 },
       tokens: { limit: 96000, remaining: 90000, resetMs: 2000, windowMs: 60_000 },
       inputTokens: { limit: 80000, remaining: 78000, resetMs: 2500, windowMs: 60_000 },
       outputTokens: { limit: 16000, remaining: 12000, resetMs: 17_000, windowMs: 60_000 },
-      retryAfterMs: 7000,
+      retryAfterMs: 7000.5,
     });
   });
 
@@ -44,21 +45,5 @@ describe('parseRateLimitHeaders', () => {
   it('returns undefined when there is nothing to report', () => {
     expect(parseRateLimitHeaders(new Headers({ 'content-type': 'application/json' }), NOW)).toBeUndefined();
     expect(parseRateLimitHeaders(undefined, NOW)).toBeUndefined();
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('prefers retry-after-ms, then seconds, then an HTTP date', () => {
-    expect(parseRetryAfter(new Headers({ 'retry-after-ms': '250.5', 'retry-after': '9' }), NOW)).toBe(250.5);
-    expect(parseRetryAfter(new Headers({ 'retry-after': '1.5' }), NOW)).toBe(1500);
-    expect(parseRetryAfter(new Headers({ 'retry-after': new Date(NOW + 4000).toUTCString() }), NOW)).toBe(
-      4000,
-    );
-  });
-
-  it('clamps negative waits and ignores garbage', () => {
-    expect(parseRetryAfter(new Headers({ 'retry-after': '-3' }), NOW)).toBe(0);
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'later' }), NOW)).toBeUndefined();
-    expect(parseRetryAfter(new Headers(), NOW)).toBeUndefined();
   });
 });

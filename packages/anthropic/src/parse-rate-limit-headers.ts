@@ -1,7 +1,10 @@
-import type { RateLimitSnapshot, RateLimitWindow } from '@llm-router/core';
-
-/** Anything with a Fetch-style `get` (a `Headers`, or the SDK's `err.headers`). */
-export type HeaderSource = { get(name: string): string | null };
+import {
+  type HeaderReader,
+  parseHeaderInteger,
+  parseRetryAfter,
+  type RateLimitSnapshot,
+  type RateLimitWindow,
+} from '@llm-router/core';
 
 // Anthropic's limits are per minute; each reports limit, remaining and an RFC 3339 time of full refill.
 const WINDOW_MS = 60_000;
@@ -18,7 +21,7 @@ const WINDOWS = [
  * carried no rate-limit information at all.
  */
 export function parseRateLimitHeaders(
-  headers: HeaderSource | null | undefined,
+  headers: HeaderReader | null | undefined,
   now: number = Date.now(),
 ): RateLimitSnapshot | undefined {
   if (!headers) return undefined;
@@ -39,7 +42,7 @@ export function parseRateLimitHeaders(
   return found ? snapshot : undefined;
 }
 
-function parseWindow(headers: HeaderSource, prefix: string, now: number): RateLimitWindow | undefined {
+function parseWindow(headers: HeaderReader, prefix: string, now: number): RateLimitWindow | undefined {
   const limit = parseCount(headers.get(`${prefix}-limit`));
   const remaining = parseCount(headers.get(`${prefix}-remaining`));
   const resetAt = parseDate(headers.get(`${prefix}-reset`));
@@ -51,34 +54,13 @@ function parseWindow(headers: HeaderSource, prefix: string, now: number): RateLi
   return window;
 }
 
-/**
- * `retry-after-ms` (milliseconds, read first, as the SDKs do), else `retry-after` as seconds or an
- * HTTP date. Clamped to be >= 0; unparseable values are ignored.
- */
-export function parseRetryAfter(headers: HeaderSource, now: number = Date.now()): number | undefined {
-  const milliseconds = parseNumber(headers.get('retry-after-ms'));
-  if (milliseconds !== undefined) return Math.max(0, milliseconds);
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = parseNumber(value);
-  if (seconds !== undefined) return Math.max(0, seconds * 1000);
-  const date = parseDate(value);
-  return date === undefined ? undefined : Math.max(0, date - now);
-}
-
-function parseNumber(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
-}
-
-function parseCount(value: string | null): number | undefined {
-  const parsed = parseNumber(value);
+function parseCount(value: string | null | undefined): number | undefined {
+  const parsed = parseHeaderInteger(value);
   return parsed !== undefined && parsed >= 0 ? parsed : undefined;
 }
 
-function parseDate(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
+function parseDate(value: string | null | undefined): number | undefined {
+  if (!value || value.trim() === '') return undefined;
   const parsed = Date.parse(value);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
