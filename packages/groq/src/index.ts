@@ -1,1 +1,2 @@
-export {};
+export type { GroqProviderOptions } from './groq.js';
+export { groq } from './groq.js';

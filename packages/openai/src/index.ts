@@ -1,1 +1,4 @@
-export {};
+export type { ModelOption, OpenAIProviderOptions } from './openai.js';
+export { openai } from './openai.js';
+export type { OpenAICompatibleOptions } from './openai-compatible.js';
+export { openaiCompatible } from './openai-compatible.js';

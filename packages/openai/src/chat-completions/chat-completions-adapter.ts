@@ -1,0 +1,153 @@
+import {
+  type AdapterCall,
+  type AdapterResult,
+  type AdapterStream,
+  abortReason,
+  type Limits,
+  type ModelSpec,
+  type ProviderAdapter,
+  ProviderError,
+  RouterError,
+  redact,
+  SPECIFICATION_VERSION,
+} from '@llm-router/core';
+import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
+import { convertResponse } from './convert-response.js';
+import { convertStream } from './convert-stream.js';
+import { describeSdkError, type SdkErrorClasses } from './describe-sdk-error.js';
+import { toProviderError } from './map-error.js';
+import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
+import type { WireChunk, WireRequestBody, WireResponse } from './wire-types.js';
+
+/** The slice of an `openai` / `groq-sdk` client the adapter uses. */
+export type ChatCompletionsClient = {
+  chat: {
+    completions: {
+      create(
+        body: WireRequestBody,
+        options: { signal: AbortSignal },
+      ): { withResponse(): Promise<{ data: unknown; response: Response }> };
+    };
+  };
+};
+
+export type ChatCompletionsAdapterConfig = {
+  name: string;
+  kind: string;
+  models: ModelSpec[];
+  limits?: Limits;
+  dialect: ChatCompletionsDialect;
+  /** The window the `x-ratelimit-*-requests` headers describe. */
+  requestsWindowMs: number;
+  sdkErrors: SdkErrorClasses;
+  /** The SDK client, created on first use. Throws a `ProviderError` (`auth`) when no key is configured. */
+  getClient: (model: string) => ChatCompletionsClient;
+};
+
+/** A `ProviderAdapter` for any Chat Completions API, given its SDK client and dialect. */
+export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfig): ProviderAdapter {
+  const { name, dialect, requestsWindowMs, sdkErrors } = config;
+
+  function fail(error: unknown, call: AdapterCall, midStream: boolean): unknown {
+    if (ProviderError.isInstance(error)) return error;
+    const facts = describeSdkError(error, sdkErrors, call.signal, midStream);
+    if (facts === 'abort') return abortReason(call.signal);
+    return toProviderError(facts, { provider: name, model: call.model, requestsWindowMs, cause: error });
+  }
+
+  function prepare(
+    call: AdapterCall,
+    stream: boolean,
+  ): { body: WireRequestBody; client: ChatCompletionsClient } {
+    if (call.signal.aborted) throw abortReason(call.signal);
+    const spec = config.models.find((model) => model.id === call.model);
+    let body: WireRequestBody;
+    try {
+      body = buildRequestBody(call, {
+        dialect,
+        vision: spec?.supports?.vision !== false,
+        stream,
+        warn: (message) => call.onWarning?.(`${name}: ${message}`),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ProviderError(redact(`${name}: ${message}`), {
+        failure: 'invalid_request',
+        provider: name,
+        model: call.model,
+        cause: RouterError.isInstance(error) ? error : undefined,
+      });
+    }
+    return { body, client: config.getClient(call.model) };
+  }
+
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    name,
+    kind: config.kind,
+    models: config.models,
+    ...(config.limits ? { limits: config.limits } : {}),
+
+    async doGenerate(call: AdapterCall): Promise<AdapterResult> {
+      const { body, client } = prepare(call, false);
+      try {
+        const { data, response } = await client.chat.completions
+          .create(body, { signal: call.signal })
+          .withResponse();
+        const rateLimit = parseRateLimitHeaders(response.headers, { requestsWindowMs });
+        const requestId = response.headers.get('x-request-id') ?? undefined;
+        const converted =
+          typeof data === 'object' && data ? convertResponse(data as WireResponse) : undefined;
+        if (!converted) {
+          throw new ProviderError(`${name} (server): malformed response: no choices in the body`, {
+            failure: 'server',
+            provider: name,
+            model: call.model,
+            status: response.status,
+            ...(rateLimit ? { rateLimit } : {}),
+            ...(requestId ? { requestId } : {}),
+          });
+        }
+        return {
+          ...converted,
+          ...(rateLimit ? { rateLimit } : {}),
+          ...(requestId ? { requestId } : {}),
+          raw: data,
+        };
+      } catch (error) {
+        throw fail(error, call, false);
+      }
+    },
+
+    async doStream(call: AdapterCall): Promise<AdapterStream> {
+      const { body, client } = prepare(call, true);
+      let opened: { data: unknown; response: Response };
+      try {
+        opened = await client.chat.completions.create(body, { signal: call.signal }).withResponse();
+      } catch (error) {
+        throw fail(error, call, false);
+      }
+      const { response } = opened;
+      const rateLimit = parseRateLimitHeaders(response.headers, { requestsWindowMs });
+      const requestId = response.headers.get('x-request-id') ?? undefined;
+      const cut = (detail: string) =>
+        new ProviderError(`${name} (stream_cut): ${detail}`, {
+          failure: 'stream_cut',
+          provider: name,
+          model: call.model,
+          ...(requestId ? { requestId } : {}),
+        });
+      const events = convertStream(opened.data as AsyncIterable<WireChunk>, {
+        signal: call.signal,
+        mapError: (error) => fail(error, call, true),
+        cutError: () => cut('the stream ended without a finish reason'),
+        inBandError: (message) =>
+          toProviderError(
+            { kind: 'in-band', message },
+            { provider: name, model: call.model, requestsWindowMs },
+          ),
+      });
+      return { events, ...(rateLimit ? { rateLimit } : {}), ...(requestId ? { requestId } : {}) };
+    },
+  };
+}

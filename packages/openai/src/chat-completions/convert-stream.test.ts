@@ -1,0 +1,158 @@
+import { type AdapterStreamEvent, ProviderError } from '@llm-router/core';
+import { describe, expect, it } from 'vitest';
+import { convertStream } from './convert-stream.js';
+import type { WireChunk } from './wire-types.js';
+
+async function* from(chunks: WireChunk[], end?: Error): AsyncGenerator<WireChunk> {
+  for (const chunk of chunks) yield chunk;
+  if (end) throw end;
+}
+
+const cut = () => new ProviderError('cut', { failure: 'stream_cut', provider: 'p', model: 'm' });
+
+function context(signal = new AbortController().signal) {
+  return {
+    signal,
+    mapError: (error: unknown) =>
+      signal.aborted
+        ? signal.reason
+        : new ProviderError(String(error), { failure: 'stream_cut', provider: 'p', model: 'm' }),
+    cutError: cut,
+    inBandError: (message: string) =>
+      new ProviderError(message, { failure: 'server', provider: 'p', model: 'm' }),
+  };
+}
+
+async function collect(iterable: AsyncIterable<AdapterStreamEvent>) {
+  const events: AdapterStreamEvent[] = [];
+  for await (const event of iterable) events.push(event);
+  return events;
+}
+
+const text = (content: string, finish: string | null = null): WireChunk => ({
+  choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+});
+
+describe('convertStream', () => {
+  it('emits text, then usage and finish after the usage chunk', async () => {
+    const events = await collect(
+      convertStream(
+        from([
+          text('Hel'),
+          text('lo'),
+          text('', 'stop'),
+          { choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } },
+        ]),
+        context(),
+      ),
+    );
+    const usage = { inputTokens: 3, outputTokens: 2, totalTokens: 5 };
+    expect(events).toEqual([
+      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', text: 'lo' },
+      { type: 'usage', usage },
+      { type: 'finish', finishReason: 'stop', usage },
+    ]);
+  });
+
+  it('assembles tool-call fragments into whole calls and emits the fragments too', async () => {
+    const events = await collect(
+      convertStream(
+        from([
+          {
+            choices: [
+              {
+                delta: {
+                  tool_calls: [
+                    { index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } },
+                  ],
+                },
+              },
+            ],
+          },
+          { choices: [{ delta: { tool_calls: [{ index: 0, function: { arguments: '{"a"' } }] } }] },
+          {
+            choices: [
+              {
+                delta: { tool_calls: [{ index: 1, id: 'call_2', function: { name: 'g', arguments: '{}' } }] },
+              },
+            ],
+          },
+          { choices: [{ delta: { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] } }] },
+          { choices: [{ delta: {}, finish_reason: 'tool_calls' }] },
+        ]),
+        context(),
+      ),
+    );
+    expect(events.filter((event) => event.type === 'tool-call-delta')).toHaveLength(4);
+    expect(events.slice(-3)).toEqual([
+      {
+        type: 'tool-call',
+        toolCall: { id: 'call_1', name: 'f', arguments: { a: 1 }, rawArguments: '{"a":1}' },
+      },
+      { type: 'tool-call', toolCall: { id: 'call_2', name: 'g', arguments: {}, rawArguments: '{}' } },
+      { type: 'finish', finishReason: 'tool-calls' },
+    ]);
+  });
+
+  it('reads Groq usage from x_groq and fails on x_groq.error', async () => {
+    const events = await collect(
+      convertStream(
+        from([
+          text('hi', 'stop'),
+          { choices: [], x_groq: { usage: { prompt_tokens: 1, completion_tokens: 1 } } },
+        ]),
+        context(),
+      ),
+    );
+    expect(events.at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'stop',
+      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+    });
+    await expect(
+      collect(convertStream(from([text('a'), { x_groq: { error: 'boom' } }]), context())),
+    ).rejects.toThrow('boom');
+  });
+
+  it('throws stream_cut when the stream ends without a finish reason', async () => {
+    const seen: AdapterStreamEvent[] = [];
+    const run = async () => {
+      for await (const event of convertStream(from([text('partial')]), context())) seen.push(event);
+    };
+    await expect(run()).rejects.toMatchObject({ failure: 'stream_cut' });
+    expect(seen).toEqual([{ type: 'text-delta', text: 'partial' }]);
+  });
+
+  it('maps an error thrown while reading', async () => {
+    await expect(
+      collect(convertStream(from([text('a')], new TypeError('terminated')), context())),
+    ).rejects.toMatchObject({
+      failure: 'stream_cut',
+    });
+  });
+
+  it('rethrows the abort reason when the SDK ends an aborted stream silently', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    async function* aborting(): AsyncGenerator<WireChunk> {
+      yield text('a');
+      controller.abort(reason);
+    }
+    await expect(collect(convertStream(aborting(), context(controller.signal)))).rejects.toBe(reason);
+  });
+
+  it('closes the source when the consumer stops early', async () => {
+    let closed = false;
+    async function* source(): AsyncGenerator<WireChunk> {
+      try {
+        yield text('a');
+        yield text('b');
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const _event of convertStream(source(), context())) break;
+    expect(closed).toBe(true);
+  });
+});
