@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { ContentBlock, Message, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type { ChatResult, FinishReason, Usage as RouterUsage } from '@llm-router/core';
+import { attachRoutingInfo } from './routing-info.js';
+
+/** A router result → Anthropic's `Message`, whichever provider served it. */
+export function toAnthropicMessage(result: ChatResult): Message {
+  const content: ContentBlock[] = [];
+  if (result.text !== '') content.push({ type: 'text', text: result.text, citations: null });
+  for (const call of result.toolCalls) {
+    content.push({
+      type: 'tool_use',
+      id: call.id,
+      name: call.name,
+      input: call.arguments,
+      caller: { type: 'direct' },
+    });
+  }
+  const message: Message = {
+    id: messageId(),
+    type: 'message',
+    role: 'assistant',
+    model: result.model,
+    content,
+    container: null,
+    diagnostics: null,
+    stop_details: null,
+    stop_reason: toStopReason(result.finishReason),
+    stop_sequence: null,
+    usage: toAnthropicUsage(result.usage),
+  };
+  return attachRoutingInfo(message, {
+    provider: result.provider,
+    model: result.model,
+    attempts: result.attempts,
+    costUsd: result.costUsd,
+    ...(result.requestId ? { requestId: result.requestId } : {}),
+  });
+}
+
+export function messageId(): string {
+  return `msg_${randomUUID().replaceAll('-', '')}`;
+}
+
+export function toStopReason(finishReason: FinishReason): StopReason {
+  switch (finishReason) {
+    case 'length':
+      return 'max_tokens';
+    case 'tool-calls':
+      return 'tool_use';
+    case 'content-filter':
+      return 'refusal';
+    default:
+      return 'end_turn';
+  }
+}
+
+/** Anthropic reports uncached input separately from cache reads; ours includes them. */
+export function toAnthropicUsage(usage: RouterUsage | undefined): Usage {
+  const cached = usage?.cachedInputTokens ?? 0;
+  return {
+    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cached),
+    output_tokens: usage?.outputTokens ?? 0,
+    cache_creation: null,
+    cache_creation_input_tokens: null,
+    cache_read_input_tokens: cached > 0 ? cached : null,
+    inference_geo: null,
+    output_tokens_details: null,
+    server_tool_use: null,
+    service_tier: null,
+    speed: null,
+  };
+}
