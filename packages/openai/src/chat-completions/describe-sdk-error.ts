@@ -45,7 +45,9 @@ export function describeSdkError(
     return { kind: 'malformed', message: `malformed response: ${error.message}` };
   const message = error instanceof Error ? error.message : String(error);
   // Anything else is the transport failing under us (undici: "terminated", "other side closed").
-  return { kind: midStream ? 'cut' : 'connection', message };
+  return midStream
+    ? { kind: 'cut', message: `the connection dropped mid-stream (${message})` }
+    : { kind: 'connection', message };
 }
 
 // openai puts the inner `{ message, type, code }` on `error.error`; groq-sdk puts the whole body there.
