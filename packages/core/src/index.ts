@@ -20,6 +20,8 @@ export { FAILURE_CLASSES, isBreakerFailure } from './failure.js';
 export type { HeaderReader } from './rate-limit-headers.js';
 export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-limit-headers.js';
 export { redact, registerSecret } from './redact.js';
+export type { MemoryStore } from './resilience/memory-store.js';
+export { memoryStore } from './resilience/memory-store.js';
 export type {
   AdapterCall,
   AdapterResult,
