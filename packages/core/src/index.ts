@@ -23,6 +23,29 @@ export { redact, registerSecret } from './redact.js';
 export type { MemoryStore } from './resilience/memory-store.js';
 export { memoryStore } from './resilience/memory-store.js';
 export type {
+  Admission,
+  CandidateGate,
+  GateContext,
+  GateFactory,
+  GateRequest,
+  GateState,
+  Outcome,
+} from './router/candidate-gate.js';
+export type { Emit, Listener, RouterEventName, RouterEvents } from './router/events.js';
+export type {
+  Logger,
+  RankCandidate,
+  RankContext,
+  RankFn,
+  ResolvedOptions,
+  RouterOptions,
+  StrategyName,
+} from './router/options.js';
+export type { Offer } from './router/rank.js';
+export type { Router } from './router/router.js';
+export { buildRouter, createRouter } from './router/router.js';
+export type { Counters, ModelStats, ProviderStats, RouterStats } from './router/stats.js';
+export type {
   AdapterCall,
   AdapterResult,
   AdapterStream,

@@ -1,0 +1,83 @@
+import type { FailureClass } from '../failure.js';
+import type { MaybePromise } from '../store.js';
+import type { ChatRequest, RateLimitSnapshot, Usage } from '../types.js';
+import type { Emit } from './events.js';
+import type { ResolvedOptions } from './options.js';
+import type { Offer } from './rank.js';
+
+/** What the gate is asked about: one candidate for one request. */
+export type GateRequest = {
+  requestId: string;
+  request: ChatRequest;
+  estimatedInputTokens: number;
+  expectedOutputTokens: number;
+  /** Absolute deadline (clock ms), Infinity when the request has none. */
+  deadline: number;
+};
+
+export type Admission =
+  /** Send now. `ticket` comes back in `report` (a budget reservation, a breaker slot...). */
+  | { action: 'go'; ticket?: unknown }
+  /** Not this candidate, not soon; `reason` goes into the error when nothing else works. */
+  | { action: 'skip'; reason: string }
+  /** Not now, but it should be able to go in `retryInMs`; the router may wait if nothing can go now. */
+  | { action: 'wait'; reason: string; retryInMs: number };
+
+export type Outcome =
+  | { type: 'success'; usage: Usage; rateLimit?: RateLimitSnapshot; durationMs: number }
+  | {
+      type: 'failure';
+      failure: FailureClass;
+      status?: number;
+      retryAfterMs?: number;
+      rateLimit?: RateLimitSnapshot;
+      durationMs: number;
+    }
+  /** The call was abandoned (caller abort or deadline) before an answer: give back what was reserved. */
+  | { type: 'cancelled'; durationMs: number };
+
+export type GateState = {
+  circuit?: 'closed' | 'open' | 'half-open';
+  cooldownUntil?: number;
+  budget?: Record<string, { capacity: number; available: number }>;
+};
+
+/**
+ * The seam between the attempt loop and resilience (budgets, cooldowns, breakers, the wait queue).
+ * Per candidate the loop calls `admit` once, and `report` exactly once after every admitted call.
+ * Methods may return plain values; the loop awaits only when they return promises, so an in-memory
+ * gate keeps the hot path synchronous.
+ */
+export interface CandidateGate {
+  admit(offer: Offer, request: GateRequest, now: number): MaybePromise<Admission>;
+  report(
+    offer: Offer,
+    request: GateRequest,
+    ticket: unknown,
+    outcome: Outcome,
+    now: number,
+  ): MaybePromise<void>;
+  /**
+   * Called when no candidate can go now and the earliest may in `ms`. Resolves when it is worth
+   * trying again (a queue may wake earlier); rejects with `signal.reason` when the signal aborts.
+   * Without it the loop sleeps `ms` on the clock.
+   */
+  wait?(request: GateRequest, ms: number, signal: AbortSignal): Promise<void>;
+  /** Live state for `router.stats()`. */
+  inspect?(offer: Offer, now: number): GateState;
+  close?(): MaybePromise<void>;
+}
+
+/** What a gate is built with: the router's resolved options and its event emitter. */
+export type GateContext = { options: ResolvedOptions; emit: Emit };
+export type GateFactory = (context: GateContext) => CandidateGate;
+
+const GO: Admission = { action: 'go' };
+
+/** Admits everything and remembers nothing: the router without resilience. */
+export function createOpenGate(): CandidateGate {
+  return {
+    admit: () => GO,
+    report: () => {},
+  };
+}

@@ -1,0 +1,85 @@
+import type { Exclusion } from '../errors.js';
+import type { FailureClass } from '../failure.js';
+import type { Attempt } from '../types.js';
+import type { Logger } from './options.js';
+
+type Target = { provider: string; model: string };
+
+/** Every event the router (and its resilience parts) emit, by name. */
+export type RouterEvents = {
+  'request-start': { requestId: string; candidates: Target[]; exclusions: Exclusion[]; stream: boolean };
+  'attempt-start': Target & { requestId: string; attempt: number };
+  'attempt-failed': Target & {
+    requestId: string;
+    attempt: Attempt;
+    failure: FailureClass;
+    retryAfterMs?: number;
+  };
+  fallback: { requestId: string; from: Target; to: Target; failure: FailureClass };
+  'rate-limited': Target & { requestId: string; failure: 'rate_limit' | 'quota'; retryAfterMs?: number };
+  'request-finish': {
+    requestId: string;
+    ok: boolean;
+    provider?: string;
+    model?: string;
+    attempts: Attempt[];
+    durationMs: number;
+    costUsd?: number;
+    errorCode?: string;
+  };
+  'provider-disabled': { provider: string; failure: FailureClass; message: string };
+  'model-unavailable': Target & { message: string };
+  'cooldown-start': Target & { until: number; reason: FailureClass | 'budget' };
+  'cooldown-end': Target;
+  'circuit-open': Target;
+  'circuit-half-open': Target;
+  'circuit-close': Target;
+  'budget-low': Target & { dimension: string; available: number; capacity: number };
+  queued: { requestId: string; waitMs: number; waiting: number };
+};
+
+export type RouterEventName = keyof RouterEvents;
+export type Listener<K extends RouterEventName> = (event: RouterEvents[K]) => void;
+export type Emit = <K extends RouterEventName>(name: K, event: RouterEvents[K]) => void;
+
+/** A tiny typed emitter. A listener that throws is logged and never breaks the request. */
+export class EventHub {
+  readonly #listeners = new Map<RouterEventName, Set<Listener<never>>>();
+  readonly #logger: Logger;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  on<K extends RouterEventName>(name: K, listener: Listener<K>): () => void {
+    if (typeof listener !== 'function')
+      throw new TypeError(`router.on('${name}'): listener must be a function`);
+    let set = this.#listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(name, set);
+    }
+    set.add(listener as Listener<never>);
+    return () => {
+      set.delete(listener as Listener<never>);
+    };
+  }
+
+  has(name: RouterEventName): boolean {
+    return (this.#listeners.get(name)?.size ?? 0) > 0;
+  }
+
+  readonly emit: Emit = (name, event) => {
+    const set = this.#listeners.get(name);
+    if (!set || set.size === 0) return;
+    for (const listener of set) {
+      try {
+        (listener as Listener<typeof name>)(event);
+      } catch (error) {
+        this.#logger.error(`a '${name}' listener threw; the request goes on`, {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  };
+}

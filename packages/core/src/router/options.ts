@@ -1,0 +1,87 @@
+import type { Clock, RandomSource } from '../clock.js';
+import type { ProviderAdapter } from '../spec.js';
+import type { RouterStore } from '../store.js';
+import type { ChatRequest, ModelSpec } from '../types.js';
+
+/** Where the router reports what it cannot throw (a listener that threw, a provider disabled). */
+export type Logger = {
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+  debug?(message: string, details?: Record<string, unknown>): void;
+};
+
+/** One eligible model as ranking sees it. */
+export type RankCandidate = {
+  provider: string;
+  model: string;
+  spec: ModelSpec;
+  /** Estimated cost of this request on this model, in USD. */
+  estimatedCostUsd: number;
+  /** Observed latency (EWMA of successful attempts), undefined until the model has answered once. */
+  latencyMs: number | undefined;
+};
+
+export type RankContext = {
+  request: ChatRequest;
+  estimatedInputTokens: number;
+  expectedOutputTokens: number;
+};
+
+/** A custom strategy: return the candidates in the order to try them (leaving one out excludes it). */
+export type RankFn = (candidates: readonly RankCandidate[], context: RankContext) => readonly RankCandidate[];
+
+export type StrategyName = 'cheapest' | 'most-capable' | 'fastest';
+export const STRATEGIES: readonly StrategyName[] = ['cheapest', 'most-capable', 'fastest'];
+
+export type RouterOptions = {
+  providers: ProviderAdapter[];
+  /** How to order eligible models. Default 'cheapest'. */
+  strategy?: StrategyName | RankFn;
+  /** Attempts across all providers per request. Default 6. */
+  maxAttempts?: number;
+  /** Backoff with full jitter, used only when re-trying a model because nothing else is eligible. */
+  retry?: { baseDelayMs?: number; maxDelayMs?: number };
+  /** Used when a 429 carries no Retry-After or reset. */
+  cooldown?: { defaultMs?: number; maxMs?: number };
+  breaker?: { errorThresholdPercentage?: number; volumeThreshold?: number; resetTimeoutMs?: number };
+  queue?: { maxWaiting?: number };
+  store?: RouterStore;
+  /** Default deadline for requests that give no `timeoutMs`. Default: none. */
+  timeoutMs?: number;
+  /** Streams: fall back when no content arrives in this time. Default 30 000. */
+  timeToFirstTokenMs?: number;
+  /** Streams: end with StreamInterruptedError when no chunk arrives for this long. Default 30 000. */
+  stallTimeoutMs?: number;
+  /** Output tokens assumed for cost ranking when a request gives no `maxTokens`. Default 512. */
+  expectedOutputTokens?: number;
+  clock?: Clock;
+  random?: RandomSource;
+  logger?: Logger;
+};
+
+export type ResolvedOptions = {
+  providers: ProviderAdapter[];
+  strategy: StrategyName | RankFn;
+  maxAttempts: number;
+  retry: { baseDelayMs: number; maxDelayMs: number };
+  timeoutMs: number | undefined;
+  timeToFirstTokenMs: number;
+  stallTimeoutMs: number;
+  expectedOutputTokens: number;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  raw: RouterOptions;
+};
+
+export const DEFAULTS = {
+  maxAttempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  timeToFirstTokenMs: 30_000,
+  stallTimeoutMs: 30_000,
+  expectedOutputTokens: 512,
+} as const;
+
+const noop = () => {};
+export const silentLogger: Logger = { warn: noop, error: noop, debug: noop };

@@ -1,0 +1,177 @@
+import type { Exclusion } from '../errors.js';
+import type { ProviderAdapter } from '../spec.js';
+import { estimatePromptTokens } from '../tokens/estimate-tokens.js';
+import type { ChatRequest, ModelRef, ModelSpec } from '../types.js';
+import type { RankCandidate, RankContext, RankFn, StrategyName } from './options.js';
+
+/** One model of one provider, as the router offers it. `key` is `${provider}/${model}`. */
+export type Offer = {
+  key: string;
+  provider: string;
+  model: string;
+  adapter: ProviderAdapter;
+  spec: ModelSpec;
+};
+export type Candidate = Offer & { estimatedCostUsd: number };
+
+export type Ranking = {
+  candidates: Candidate[];
+  exclusions: Exclusion[];
+  estimatedInputTokens: number;
+  expectedOutputTokens: number;
+};
+
+export type RankInput = {
+  offers: readonly Offer[];
+  request: ChatRequest;
+  strategy: StrategyName | RankFn;
+  expectedOutputTokens: number;
+  /** Why an offer cannot be used at all right now (provider disabled, model gone), or undefined. */
+  unavailable(offer: Offer): string | undefined;
+  latency(offer: Offer): number | undefined;
+};
+
+type Needs = { tools: boolean; vision: boolean; json: boolean };
+
+function needsOf(request: ChatRequest): Needs {
+  const vision =
+    request.require?.vision === true ||
+    request.messages.some(
+      (message) => Array.isArray(message.content) && message.content.some((part) => part.type === 'image'),
+    );
+  const format = request.responseFormat?.type;
+  return {
+    tools: request.require?.tools === true || (request.tools?.length ?? 0) > 0,
+    vision,
+    json: request.require?.json === true || format === 'json' || format === 'json-schema',
+  };
+}
+
+export function matchesRef(offer: Offer, ref: ModelRef): boolean {
+  return typeof ref === 'string'
+    ? offer.model === ref
+    : offer.provider === ref.provider && offer.model === ref.model;
+}
+
+function whyIneligible(
+  offer: Offer,
+  request: ChatRequest,
+  needs: Needs,
+  tokensNeeded: number,
+): string | undefined {
+  const { spec } = offer;
+  if (request.minCapability !== undefined && spec.capability < request.minCapability)
+    return `capability ${spec.capability} is below minCapability ${request.minCapability}`;
+  for (const feature of ['tools', 'vision', 'json'] as const)
+    if (needs[feature] && spec.supports?.[feature] !== true) return `does not support ${feature}`;
+  const minWindow = request.require?.minContextWindow;
+  if (minWindow !== undefined && spec.contextWindow < minWindow)
+    return `context window ${spec.contextWindow} is below require.minContextWindow ${minWindow}`;
+  if (tokensNeeded > spec.contextWindow)
+    return `context window ${spec.contextWindow} is smaller than the ${tokensNeeded} tokens this request needs (estimated prompt + maxTokens)`;
+  if (
+    request.maxTokens !== undefined &&
+    spec.maxOutputTokens !== undefined &&
+    request.maxTokens > spec.maxOutputTokens
+  )
+    return `maxTokens ${request.maxTokens} exceeds the model's maxOutputTokens ${spec.maxOutputTokens}`;
+  return undefined;
+}
+
+const byLatency = (a: number | undefined, b: number | undefined) => (a ?? Infinity) - (b ?? Infinity) || 0;
+
+function comparator(strategy: StrategyName): (a: RankCandidate, b: RankCandidate) => number {
+  const cost = (a: RankCandidate, b: RankCandidate) => a.estimatedCostUsd - b.estimatedCostUsd;
+  const capability = (a: RankCandidate, b: RankCandidate) => b.spec.capability - a.spec.capability;
+  const latency = (a: RankCandidate, b: RankCandidate) => byLatency(a.latencyMs, b.latencyMs);
+  if (strategy === 'most-capable') return (a, b) => capability(a, b) || cost(a, b) || latency(a, b);
+  if (strategy === 'fastest') return (a, b) => latency(a, b) || cost(a, b) || capability(a, b);
+  return (a, b) => cost(a, b) || capability(a, b) || latency(a, b);
+}
+
+/**
+ * One scoring pass: filters every offered model, prices this request on each eligible one and
+ * orders them by the strategy. Returns the order and, for every model left out, why.
+ */
+export function rank(input: RankInput): Ranking {
+  const { request } = input;
+  const estimatedInputTokens = estimatePromptTokens(request.messages, request.tools);
+  const expectedOutputTokens = request.maxTokens ?? input.expectedOutputTokens;
+  const tokensNeeded = estimatedInputTokens + (request.maxTokens ?? 0);
+  const needs = needsOf(request);
+  const exclusions: Exclusion[] = [];
+  const exclude = (offer: Offer, reason: string) =>
+    exclusions.push({ provider: offer.provider, model: offer.model, reason });
+
+  // Pinned refs make groups tried in the given order; unpinned, all offers form one group.
+  const refs =
+    request.model === undefined ? undefined : Array.isArray(request.model) ? request.model : [request.model];
+  const groupOf = (offer: Offer) => (refs ? refs.findIndex((ref) => matchesRef(offer, ref)) : 0);
+
+  const eligible: Array<RankCandidate & { offer: Offer; group: number }> = [];
+  for (const offer of input.offers) {
+    const group = groupOf(offer);
+    const reason =
+      group < 0
+        ? 'not named in request.model'
+        : (input.unavailable(offer) ?? whyIneligible(offer, request, needs, tokensNeeded));
+    if (reason) {
+      exclude(offer, reason);
+      continue;
+    }
+    const estimatedCostUsd =
+      (estimatedInputTokens * offer.spec.inputUsdPerMTok +
+        expectedOutputTokens * offer.spec.outputUsdPerMTok) /
+      1e6;
+    eligible.push({
+      provider: offer.provider,
+      model: offer.model,
+      spec: offer.spec,
+      estimatedCostUsd,
+      latencyMs: input.latency(offer),
+      offer,
+      group,
+    });
+  }
+
+  let ordered: readonly (RankCandidate & { offer?: Offer })[];
+  if (typeof input.strategy === 'function') {
+    const context: RankContext = { request, estimatedInputTokens, expectedOutputTokens };
+    ordered = customOrder(input.strategy, eligible, context, exclude);
+  } else {
+    const compare = comparator(input.strategy);
+    ordered = eligible.sort((a, b) => a.group - b.group || compare(a, b));
+  }
+  const candidates = ordered.map((item) => ({
+    ...(item.offer as Offer),
+    estimatedCostUsd: item.estimatedCostUsd,
+  }));
+  return { candidates, exclusions, estimatedInputTokens, expectedOutputTokens };
+}
+
+function customOrder(
+  rankFn: RankFn,
+  eligible: Array<RankCandidate & { offer: Offer }>,
+  context: RankContext,
+  exclude: (offer: Offer, reason: string) => void,
+): Array<RankCandidate & { offer: Offer }> {
+  const result = rankFn(
+    eligible.map(
+      ({ offer: _offer, group: _group, ...rest }: RankCandidate & { offer: Offer; group?: number }) => rest,
+    ),
+    context,
+  );
+  if (!Array.isArray(result)) throw new TypeError('custom strategy must return an array of candidates');
+  const picked: Array<RankCandidate & { offer: Offer }> = [];
+  const seen = new Set<Offer>();
+  for (const item of result) {
+    const match = eligible.find((entry) => entry.provider === item?.provider && entry.model === item?.model);
+    if (match && !seen.has(match.offer)) {
+      seen.add(match.offer);
+      picked.push(match);
+    }
+  }
+  for (const entry of eligible)
+    if (!seen.has(entry.offer)) exclude(entry.offer, 'left out by the custom strategy');
+  return picked;
+}

@@ -1,0 +1,424 @@
+import {
+  AllProvidersFailedError,
+  abortReason,
+  DeadlineExceededError,
+  InvalidRequestError,
+  NoEligibleModelError,
+  ProviderError,
+  RouterError,
+} from '../errors.js';
+import type { FailureClass } from '../failure.js';
+import { redact } from '../redact.js';
+import type { AdapterCall } from '../spec.js';
+import type { MaybePromise } from '../store.js';
+import type { Attempt, ChatRequest, ChatResult, RateLimitSnapshot, Usage } from '../types.js';
+import { AttemptSignal, sleep } from './attempt-signal.js';
+import type { Admission, GateRequest, Outcome } from './candidate-gate.js';
+import type { Candidate, Ranking } from './rank.js';
+import type { RouterState } from './router-state.js';
+
+/** Failures after which the same model may be tried again (after backoff) when nothing else is left. */
+const RETRIABLE: ReadonlySet<FailureClass> = new Set([
+  'rate_limit',
+  'overloaded',
+  'server',
+  'timeout',
+  'connection',
+  'stream_cut',
+  'stall',
+]);
+
+export type Pick = { candidate: Candidate; ticket: unknown; waitedMs: number };
+
+/** What `fail` decided: try another candidate, or end with this result (a content-filter refusal). */
+export type FailDecision = { next: true } | { next: false; result: ChatResult };
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
+}
+
+export function costOf(candidate: Candidate, usage: Usage): number {
+  const { spec } = candidate;
+  return (usage.inputTokens * spec.inputUsdPerMTok + usage.outputTokens * spec.outputUsdPerMTok) / 1e6;
+}
+
+/**
+ * The state of one request across its attempts: which candidates are left, what each try did, the
+ * deadline. `chat` and `stream` drive it: pick → call the adapter → succeed or fail → pick again.
+ */
+export class RequestRun {
+  readonly id: string;
+  readonly state: RouterState;
+  readonly request: ChatRequest;
+  readonly ranking: Ranking;
+  readonly startedAt: number;
+  readonly deadline: number;
+  readonly attempts: Attempt[] = [];
+  readonly gateRequest: GateRequest;
+  readonly warnings: string[] = [];
+  /** Candidates that failed in this request, with their failure and Retry-After. */
+  readonly #failed = new Map<string, { failure: FailureClass; retryAfterMs?: number }>();
+  #minWindow = 0;
+  #retries = 0;
+  #waitedMs = 0;
+  #last: Candidate | undefined;
+  #lastFailure: FailureClass | undefined;
+
+  constructor(state: RouterState, request: ChatRequest, stream: boolean) {
+    this.state = state;
+    this.request = request;
+    this.id = state.nextRequestId();
+    const clock = state.options.clock;
+    this.startedAt = clock.now();
+    const timeoutMs = request.timeoutMs ?? state.options.timeoutMs;
+    this.deadline = timeoutMs === undefined ? Infinity : this.startedAt + timeoutMs;
+    this.ranking = state.rank(request);
+    this.gateRequest = {
+      requestId: this.id,
+      request,
+      estimatedInputTokens: this.ranking.estimatedInputTokens,
+      expectedOutputTokens: this.ranking.expectedOutputTokens,
+      deadline: this.deadline,
+    };
+    const { candidates, exclusions } = this.ranking;
+    if (state.hub.has('request-start'))
+      state.hub.emit('request-start', {
+        requestId: this.id,
+        candidates: candidates.map(({ provider, model }) => ({ provider, model })),
+        exclusions,
+        stream,
+      });
+    if (candidates.length === 0) {
+      const lines = exclusions.map((item) => `${item.provider}/${item.model}: ${item.reason}`);
+      throw new NoEligibleModelError(`No model can serve this request:\n  ${lines.join('\n  ')}`, {
+        exclusions,
+      });
+    }
+  }
+
+  get now(): number {
+    return this.state.options.clock.now();
+  }
+
+  /** Throws the caller's abort reason or DeadlineExceededError if either has happened. */
+  checkLive(): void {
+    const signal = this.request.signal;
+    if (signal?.aborted) throw abortReason(signal);
+    if (this.now >= this.deadline) throw this.deadlineError();
+  }
+
+  deadlineError(): DeadlineExceededError {
+    const timeoutMs = this.deadline - this.startedAt;
+    return new DeadlineExceededError(
+      `Request deadline of ${timeoutMs} ms passed after ${this.attempts.length} attempt(s)${this.#summary()}`,
+      { attempts: this.attempts },
+    );
+  }
+
+  /** The next candidate to call, waiting (backoff or capacity) only when nothing can go now. */
+  pick(): MaybePromise<Pick> {
+    this.checkLive();
+    if (this.attempts.length >= this.state.options.maxAttempts)
+      throw this.#allFailed(`Gave up after maxAttempts (${this.state.options.maxAttempts}) attempts`);
+    const skips: string[] = [];
+    let soonest = Infinity;
+    const { candidates } = this.ranking;
+    for (let index = 0; index < candidates.length; index++) {
+      const candidate = candidates[index] as Candidate;
+      if (!this.#usable(candidate) || this.#failed.has(candidate.key)) continue;
+      const admission = this.state.gate.admit(candidate, this.gateRequest, this.now);
+      if (isPromise(admission)) return this.#pickAsync(admission, candidate, index, skips, soonest);
+      const decided = this.#consider(candidate, admission, skips);
+      if (decided) return decided;
+      if (admission.action === 'wait') soonest = Math.min(soonest, admission.retryInMs);
+    }
+    return this.#waitOrGiveUp(skips, soonest);
+  }
+
+  async #pickAsync(
+    first: Promise<Admission>,
+    firstCandidate: Candidate,
+    from: number,
+    skips: string[],
+    soonestSoFar: number,
+  ): Promise<Pick> {
+    let soonest = soonestSoFar;
+    const { candidates } = this.ranking;
+    for (let index = from; index < candidates.length; index++) {
+      const candidate = index === from ? firstCandidate : (candidates[index] as Candidate);
+      if (index !== from && (!this.#usable(candidate) || this.#failed.has(candidate.key))) continue;
+      const admission =
+        index === from ? await first : await this.state.gate.admit(candidate, this.gateRequest, this.now);
+      const decided = this.#consider(candidate, admission, skips);
+      if (decided) return decided;
+      if (admission.action === 'wait') soonest = Math.min(soonest, admission.retryInMs);
+    }
+    return this.#waitOrGiveUp(skips, soonest);
+  }
+
+  #consider(candidate: Candidate, admission: Admission, skips: string[]): Pick | undefined {
+    if (admission.action === 'go') {
+      const waitedMs = this.#waitedMs;
+      this.#waitedMs = 0;
+      return { candidate, ticket: admission.ticket, waitedMs };
+    }
+    skips.push(`${candidate.key}: ${admission.reason}`);
+    return undefined;
+  }
+
+  #usable(candidate: Candidate): boolean {
+    return candidate.spec.contextWindow > this.#minWindow && this.state.unavailable(candidate) === undefined;
+  }
+
+  /** Nothing can go now: wait for the sooner of a waiting candidate and a backoff re-try, or give up. */
+  async #waitOrGiveUp(skips: string[], soonest: number): Promise<Pick> {
+    const retry = this.ranking.candidates.find((candidate) => {
+      const failed = this.#failed.get(candidate.key);
+      return failed !== undefined && RETRIABLE.has(failed.failure) && this.#usable(candidate);
+    });
+    let delay = soonest;
+    let retrying = false;
+    if (retry) {
+      // Full jitter: a random delay in [0, cap), cap doubling per re-try; never sooner than Retry-After.
+      const { baseDelayMs, maxDelayMs } = this.state.options.retry;
+      const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** this.#retries);
+      const backoff = Math.max(
+        this.state.options.random() * cap,
+        this.#failed.get(retry.key)?.retryAfterMs ?? 0,
+      );
+      if (backoff <= delay) {
+        delay = backoff;
+        retrying = true;
+      }
+    }
+    if (delay === Infinity) throw this.#allFailed('Every candidate failed or was skipped', skips);
+    if (this.now + delay >= this.deadline)
+      throw this.#allFailed(
+        `No candidate can go before the deadline (next in ${Math.ceil(delay)} ms)`,
+        skips,
+        delay,
+      );
+    const started = this.now;
+    const gate = this.state.gate;
+    if (gate.wait && !retrying) {
+      const controller = new AbortController();
+      const caller = this.request.signal;
+      const onAbort = () => controller.abort(abortReason(caller as AbortSignal));
+      caller?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await gate.wait(this.gateRequest, delay, controller.signal);
+      } finally {
+        caller?.removeEventListener('abort', onAbort);
+      }
+    } else await sleep(this.state.options.clock, delay, this.request.signal);
+    this.#waitedMs += this.now - started;
+    if (retry && retrying) {
+      this.#retries++;
+      this.#failed.delete(retry.key);
+    }
+    return this.pick();
+  }
+
+  /** Starts one attempt: emits fallback / attempt-start and returns the call's abortable signal. */
+  begin(candidate: Candidate): AttemptSignal {
+    const hub = this.state.hub;
+    const { provider, model } = candidate;
+    if (this.#last && this.#lastFailure && this.#last.key !== candidate.key)
+      hub.emit('fallback', {
+        requestId: this.id,
+        from: { provider: this.#last.provider, model: this.#last.model },
+        to: { provider, model },
+        failure: this.#lastFailure,
+      });
+    hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.attempts.length + 1 });
+    return new AttemptSignal(this.state.options.clock, this.request.signal, this.deadline);
+  }
+
+  adapterCall(candidate: Candidate, signal: AbortSignal): AdapterCall {
+    const { request } = this;
+    return {
+      model: candidate.model,
+      messages: request.messages,
+      maxTokens: request.maxTokens,
+      temperature: request.temperature,
+      stop: typeof request.stop === 'string' ? [request.stop] : request.stop,
+      tools: request.tools,
+      toolChoice: request.toolChoice,
+      responseFormat: request.responseFormat,
+      signal,
+      onWarning: (message) => this.warnings.push(redact(message)),
+    };
+  }
+
+  report(pick: Pick, outcome: Outcome): void {
+    try {
+      const done = this.state.gate.report(pick.candidate, this.gateRequest, pick.ticket, outcome, this.now);
+      if (isPromise(done))
+        done.catch((error) =>
+          this.state.options.logger.error('gate report failed', { error: String(error) }),
+        );
+    } catch (error) {
+      this.state.options.logger.error('gate report failed', { error: String(error) });
+    }
+  }
+
+  #allFailed(headline: string, skips: string[] = [], retryAfterMs?: number): AllProvidersFailedError {
+    const extra = skips.length ? `\n  skipped: ${skips.join('; ')}` : '';
+    return new AllProvidersFailedError(`${headline}${this.#summary()}${extra}`, {
+      attempts: this.attempts,
+      retryAfterMs: retryAfterMs ?? this.#soonestRetryAfter(),
+    });
+  }
+
+  #soonestRetryAfter(): number | undefined {
+    let soonest: number | undefined;
+    for (const { retryAfterMs } of this.#failed.values())
+      if (retryAfterMs !== undefined) soonest = Math.min(soonest ?? Infinity, retryAfterMs);
+    return soonest;
+  }
+
+  #summary(): string {
+    if (this.attempts.length === 0) return '';
+    const lines = this.attempts.map(
+      (a, i) =>
+        `${i + 1}. ${a.provider}/${a.model}: ${a.outcome}${a.status ? ` (${a.status})` : ''}${a.message ? ` ${a.message}` : ''}`,
+    );
+    return `:\n  ${lines.join('\n  ')}`;
+  }
+
+  /** Records a success; returns the result the caller gets. */
+  succeed(
+    pick: Pick,
+    startedAt: number,
+    output: Omit<ChatResult, 'costUsd' | 'provider' | 'model' | 'attempts'>,
+    rateLimit?: RateLimitSnapshot,
+  ): ChatResult {
+    const { candidate } = pick;
+    const durationMs = this.now - startedAt;
+    const costUsd = costOf(candidate, output.usage);
+    this.attempts.push({
+      provider: candidate.provider,
+      model: candidate.model,
+      outcome: 'success',
+      durationMs,
+      waitedMs: pick.waitedMs,
+      requestId: output.requestId,
+    });
+    this.state.countersOf(candidate).recordSuccess(durationMs, output.usage, costUsd);
+    this.report(pick, { type: 'success', usage: output.usage, rateLimit, durationMs });
+    const result: ChatResult = {
+      ...output,
+      costUsd,
+      provider: candidate.provider,
+      model: candidate.model,
+      attempts: this.attempts,
+    };
+    if (this.warnings.length) result.warnings = this.warnings;
+    return result;
+  }
+
+  /**
+   * Records a failed attempt and decides what follows. Throws the caller's abort reason, a deadline
+   * error or InvalidRequestError when the request must end; otherwise returns whether to go on.
+   */
+  fail(pick: Pick, signal: AttemptSignal, startedAt: number, error: unknown): FailDecision {
+    const { candidate } = pick;
+    const durationMs = this.now - startedAt;
+    const caller = this.request.signal;
+    if (caller?.aborted) {
+      this.report(pick, { type: 'cancelled', durationMs });
+      throw abortReason(caller);
+    }
+    const providerError = ProviderError.isInstance(error) ? error : undefined;
+    const failure: FailureClass = signal.deadlinePassed ? 'timeout' : (providerError?.failure ?? 'server');
+    const rawMessage = signal.deadlinePassed
+      ? 'request deadline passed during the call'
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    const attempt: Attempt = {
+      provider: candidate.provider,
+      model: candidate.model,
+      outcome: failure,
+      message: redact(rawMessage),
+      durationMs,
+      waitedMs: pick.waitedMs,
+    };
+    if (providerError?.status !== undefined) attempt.status = providerError.status;
+    if (providerError?.requestId !== undefined) attempt.requestId = providerError.requestId;
+    this.attempts.push(attempt);
+    this.state.countersOf(candidate).recordFailure(failure);
+    const retryAfterMs = providerError?.retryAfterMs;
+    this.report(
+      pick,
+      signal.deadlinePassed
+        ? { type: 'cancelled', durationMs }
+        : {
+            type: 'failure',
+            failure,
+            status: providerError?.status,
+            retryAfterMs,
+            rateLimit: providerError?.rateLimit,
+            durationMs,
+          },
+    );
+    const hub = this.state.hub;
+    const target = { requestId: this.id, provider: candidate.provider, model: candidate.model };
+    hub.emit('attempt-failed', { ...target, attempt, failure, retryAfterMs });
+    if (failure === 'rate_limit' || failure === 'quota')
+      hub.emit('rate-limited', { ...target, failure, retryAfterMs });
+    if (signal.deadlinePassed) throw this.deadlineError();
+    this.#failed.set(candidate.key, { failure, retryAfterMs });
+    this.#last = candidate;
+    this.#lastFailure = failure;
+    switch (failure) {
+      case 'invalid_request':
+        throw new InvalidRequestError(`${candidate.provider} rejected the request: ${attempt.message}`, {
+          attempts: this.attempts,
+          cause: error,
+        });
+      case 'auth':
+        this.state.disableProvider(candidate.provider, failure, rawMessage);
+        break;
+      case 'not_found':
+        this.state.markUnavailable(candidate, rawMessage);
+        break;
+      case 'context_length':
+        this.#minWindow = Math.max(this.#minWindow, candidate.spec.contextWindow);
+        break;
+      case 'content_filter':
+        if (!this.request.fallbackOnContentFilter) return { next: false, result: this.#refusal(candidate) };
+        break;
+    }
+    return { next: true };
+  }
+
+  #refusal(candidate: Candidate): ChatResult {
+    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    return {
+      text: '',
+      toolCalls: [],
+      finishReason: 'content-filter',
+      usage,
+      costUsd: 0,
+      provider: candidate.provider,
+      model: candidate.model,
+      attempts: this.attempts,
+    };
+  }
+
+  /** Emits request-finish for the result or error the request ends with. */
+  finish(result: ChatResult | undefined, error?: unknown): void {
+    if (!this.state.hub.has('request-finish')) return;
+    this.state.hub.emit('request-finish', {
+      requestId: this.id,
+      ok: result !== undefined && error === undefined,
+      provider: result?.provider,
+      model: result?.model,
+      attempts: this.attempts,
+      durationMs: this.now - this.startedAt,
+      costUsd: result?.costUsd,
+      errorCode: RouterError.isInstance(error) ? error.code : error === undefined ? undefined : 'aborted',
+    });
+  }
+}

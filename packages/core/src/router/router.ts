@@ -1,0 +1,122 @@
+import { ConfigError, ProviderError } from '../errors.js';
+import type { ChatRequest, ChatResult } from '../types.js';
+import { raceSignal } from './attempt-signal.js';
+import { createOpenGate, type GateFactory } from './candidate-gate.js';
+import type { Listener, RouterEventName } from './events.js';
+import type { RouterOptions } from './options.js';
+import { type FailDecision, RequestRun } from './request-run.js';
+import { RouterState } from './router-state.js';
+import { type ModelStats, type ProviderStats, type RouterStats, sumCounters } from './stats.js';
+import { resolveOptions } from './validate-options.js';
+import { validateRequest } from './validate-request.js';
+
+export interface Router {
+  /** Sends one request to the best candidate, falling back until one answers or the request must end. */
+  chat(request: ChatRequest): Promise<ChatResult>;
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<K extends RouterEventName>(name: K, listener: Listener<K>): () => void;
+  /** Counters per provider and model. */
+  stats(): RouterStats;
+  /** Closes every adapter; later requests reject with ConfigError. */
+  close(): Promise<void>;
+}
+
+/** Builds a router. Throws ConfigError naming the field when an option is wrong. */
+export function createRouter(options: RouterOptions): Router {
+  return buildRouter(options, createOpenGate);
+}
+
+/** The router with a chosen gate (resilience plugs in here). */
+export function buildRouter(options: RouterOptions, createGate: GateFactory): Router {
+  const state = new RouterState(resolveOptions(options), createGate);
+
+  function start(request: ChatRequest, stream: boolean): RequestRun {
+    if (state.closed) throw new ConfigError('router is closed; create a new one');
+    validateRequest(request, state.isOffered);
+    return new RequestRun(state, request, stream);
+  }
+
+  async function attemptLoop(run: RequestRun): Promise<ChatResult> {
+    for (;;) {
+      const picked = run.pick();
+      const pick = picked instanceof Promise ? await picked : picked;
+      const { candidate } = pick;
+      const signal = run.begin(candidate);
+      const startedAt = run.now;
+      let decision: FailDecision;
+      try {
+        const output = await raceSignal(
+          () => candidate.adapter.doGenerate(run.adapterCall(candidate, signal.signal)),
+          signal.signal,
+        );
+        if (output.finishReason === 'content-filter' && run.request.fallbackOnContentFilter) {
+          decision = run.fail(pick, signal, startedAt, contentFiltered(candidate.provider, candidate.model));
+        } else {
+          const { rateLimit, raw: _raw, ...rest } = output;
+          return run.succeed(pick, startedAt, rest, rateLimit);
+        }
+      } catch (error) {
+        decision = run.fail(pick, signal, startedAt, error);
+      } finally {
+        signal.dispose();
+      }
+      if (!decision.next) return decision.result;
+    }
+  }
+
+  return {
+    async chat(request) {
+      const run = start(request, false);
+      try {
+        const result = await attemptLoop(run);
+        run.finish(result);
+        return result;
+      } catch (error) {
+        run.finish(undefined, error);
+        throw error;
+      }
+    },
+
+    on: (name, listener) => state.hub.on(name, listener),
+
+    stats() {
+      const now = state.options.clock.now();
+      const providers: Record<string, ProviderStats> = {};
+      for (const adapter of state.options.providers) {
+        const models: Record<string, ModelStats> = {};
+        for (const offer of state.offers) {
+          if (offer.adapter !== adapter) continue;
+          models[offer.model] = {
+            provider: offer.provider,
+            model: offer.model,
+            available: state.unavailable(offer) === undefined,
+            ...state.countersOf(offer).snapshot(),
+            ...state.gate.inspect?.(offer, now),
+          };
+        }
+        providers[adapter.name] = {
+          provider: adapter.name,
+          disabled: state.disabledProviders.has(adapter.name),
+          ...sumCounters(Object.values(models)),
+          models,
+        };
+      }
+      return { providers };
+    },
+
+    async close() {
+      if (state.closed) return;
+      state.closed = true;
+      const closing = state.options.providers.map((adapter) => adapter.close?.());
+      await Promise.allSettled([...closing, state.gate.close?.()]);
+    },
+  };
+}
+
+function contentFiltered(provider: string, model: string): ProviderError {
+  return new ProviderError('the model refused (content filter)', {
+    failure: 'content_filter',
+    provider,
+    model,
+  });
+}

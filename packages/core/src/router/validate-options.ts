@@ -1,0 +1,142 @@
+import { systemClock, systemRandom } from '../clock.js';
+import { ConfigError } from '../errors.js';
+import { SPECIFICATION_VERSION } from '../spec.js';
+import { checkNumber, checkOneOf, checkString, describe, isRecord } from './checks.js';
+import { DEFAULTS, type ResolvedOptions, type RouterOptions, STRATEGIES, silentLogger } from './options.js';
+
+const LIMIT_FIELDS = ['rpm', 'tpm', 'inputTpm', 'outputTpm', 'maxConcurrent'] as const;
+
+function fail(field: string, problem: string): never {
+  throw new ConfigError(`${field} ${problem}`, { field });
+}
+
+function check(field: string, problem: string | undefined): void {
+  if (problem) fail(field, problem);
+}
+
+function optionalNumber(
+  owner: Record<string, unknown>,
+  key: string,
+  path: string,
+  rules: Parameters<typeof checkNumber>[1],
+): void {
+  if (owner[key] !== undefined) check(`${path}.${key}`, checkNumber(owner[key], rules));
+}
+
+function checkLimits(value: unknown, path: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) fail(path, `must be an object, got ${describe(value)}`);
+  for (const key of LIMIT_FIELDS) optionalNumber(value, key, path, { min: 0 });
+}
+
+function checkModels(value: unknown, path: string): void {
+  if (!Array.isArray(value)) fail(path, `must be an array of model specs, got ${describe(value)}`);
+  const seen = new Set<string>();
+  for (const [index, model] of value.entries()) {
+    const at = `${path}[${index}]`;
+    if (!isRecord(model)) fail(at, `must be a model spec object, got ${describe(model)}`);
+    check(`${at}.id`, checkString(model.id));
+    if (seen.has(model.id as string)) check(`${at}.id`, `duplicates model "${model.id}"`);
+    seen.add(model.id as string);
+    check(`${at}.capability`, checkNumber(model.capability, { min: 1, max: 10 }));
+    check(`${at}.inputUsdPerMTok`, checkNumber(model.inputUsdPerMTok, { min: 0 }));
+    check(`${at}.outputUsdPerMTok`, checkNumber(model.outputUsdPerMTok, { min: 0 }));
+    check(
+      `${at}.contextWindow`,
+      checkNumber(model.contextWindow, { min: 0, exclusiveMin: true, integer: true }),
+    );
+    optionalNumber(model, 'maxOutputTokens', at, { min: 0, exclusiveMin: true, integer: true });
+    checkLimits(model.limits, `${at}.limits`);
+  }
+}
+
+function checkProviders(value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0)
+    fail('providers', `must be a non-empty array of provider adapters, got ${describe(value)}`);
+  const names = new Set<string>();
+  for (const [index, adapter] of value.entries()) {
+    const at = `providers[${index}]`;
+    if (!isRecord(adapter)) fail(at, `must be a provider adapter, got ${describe(adapter)}`);
+    if (adapter.specificationVersion !== SPECIFICATION_VERSION)
+      check(
+        `${at}.specificationVersion`,
+        `must be '${SPECIFICATION_VERSION}', got ${describe(adapter.specificationVersion)} (adapter built for another version of @llm-router/core?)`,
+      );
+    check(`${at}.name`, checkString(adapter.name));
+    if (names.has(adapter.name as string))
+      check(`${at}.name`, `duplicates provider name "${adapter.name}"; give each provider a unique name`);
+    names.add(adapter.name as string);
+    if (typeof adapter.doGenerate !== 'function') check(`${at}.doGenerate`, 'must be a function');
+    if (typeof adapter.doStream !== 'function') check(`${at}.doStream`, 'must be a function');
+    checkModels(adapter.models, `${at}.models`);
+    checkLimits(adapter.limits, `${at}.limits`);
+  }
+}
+
+function checkSection(options: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) check(key, `must be an object, got ${describe(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/** Validates `createRouter` options and fills in defaults. Throws ConfigError naming the field. */
+export function resolveOptions(options: RouterOptions): ResolvedOptions {
+  if (!isRecord(options)) throw new ConfigError(`options must be an object, got ${describe(options)}`);
+  const raw = options as unknown as Record<string, unknown>;
+  checkProviders(raw.providers);
+  if (raw.strategy !== undefined && typeof raw.strategy !== 'function')
+    check('strategy', checkOneOf(raw.strategy, STRATEGIES)?.replace(', got', ' or a function, got'));
+  optionalNumber(raw, 'maxAttempts', 'options', { min: 1, integer: true });
+  for (const key of ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'])
+    optionalNumber(raw, key, 'options', { min: 0, exclusiveMin: true });
+  optionalNumber(raw, 'expectedOutputTokens', 'options', { min: 0, integer: true });
+  const retry = checkSection(raw, 'retry');
+  if (retry) for (const key of ['baseDelayMs', 'maxDelayMs']) optionalNumber(retry, key, 'retry', { min: 0 });
+  const cooldown = checkSection(raw, 'cooldown');
+  if (cooldown)
+    for (const key of ['defaultMs', 'maxMs']) optionalNumber(cooldown, key, 'cooldown', { min: 0 });
+  const breaker = checkSection(raw, 'breaker');
+  if (breaker) {
+    optionalNumber(breaker, 'errorThresholdPercentage', 'breaker', { min: 0, max: 100 });
+    optionalNumber(breaker, 'volumeThreshold', 'breaker', { min: 0, integer: true });
+    optionalNumber(breaker, 'resetTimeoutMs', 'breaker', { min: 0 });
+  }
+  const queue = checkSection(raw, 'queue');
+  if (queue) optionalNumber(queue, 'maxWaiting', 'queue', { min: 0, integer: true });
+  const clock = raw.clock as Record<string, unknown> | undefined;
+  if (
+    clock !== undefined &&
+    !(isRecord(clock) && ['now', 'setTimeout', 'clearTimeout'].every((k) => typeof clock[k] === 'function'))
+  )
+    check('clock', 'must have now(), setTimeout() and clearTimeout()');
+  if (raw.random !== undefined && typeof raw.random !== 'function')
+    check('random', 'must be a function returning [0, 1)');
+  const logger = raw.logger as Record<string, unknown> | undefined;
+  if (
+    logger !== undefined &&
+    !(isRecord(logger) && typeof logger.warn === 'function' && typeof logger.error === 'function')
+  )
+    check('logger', 'must have warn() and error()');
+  if (raw.store !== undefined && !isRecord(raw.store))
+    check('store', `must be a RouterStore, got ${describe(raw.store)}`);
+
+  const baseDelayMs = options.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs;
+  const maxDelayMs = options.retry?.maxDelayMs ?? Math.max(DEFAULTS.maxDelayMs, baseDelayMs);
+  if (maxDelayMs < baseDelayMs)
+    check('retry.maxDelayMs', `must be at least retry.baseDelayMs (${baseDelayMs}), got ${maxDelayMs}`);
+  return {
+    providers: options.providers,
+    strategy: options.strategy ?? 'cheapest',
+    maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    retry: { baseDelayMs, maxDelayMs },
+    timeoutMs: options.timeoutMs,
+    timeToFirstTokenMs: options.timeToFirstTokenMs ?? DEFAULTS.timeToFirstTokenMs,
+    stallTimeoutMs: options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs,
+    expectedOutputTokens: options.expectedOutputTokens ?? DEFAULTS.expectedOutputTokens,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+    logger: options.logger ?? silentLogger,
+    raw: options,
+  };
+}

@@ -1,0 +1,177 @@
+import { InvalidRequestError } from '../errors.js';
+import type { ChatRequest, ModelRef } from '../types.js';
+import { ROLES } from '../types.js';
+import { checkBoolean, checkNumber, checkOneOf, checkString, describe, isRecord } from './checks.js';
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const TOOL_CHOICES = ['auto', 'none', 'required'];
+
+function fail(field: string, problem: string): never {
+  throw new InvalidRequestError(`${field} ${problem}`, { field });
+}
+
+function check(field: string, problem: string | undefined): void {
+  if (problem) fail(field, problem);
+}
+
+function optional(
+  request: Record<string, unknown>,
+  key: string,
+  validate: (value: unknown) => string | undefined,
+) {
+  if (request[key] !== undefined) check(key, validate(request[key]));
+}
+
+function checkContent(content: unknown, at: string, role: unknown): void {
+  if (typeof content === 'string') return;
+  if (!Array.isArray(content)) fail(at, `must be a string or an array of parts, got ${describe(content)}`);
+  if (content.length === 0 && role !== 'assistant') check(at, 'must not be empty');
+  for (const [index, part] of content.entries()) {
+    const path = `${at}[${index}]`;
+    if (!isRecord(part)) fail(path, `must be a content part object, got ${describe(part)}`);
+    if (part.type === 'text') {
+      if (typeof part.text !== 'string') fail(`${path}.text`, `must be a string, got ${describe(part.text)}`);
+      continue;
+    }
+    if (part.type !== 'image') fail(`${path}.type`, `must be one of text, image, got ${describe(part.type)}`);
+    if (typeof part.url !== 'string' && typeof part.data !== 'string')
+      check(path, 'must give an image as url or as base64 data');
+    if (typeof part.data === 'string' && typeof part.mediaType !== 'string')
+      check(`${path}.mediaType`, 'is required with base64 data (for example "image/png")');
+  }
+}
+
+function checkMessages(messages: unknown): void {
+  if (!Array.isArray(messages) || messages.length === 0)
+    fail('messages', `must be a non-empty array, got ${describe(messages)}`);
+  for (const [index, message] of messages.entries()) {
+    const at = `messages[${index}]`;
+    if (!isRecord(message)) fail(at, `must be a message object, got ${describe(message)}`);
+    check(`${at}.role`, checkOneOf(message.role, ROLES));
+    const hasToolCalls = Array.isArray(message.toolCalls) && message.toolCalls.length > 0;
+    if (
+      !(
+        message.role === 'assistant' &&
+        hasToolCalls &&
+        (message.content === '' || message.content === undefined)
+      )
+    )
+      checkContent(message.content, `${at}.content`, message.role);
+    if (message.toolCalls !== undefined) {
+      if (message.role !== 'assistant') check(`${at}.toolCalls`, 'is only allowed on assistant messages');
+      if (!Array.isArray(message.toolCalls)) check(`${at}.toolCalls`, 'must be an array');
+      for (const [callIndex, call] of (message.toolCalls as unknown[]).entries()) {
+        const path = `${at}.toolCalls[${callIndex}]`;
+        if (!isRecord(call)) fail(path, 'must be a tool call object');
+        check(`${path}.id`, checkString(call.id));
+        check(`${path}.name`, checkString(call.name));
+      }
+    }
+    if (message.role === 'tool') check(`${at}.toolCallId`, checkString(message.toolCallId));
+  }
+}
+
+function checkModelRef(ref: unknown, at: string, isOffered: (ref: ModelRef) => boolean): void {
+  if (typeof ref === 'string') {
+    check(at, checkString(ref));
+  } else if (isRecord(ref)) {
+    check(`${at}.provider`, checkString(ref.provider));
+    check(`${at}.model`, checkString(ref.model));
+  } else {
+    fail(at, `must be a model id or { provider, model }, got ${describe(ref)}`);
+  }
+  if (!isOffered(ref as ModelRef)) {
+    const name = typeof ref === 'string' ? `"${ref}"` : `"${ref.model}" of provider "${ref.provider}"`;
+    check(at, `names ${name}, which no configured provider offers`);
+  }
+}
+
+function checkTools(tools: unknown): Set<string> {
+  const names = new Set<string>();
+  if (tools === undefined) return names;
+  if (!Array.isArray(tools)) check('tools', `must be an array, got ${describe(tools)}`);
+  for (const [index, tool] of (tools as unknown[]).entries()) {
+    const at = `tools[${index}]`;
+    if (!isRecord(tool)) fail(at, `must be a tool definition object, got ${describe(tool)}`);
+    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name))
+      check(`${at}.name`, `must be 1-64 letters, digits, '_' or '-', got ${describe(tool.name)}`);
+    if (names.has(tool.name as string)) check(`${at}.name`, `duplicates tool "${tool.name}"`);
+    names.add(tool.name as string);
+    if (!isRecord(tool.parameters)) check(`${at}.parameters`, 'must be a JSON Schema object');
+    if (tool.description !== undefined && typeof tool.description !== 'string')
+      check(`${at}.description`, 'must be a string');
+  }
+  return names;
+}
+
+function checkToolChoice(choice: unknown, toolNames: Set<string>): void {
+  if (choice === undefined) return;
+  if (typeof choice === 'string') {
+    check('toolChoice', checkOneOf(choice, TOOL_CHOICES)?.replace(', got', ' or { name }, got'));
+    if (choice === 'required' && toolNames.size === 0)
+      check('toolChoice', "is 'required' but no tools are given");
+    return;
+  }
+  if (!isRecord(choice) || typeof choice.name !== 'string')
+    fail('toolChoice', `must be 'auto', 'none', 'required' or { name }, got ${describe(choice)}`);
+  if (!toolNames.has(choice.name)) check('toolChoice.name', `names "${choice.name}", which is not in tools`);
+}
+
+function checkResponseFormat(format: unknown): string | undefined {
+  if (!isRecord(format)) return `must be an object, got ${describe(format)}`;
+  const problem = checkOneOf(format.type, ['text', 'json', 'json-schema']);
+  if (problem) return `.type ${problem}`;
+  if (format.type === 'json-schema' && !isRecord(format.schema))
+    return '.schema must be a JSON Schema object';
+  return undefined;
+}
+
+const positive = (value: unknown) => checkNumber(value, { min: 0, exclusiveMin: true });
+
+/** Throws InvalidRequestError naming the first field that is wrong. Sends nothing. */
+export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef) => boolean): void {
+  if (!isRecord(request))
+    throw new InvalidRequestError(`request must be an object, got ${describe(request)}`);
+  const raw = request as unknown as Record<string, unknown>;
+  checkMessages(raw.messages);
+  if (raw.model !== undefined) {
+    if (Array.isArray(raw.model)) {
+      if (raw.model.length === 0) check('model', 'must not be an empty array');
+      for (const [index, ref] of raw.model.entries()) checkModelRef(ref, `model[${index}]`, isOffered);
+    } else checkModelRef(raw.model, 'model', isOffered);
+  }
+  optional(raw, 'minCapability', (value) => checkNumber(value, { min: 1, max: 10 }));
+  if (raw.require !== undefined) {
+    if (!isRecord(raw.require)) check('require', `must be an object, got ${describe(raw.require)}`);
+    const require = raw.require as Record<string, unknown>;
+    for (const key of ['tools', 'vision', 'json'])
+      if (require[key] !== undefined) check(`require.${key}`, checkBoolean(require[key]));
+    if (require.minContextWindow !== undefined)
+      check('require.minContextWindow', checkNumber(require.minContextWindow, { min: 1, integer: true }));
+  }
+  optional(raw, 'maxTokens', (value) => checkNumber(value, { min: 1, integer: true }));
+  optional(raw, 'temperature', (value) => checkNumber(value, { min: 0, max: 2 }));
+  optional(raw, 'stop', (value) =>
+    typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+      ? undefined
+      : `must be a string or an array of strings, got ${describe(value)}`,
+  );
+  checkToolChoice(raw.toolChoice, checkTools(raw.tools));
+  if (raw.responseFormat !== undefined) {
+    const problem = checkResponseFormat(raw.responseFormat);
+    if (problem?.startsWith('.'))
+      check(`responseFormat${problem.split(' ')[0]}`, problem.slice(problem.indexOf(' ') + 1));
+    else check('responseFormat', problem);
+  }
+  for (const key of ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs']) optional(raw, key, positive);
+  if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
+    check('signal', 'must be an AbortSignal');
+  optional(raw, 'priority', (value) => checkNumber(value, {}));
+  optional(raw, 'metadata', (value) =>
+    isRecord(value) && Object.values(value).every((item) => typeof item === 'string')
+      ? undefined
+      : 'must be an object of string values',
+  );
+  optional(raw, 'onInterrupt', (value) => checkOneOf(value, ['error', 'continue']));
+  optional(raw, 'fallbackOnContentFilter', checkBoolean);
+}
