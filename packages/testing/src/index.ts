@@ -6,3 +6,16 @@ export type {
   ScriptStep,
 } from './scripted-adapter.js';
 export { scriptedAdapter } from './scripted-adapter.js';
+export type { SimStats } from './sim/sim-stats.js';
+export type { SimulatedProvider } from './sim/start-simulated-provider.js';
+export { startSimulatedProvider } from './sim/start-simulated-provider.js';
+export type {
+  SimFaults,
+  SimLatency,
+  SimLimits,
+  SimModel,
+  SimOutcome,
+  SimProtocol,
+  SimScriptStep,
+  SimulatedProviderOptions,
+} from './sim/types.js';

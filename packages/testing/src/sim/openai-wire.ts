@@ -1,0 +1,370 @@
+import { formatGoDuration } from './go-duration.js';
+import type { Denial, RateLimiter } from './rate-limiter.js';
+import { type ChatRequest, countPromptTokens, type ReplyPlan, type SimToolChoice } from './reply-plan.js';
+import { bearerToken, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
+
+type Flavor = 'openai' | 'groq';
+type Message = { role?: unknown; content?: unknown; tool_calls?: unknown };
+type Body = {
+  model?: unknown;
+  messages?: unknown;
+  max_tokens?: unknown;
+  max_completion_tokens?: unknown;
+  stop?: unknown;
+  tools?: Array<{ function?: { name?: string; parameters?: unknown } }>;
+  tool_choice?: unknown;
+  response_format?: { type?: string; json_schema?: { schema?: unknown } };
+  stream?: unknown;
+  stream_options?: { include_usage?: unknown };
+};
+
+const ORG = 'org-simulated';
+
+/** OpenAI chat completions, and Groq's copy of it (different path, headers, usage and error details). */
+export function openaiWire(flavor: Flavor): Wire {
+  const groq = flavor === 'groq';
+  const chatPath = groq ? '/openai/v1/chat/completions' : '/v1/chat/completions';
+  const envelope = (error: Record<string, unknown>) => JSON.stringify({ error });
+  const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+
+  return {
+    requestIdHeader: 'x-request-id',
+    route: (path) => (path === chatPath ? 'chat' : undefined),
+    apiKey: bearerToken,
+    parseChat: (raw) => parseChat(raw as Body),
+    countTokens: () => ({ kind: 'routeNotFound', path: 'count_tokens' }),
+
+    completion(request, plan, ids) {
+      const message: Record<string, unknown> = {
+        role: 'assistant',
+        content: plan.toolCalls.length > 0 ? null : plan.text,
+      };
+      if (plan.toolCalls.length > 0) message.tool_calls = plan.toolCalls.map(toolCallJson);
+      if (!groq) message.refusal = null;
+      const body: Record<string, unknown> = {
+        id: ids.id,
+        object: 'chat.completion',
+        created: ids.created,
+        model: request.model,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finish }],
+        usage: usage(request, plan),
+      };
+      if (groq) body.x_groq = { id: ids.requestId };
+      else body.system_fingerprint = 'fp_simulated';
+      return JSON.stringify(body);
+    },
+
+    stream(request, plan, ids): StreamFrames {
+      const base = {
+        id: ids.id,
+        object: 'chat.completion.chunk',
+        created: ids.created,
+        model: request.model,
+      };
+      const withUsage = !groq && request.includeUsage;
+      const chunk = (delta: unknown, finish: string | null, extra?: Record<string, unknown>) =>
+        data({
+          ...base,
+          choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+          ...(withUsage ? { usage: null } : {}),
+          ...extra,
+        });
+      const head = [
+        chunk(
+          { role: 'assistant', content: plan.toolCalls.length > 0 ? null : '' },
+          null,
+          groq ? { x_groq: { id: ids.requestId } } : undefined,
+        ),
+      ];
+      const content =
+        plan.toolCalls.length > 0
+          ? plan.toolCalls.flatMap((call, index) => [
+              chunk(
+                {
+                  tool_calls: [
+                    { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+                  ],
+                },
+                null,
+              ),
+              chunk({ tool_calls: [{ index, function: { arguments: call.arguments } }] }, null),
+            ])
+          : plan.pieces.map((piece) => chunk({ content: piece }, null));
+      const tail = [
+        chunk(
+          {},
+          plan.finish,
+          groq ? { x_groq: { id: ids.requestId, usage: usage(request, plan) } } : undefined,
+        ),
+      ];
+      if (withUsage) tail.push(data({ ...base, choices: [], usage: usage(request, plan) }));
+      tail.push('data: [DONE]\n\n');
+      return { head, content, tail };
+    },
+
+    inbandError: () =>
+      data({
+        error: {
+          message: 'The server had an error while processing your request. Sorry about that!',
+          type: 'server_error',
+          param: null,
+          code: null,
+        },
+      }),
+
+    error(error: SimError) {
+      switch (error.kind) {
+        case 'auth':
+          return {
+            status: 401,
+            body: groq
+              ? envelope({
+                  message: 'Invalid API Key',
+                  type: 'invalid_request_error',
+                  code: 'invalid_api_key',
+                })
+              : envelope({
+                  message:
+                    'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+                  type: 'invalid_request_error',
+                  param: null,
+                  code: 'invalid_api_key',
+                }),
+          };
+        case 'invalid':
+          return {
+            status: 400,
+            body: envelope({
+              message: error.message,
+              type: 'invalid_request_error',
+              param: error.param ?? null,
+              code: null,
+            }),
+          };
+        case 'routeNotFound':
+          return {
+            status: 404,
+            body: envelope({
+              message: `Unknown request URL: POST ${error.path}.`,
+              type: 'invalid_request_error',
+              param: null,
+              code: 'unknown_url',
+            }),
+          };
+        case 'modelNotFound':
+          return {
+            status: 404,
+            body: groq
+              ? envelope({
+                  message: `The model \`${error.model}\` does not exist or you do not have access to it.`,
+                  type: 'invalid_request_error',
+                  code: 'model_not_found',
+                })
+              : envelope({
+                  message: `The model \`${error.model}\` does not exist or you do not have access to it.`,
+                  type: 'invalid_request_error',
+                  param: null,
+                  code: 'model_not_found',
+                }),
+          };
+        case 'contextLength':
+          return {
+            status: 400,
+            body: groq
+              ? envelope({
+                  message: 'Please reduce the length of the messages or completion.',
+                  type: 'invalid_request_error',
+                  param: 'messages',
+                  code: 'context_length_exceeded',
+                })
+              : envelope({
+                  message: `This model's maximum context length is ${error.contextWindow} tokens. However, your messages resulted in ${error.promptTokens} tokens. Please reduce the length of the messages.`,
+                  type: 'invalid_request_error',
+                  param: 'messages',
+                  code: 'context_length_exceeded',
+                }),
+          };
+        case 'rateLimit':
+          return rateLimitError(flavor, error.model, error.denial);
+        case 'quota':
+          return {
+            status: 429,
+            body: envelope({
+              message:
+                'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+              type: 'insufficient_quota',
+              param: null,
+              code: 'insufficient_quota',
+            }),
+          };
+        case 'overloaded':
+          return groq
+            ? {
+                status: 498,
+                body: envelope({
+                  message: 'Flex tier capacity exceeded. Please try again later.',
+                  type: 'capacity_exceeded',
+                  code: 'capacity_exceeded',
+                }),
+              }
+            : {
+                status: 503,
+                body: envelope({
+                  message: 'The engine is currently overloaded, please try again later.',
+                  type: 'server_error',
+                  param: null,
+                  code: null,
+                }),
+              };
+        case 'serverError':
+          if (error.status === 502)
+            return {
+              status: 502,
+              html: true,
+              body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
+            };
+          return {
+            status: error.status,
+            body: envelope({
+              message: 'The server had an error while processing your request. Sorry about that!',
+              type: groq ? 'internal_server_error' : 'server_error',
+              param: null,
+              code: null,
+            }),
+          };
+      }
+    },
+
+    limitHeaders(limiter: RateLimiter, model: string, headers: Record<string, string>) {
+      const requests = limiter.state(model, groq ? 'requestsDay' : 'requests');
+      const tokens = limiter.state(model, 'tokens');
+      headers['x-ratelimit-limit-requests'] = String(requests.limit);
+      headers['x-ratelimit-limit-tokens'] = String(tokens.limit);
+      headers['x-ratelimit-remaining-requests'] = String(requests.remaining);
+      headers['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
+      headers['x-ratelimit-reset-requests'] = formatGoDuration(requests.resetMs);
+      headers['x-ratelimit-reset-tokens'] = formatGoDuration(tokens.resetMs);
+    },
+
+    retryHeaders(retryAfterMs: number, headers: Record<string, string>) {
+      headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+      if (!groq) headers['retry-after-ms'] = String(Math.ceil(retryAfterMs));
+    },
+  };
+}
+
+function rateLimitError(flavor: Flavor, model: string, denial: Denial): { status: number; body: string } {
+  const groq = flavor === 'groq';
+  const what =
+    denial.bucket === 'requests'
+      ? 'requests per min (RPM)'
+      : denial.bucket === 'requestsDay'
+        ? 'requests per day (RPD)'
+        : 'tokens per min (TPM)';
+  const unit = groq ? what.replace(' min ', ' minute ') : what;
+  const type = denial.bucket === 'requests' || denial.bucket === 'requestsDay' ? 'requests' : 'tokens';
+  const where = groq
+    ? `model \`${model}\` in organization \`org_simulated\` service tier \`on_demand\``
+    : `${model} in organization ${ORG}`;
+  if (denial.tooLarge) {
+    const message = groq
+      ? `Request too large for ${where} on ${unit}: Limit ${denial.limit}, Requested ${denial.requested}, please reduce your message size and try again.`
+      : `Request too large for ${where} on ${unit}: Limit ${denial.limit}, Requested ${denial.requested}. The input or output tokens must be reduced in order to run successfully. Visit https://platform.openai.com/account/rate-limits to learn more.`;
+    return {
+      status: groq ? 413 : 429,
+      body: JSON.stringify({
+        error: groq
+          ? { message, type, code: 'rate_limit_exceeded' }
+          : { message, type, param: null, code: 'rate_limit_exceeded' },
+      }),
+    };
+  }
+  const wait = formatGoDuration(denial.retryAfterMs);
+  const message = groq
+    ? `Rate limit reached for ${where} on ${unit}: Limit ${denial.limit}, Used ${denial.used}, Requested ${denial.requested}. Please try again in ${wait}. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`
+    : `Rate limit reached for ${where} on ${unit}: Limit ${denial.limit}, Used ${denial.used}, Requested ${denial.requested}. Please try again in ${wait}. Visit https://platform.openai.com/account/rate-limits to learn more.`;
+  return {
+    status: 429,
+    body: JSON.stringify({
+      error: groq
+        ? { message, type, code: 'rate_limit_exceeded' }
+        : { message, type, param: null, code: 'rate_limit_exceeded' },
+    }),
+  };
+}
+
+function toolCallJson(call: ReplyPlan['toolCalls'][number]) {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
+}
+
+function usage(request: ChatRequest, plan: ReplyPlan) {
+  return {
+    prompt_tokens: request.promptTokens,
+    completion_tokens: plan.outputTokens,
+    total_tokens: request.promptTokens + plan.outputTokens,
+  };
+}
+
+function parseChat(body: Body): ChatRequest | SimError {
+  if (!body || typeof body !== 'object')
+    return { kind: 'invalid', message: 'The request body must be a JSON object.' };
+  if (typeof body.model !== 'string' || body.model === '')
+    return { kind: 'invalid', message: 'you must provide a model parameter', param: 'model' };
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return {
+      kind: 'invalid',
+      message: "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      param: 'messages',
+    };
+  const messages = body.messages as Message[];
+  const texts: string[] = [];
+  let lastUserText = '';
+  for (const message of messages) {
+    if (!message || typeof message.role !== 'string')
+      return {
+        kind: 'invalid',
+        message: "Missing required parameter: 'messages[].role'.",
+        param: 'messages',
+      };
+    const text = contentText(message.content);
+    texts.push(message.tool_calls ? text + JSON.stringify(message.tool_calls) : text);
+    if (message.role === 'user') lastUserText = text;
+  }
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens !== undefined && maxTokens !== null && (typeof maxTokens !== 'number' || maxTokens < 1))
+    return {
+      kind: 'invalid',
+      message: 'max_tokens must be a positive integer.',
+      param: 'max_completion_tokens',
+    };
+  const tools = (Array.isArray(body.tools) ? body.tools : []).map((tool) => ({
+    name: String(tool?.function?.name ?? ''),
+    schema: tool?.function?.parameters,
+  }));
+  const format = body.response_format?.type;
+  return {
+    model: body.model,
+    promptText: texts.join('\n'),
+    promptTokens: countPromptTokens(texts, tools.length > 0 ? JSON.stringify(body.tools) : ''),
+    maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+    stop: typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.map(String) : [],
+    tools,
+    toolChoice: toolChoice(body.tool_choice),
+    json:
+      format === 'json_schema'
+        ? { schema: body.response_format?.json_schema?.schema }
+        : format === 'json_object'
+          ? {}
+          : undefined,
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    lastUserText,
+    lastIsToolResult: messages[messages.length - 1]?.role === 'tool',
+  };
+}
+
+function toolChoice(value: unknown): SimToolChoice {
+  if (value === 'none' || value === 'required' || value === 'auto') return value;
+  const name = (value as { function?: { name?: unknown } } | undefined)?.function?.name;
+  return typeof name === 'string' ? { name } : 'auto';
+}

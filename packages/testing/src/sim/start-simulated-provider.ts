@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { anthropicWire } from './anthropic-wire.js';
+import { FaultPlan } from './fault-plan.js';
+import { handleRequest, type SimContext } from './handle-request.js';
+import { openaiWire } from './openai-wire.js';
+import { RateLimiter } from './rate-limiter.js';
+import { copyStats, emptyStats, type SimStats } from './sim-stats.js';
+import type { SimFaults, SimLimits, SimulatedProviderOptions } from './types.js';
+
+export type SimulatedProvider = {
+  /** Exactly what the official SDK's `baseURL` option takes (OpenAI: `${url}/v1`). */
+  readonly baseURL: string;
+  readonly apiKey: string;
+  /** `http://host:port` of the server. */
+  readonly url: string;
+  readonly protocol: SimulatedProviderOptions['protocol'];
+  stats(): SimStats;
+  /** Replaces the fault probabilities and script (the script restarts at request 1). */
+  setFaults(faults: SimFaults): void;
+  /** Replaces the limits; buckets start full again. */
+  setLimits(limits: SimLimits): void;
+  /** Clears stats, buckets, the fault script position and the random sources. */
+  reset(): void;
+  /** Stops the server and drops every connection, including hanging ones. */
+  close(): Promise<void>;
+};
+
+const DEFAULT_KEYS = { openai: 'sk-sim-openai-key', anthropic: 'sk-ant-sim-key', groq: 'gsk_sim_groq_key' };
+
+/** Starts a real HTTP server on loopback that speaks one provider's protocol, with its limits and faults. */
+export async function startSimulatedProvider(options: SimulatedProviderOptions): Promise<SimulatedProvider> {
+  const protocol = options.protocol;
+  if (protocol !== 'openai' && protocol !== 'anthropic' && protocol !== 'groq')
+    throw new TypeError(`protocol must be 'openai', 'anthropic' or 'groq', got ${String(protocol)}`);
+  const seed = options.seed ?? 1;
+  const now = options.now ?? Date.now;
+  const context: SimContext = {
+    protocol,
+    wire: protocol === 'anthropic' ? anthropicWire() : openaiWire(protocol),
+    apiKey: options.apiKey ?? DEFAULT_KEYS[protocol],
+    seed,
+    now,
+    limiter: new RateLimiter(protocol, options.limits ?? {}, now),
+    faults: new FaultPlan(options.faults, seed),
+    latency: options.latency ?? {},
+    models: modelTable(options.models),
+    replyTokens: options.replyTokens ?? [20, 60],
+    stats: emptyStats(),
+    pending: { timers: new Set() },
+    counter: 0,
+  };
+  const sockets = new Set<Socket>();
+  const server = createServer((request: IncomingMessage, response: ServerResponse) =>
+    handleRequest(context, request, response),
+  );
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    context.stats.connections++;
+    context.stats.openConnections++;
+    socket.once('close', () => {
+      sockets.delete(socket);
+      context.stats.openConnections--;
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closed: Promise<void> | undefined;
+
+  return {
+    baseURL: protocol === 'openai' ? `${url}/v1` : url,
+    apiKey: context.apiKey,
+    url,
+    protocol,
+    stats: () => copyStats(context.stats),
+    setFaults: (faults) => context.faults.set(faults),
+    setLimits: (limits) => context.limiter.setLimits(limits),
+    reset() {
+      const { openConnections, connections, inFlight } = context.stats;
+      context.stats = { ...emptyStats(), openConnections, connections, inFlight };
+      context.limiter.setLimits(context.limiter.limits);
+      context.faults.reset();
+      context.counter = 0;
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const timer of context.pending.timers) clearTimeout(timer);
+        context.pending.timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closed;
+    },
+  };
+}
+
+function modelTable(models: SimulatedProviderOptions['models']): Map<string, number> | undefined {
+  if (!models) return undefined;
+  const table = new Map<string, number>();
+  for (const model of models) {
+    if (typeof model === 'string') table.set(model, 128_000);
+    else table.set(model.id, model.contextWindow ?? 128_000);
+  }
+  return table;
+}

@@ -1,0 +1,105 @@
+/** Which provider's wire protocol a simulated server speaks. */
+export type SimProtocol = 'openai' | 'anthropic' | 'groq';
+
+/**
+ * Limits per (API key, model), enforced with continuously refilling token buckets like the real
+ * services. Unset limits default to very large values (headers are still sent).
+ */
+export type SimLimits = {
+  /** Requests per minute (all protocols). */
+  rpm?: number;
+  /** Requests per day (Groq: its `x-ratelimit-*-requests` headers report this one). */
+  rpd?: number;
+  /** Tokens per minute (OpenAI, Groq). */
+  tpm?: number;
+  /** Anthropic input tokens per minute. */
+  inputTpm?: number;
+  /** Anthropic output tokens per minute. */
+  outputTpm?: number;
+  /** Send 429s without any rate-limit or retry-after headers (real OpenAI 429s sometimes have none). */
+  omitHeadersOn429?: boolean;
+};
+
+export type SimLatency = {
+  /** Delay before the first byte of the answer (ms). Default 0. */
+  ttftMs?: number;
+  /** Streaming pace after the first token; also delays non-streamed answers. Default: instant. */
+  tokensPerSecond?: number;
+};
+
+/** Every outcome a request can be forced into, by probability or by script. */
+export type SimOutcome =
+  | 'ok'
+  | 'rateLimit'
+  | 'quota'
+  | 'serverError'
+  | 'overloaded'
+  | 'timeout'
+  | 'connectionReset'
+  | 'stallMidStream'
+  | 'cutMidStream'
+  | 'dropMidStream'
+  | 'inbandError'
+  | 'malformed'
+  | 'authError'
+  | 'modelNotFound'
+  | 'contextLength';
+
+/** A scripted outcome with parameters. */
+export type SimScriptStep = {
+  outcome: SimOutcome;
+  /** rateLimit: wait the 429 asks for (default 1000 ms). */
+  retryAfterMs?: number;
+  /** rateLimit: which bucket the 429 names (default 'requests'). */
+  limitType?: 'requests' | 'tokens';
+  /** rateLimit / quota: send no rate-limit or retry-after headers. */
+  omitHeaders?: boolean;
+  /** stall/cut/drop/inbandError: content chunks sent before the fault (default: half, at least 1). */
+  afterChunks?: number;
+  /** serverError: status to send (default 500; 502 sends an HTML body like a CDN would). */
+  status?: number;
+};
+
+/** Fault probabilities 0..1 (checked in this order), and a script that overrides them. */
+export type SimFaults = {
+  rateLimit?: number;
+  quota?: number;
+  serverError?: number;
+  overloaded?: number;
+  timeout?: number;
+  connectionReset?: number;
+  stallMidStream?: number;
+  cutMidStream?: number;
+  dropMidStream?: number;
+  inbandError?: number;
+  malformed?: number;
+  authError?: number;
+  modelNotFound?: number;
+  contextLength?: number;
+  /** Outcome of request 1, 2, 3 … after the script was set; requests past its end use the probabilities. */
+  script?: Array<SimOutcome | SimScriptStep>;
+};
+
+/** A model the server knows. Strings mean the default context window. */
+export type SimModel = string | { id: string; contextWindow?: number };
+
+export type SimulatedProviderOptions = {
+  protocol: SimProtocol;
+  limits?: SimLimits;
+  latency?: SimLatency;
+  faults?: SimFaults;
+  /** When given, other model ids get the provider's 404. Default: every model id is served. */
+  models?: SimModel[];
+  /** Seeds generated text, ids and fault draws. Default 1. */
+  seed?: number;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The key clients must send. Default a fixed fake key per protocol. */
+  apiKey?: string;
+  /** Reply length in tokens when max_tokens does not cut it: a number or [min, max]. Default [20, 60]. */
+  replyTokens?: number | [number, number];
+  /** Time source for the rate-limit buckets (ms). Tests inject one to refill without waiting. */
+  now?: () => number;
+};
