@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulatedProvider } from './start-simulated-provider.js';
 
@@ -12,12 +12,12 @@ const request = { model: 'gpt-5.4-mini', messages: [{ role: 'user' as const, con
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());
 
-async function failure(promise: Promise<unknown>): Promise<OpenAI.APIError> {
+async function failure(promise: Promise<unknown>): Promise<APIError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  if (!(error instanceof OpenAI.APIError)) throw new Error(`expected an APIError, got ${String(error)}`);
+  if (!(error instanceof APIError)) throw new Error(`expected an APIError, got ${String(error)}`);
   return error;
 }
 
@@ -159,7 +159,7 @@ describe('simulated OpenAI faults through the official SDK', () => {
         results.push(
           await client.chat.completions.create(request).then(
             () => 'ok',
-            (error: OpenAI.APIError) => String(error.status),
+            (error: APIError) => String(error.status),
           ),
         );
       }

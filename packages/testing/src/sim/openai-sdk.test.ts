@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulatedProvider } from './start-simulated-provider.js';
 
@@ -183,7 +183,7 @@ describe('simulated OpenAI through the official SDK', () => {
       .create({ model, messages: [{ role: 'user', content: 'hi' }] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((error as OpenAI.APIError).code).toBe('invalid_api_key');
+    expect((error as APIError).code).toBe('invalid_api_key');
     expect(String((error as Error).message)).not.toContain('sk-wrong-key-123');
   });
 
@@ -192,6 +192,6 @@ describe('simulated OpenAI through the official SDK', () => {
       .create({ model, messages: [] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as OpenAI.APIError).param).toBe('messages');
+    expect((error as APIError).param).toBe('messages');
   });
 });
