@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+
+// The budget of one model lives in one string key as a JSON array of buckets
+// `{ d: dimension, c: capacity, w: windowMs, l: level, t: at (server ms), x: learned 0|1 }`, beside a
+// cooldown key whose TTL is the cooldown. Both keys share a hash tag, so a script touching both runs on one
+// Cluster slot. Every script reads the time from the server (`TIME`), so workers with skewed clocks still
+// refill one bucket at one rate. The arithmetic mirrors core's token bucket (continuous refill, a level
+// that may go negative after an overrun, learned limits taking precedence over configured ones).
+
+const COMMON = `
+local function server_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+end
+local function load(key)
+  local raw = redis.call('GET', key)
+  if raw then return cjson.decode(raw) end
+  return {}
+end
+local function find(buckets, d, w)
+  for _, b in ipairs(buckets) do
+    if b.d == d and b.w == w then return b end
+  end
+  return nil
+end
+local function refill(b, now)
+  local elapsed = now - b.t
+  if elapsed > 0 then
+    local level = b.l + elapsed * b.c / b.w
+    if level > b.c then level = b.c end
+    b.l = level
+    b.t = now
+  end
+end
+local function resize(b, c, w)
+  local used = b.c - b.l
+  b.c = c
+  b.w = w
+  b.l = c - used
+end
+-- Configured limits start at ARGV[i]: a count, then (dimension, capacity, windowMs) triples.
+local function configure(buckets, now, i)
+  local n = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, n do
+    local d, c, w = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+    i = i + 3
+    local b = find(buckets, d, w)
+    if not b then
+      table.insert(buckets, { d = d, c = c, w = w, l = c, t = now, x = 0 })
+    elseif b.x == 0 and b.c ~= c then
+      refill(b, now)
+      resize(b, c, w)
+    end
+  end
+  return i
+end
+-- Kept until every bucket would be full again (a full configured bucket equals a missing one).
+local function save(key, buckets)
+  if #buckets == 0 then return end
+  local keep = 1000
+  for _, b in ipairs(buckets) do
+    local refillMs = (b.c - b.l) * b.w / b.c
+    if b.w > keep then keep = b.w end
+    if refillMs > keep then keep = refillMs end
+  end
+  redis.call('SET', key, cjson.encode(buckets), 'PX', math.ceil(keep))
+end
+-- The tightest bucket of each dimension, as flat (dimension, capacity, available, windowMs) strings.
+local function snapshot(buckets, now)
+  local best = {}
+  for _, b in ipairs(buckets) do
+    refill(b, now)
+    local available = b.l
+    if available < 0 then available = 0 end
+    local current = best[b.d]
+    if not current or available / b.c < current[2] / current[1] then best[b.d] = { b.c, available, b.w } end
+  end
+  local out = {}
+  for d, v in pairs(best) do
+    table.insert(out, d)
+    table.insert(out, tostring(v[1]))
+    table.insert(out, tostring(v[2]))
+    table.insert(out, tostring(v[3]))
+  end
+  return out
+end
+local DIMENSIONS = { 'requests', 'tokens', 'inputTokens', 'outputTokens' }
+local function amounts_at(i)
+  local amounts = {}
+  for k, d in ipairs(DIMENSIONS) do amounts[d] = tonumber(ARGV[i + k - 1]) end
+  return amounts
+end
+`;
+
+/**
+ * KEYS: budget, cooldown. ARGV: configured limits, then the four amounts in `DIMENSIONS` order.
+ * Returns `{ verdict, value, dimension, cooldownMs, snapshot }`: verdict 1 = reserved (value = headroom),
+ * 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left).
+ */
+const RESERVE = `${COMMON}
+local now = server_now()
+local buckets = load(KEYS[1])
+local i = configure(buckets, now, 1)
+local amounts = amounts_at(i)
+local cooldown = redis.call('PTTL', KEYS[2])
+if cooldown > 0 then
+  return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now) }
+end
+local headroom, retry, short = 1, 0, ''
+for _, b in ipairs(buckets) do
+  local amount = amounts[b.d]
+  if amount and amount > 0 then
+    refill(b, now)
+    local wait = 0
+    if amount > b.c then
+      wait = math.huge
+    elseif amount > b.l then
+      wait = math.ceil((amount - b.l) * b.w / b.c)
+    end
+    if wait > retry then
+      retry = wait
+      short = b.d
+    end
+    local left = (b.l - amount) / b.c
+    if left < headroom then headroom = left end
+  end
+end
+if short ~= '' then
+  local value = 'inf'
+  if retry ~= math.huge then value = tostring(retry) end
+  return { 0, value, short, 0, snapshot(buckets, now) }
+end
+for _, b in ipairs(buckets) do
+  local amount = amounts[b.d]
+  if amount and amount > 0 then b.l = b.l - amount end
+end
+save(KEYS[1], buckets)
+if headroom < 0 then headroom = 0 end
+return { 1, tostring(headroom), '', 0, snapshot(buckets, now) }
+`;
+
+/** KEYS: budget. ARGV: configured limits, then the four (reserved - actual) deltas. Returns a snapshot. */
+const SETTLE = `${COMMON}
+local now = server_now()
+local buckets = load(KEYS[1])
+local deltas = amounts_at(configure(buckets, now, 1))
+for _, b in ipairs(buckets) do
+  local delta = deltas[b.d]
+  if delta and delta ~= 0 then
+    refill(b, now)
+    local level = b.l + delta
+    if level > b.c then level = b.c end
+    b.l = level
+  end
+end
+save(KEYS[1], buckets)
+return snapshot(buckets, now)
+`;
+
+/**
+ * KEYS: budget. ARGV: a count, then (dimension, limit or '', remaining or '', windowMs) quads. A learned
+ * limit replaces the capacity of the bucket with that window (or adds one); a remaining count only ever
+ * lowers the level, since reservations still in flight are not in the provider's count yet.
+ */
+const OBSERVE = `${COMMON}
+local now = server_now()
+local buckets = load(KEYS[1])
+local n = tonumber(ARGV[1])
+local i = 2
+for _ = 1, n do
+  local d, limit, remaining, w = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+  i = i + 4
+  local b = find(buckets, d, w)
+  if limit and limit > 0 then
+    if not b then
+      b = { d = d, c = limit, w = w, l = limit, t = now, x = 1 }
+      table.insert(buckets, b)
+    else
+      refill(b, now)
+      if b.c ~= limit then resize(b, limit, w) end
+      b.x = 1
+    end
+  end
+  if b and remaining then
+    refill(b, now)
+    if remaining < b.l then b.l = remaining end
+  end
+end
+save(KEYS[1], buckets)
+return snapshot(buckets, now)
+`;
+
+/** KEYS: cooldown. ARGV: ms from now. The key's TTL is the cooldown; a shorter one never replaces a longer. */
+const COOLDOWN = `
+local ms = tonumber(ARGV[1])
+local left = redis.call('PTTL', KEYS[1])
+if ms > left then
+  redis.call('SET', KEYS[1], '1', 'PX', ms)
+  return ms
+end
+if left < 0 then return 0 end
+return left
+`;
+
+export type Script = { readonly name: string; readonly lua: string; readonly sha: string };
+
+function script(name: string, lua: string): Script {
+  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+export const scripts = {
+  reserve: script('reserve', RESERVE),
+  settle: script('settle', SETTLE),
+  observe: script('observe', OBSERVE),
+  cooldown: script('cooldown', COOLDOWN),
+} as const;
