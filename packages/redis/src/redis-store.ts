@@ -1,0 +1,314 @@
+import type {
+  Amounts,
+  BudgetLimits,
+  Dimension,
+  Observation,
+  ReserveResult,
+  RouterStore,
+} from '@llm-router/core';
+import { ConfigError, DIMENSIONS, memoryStore } from '@llm-router/core';
+import { type Cluster, Redis } from 'ioredis';
+import { BudgetMirror, type Inspection } from './budget-mirror.js';
+import { type DegradedEvent, type RecoveredEvent, RedisHealth, type StoreLogger } from './redis-health.js';
+import { type Script, scripts } from './scripts.js';
+
+const MINUTE_MS = 60_000;
+
+export type RedisStoreOptions = {
+  /** A client you configured (`Redis` or `Cluster`); the store leaves it open on `close()`. */
+  client?: Redis | Cluster;
+  /** Or a URL (`redis://host:6379/0`): the store makes a client that fails fast, and closes it. */
+  url?: string;
+  /** Namespace for keys; processes that share limits use the same one. Default `llm-router`. */
+  prefix?: string;
+  /** A command that takes longer degrades the store. Default 250. */
+  commandTimeoutMs?: number;
+  /** While degraded, how often a call tries Redis again. Default 1000. */
+  probeIntervalMs?: number;
+  /** How long the first calls wait for the first connection. Default 2000. */
+  connectTimeoutMs?: number;
+  /** Fraction of each limit one process may use while degraded (1/N for N workers). Default 1. */
+  degradedShare?: number;
+  onDegraded?: (event: DegradedEvent) => void;
+  onRecovered?: (event: RecoveredEvent) => void;
+  logger?: StoreLogger;
+};
+
+type StoreEvents = { degraded: DegradedEvent; recovered: RecoveredEvent };
+
+export interface RedisStore extends RouterStore {
+  readonly kind: 'redis';
+  /** True while limits are per process because Redis is unreachable. */
+  readonly degraded: boolean;
+  /** Synchronous: what the last reply from Redis said (the fallback's view while degraded). */
+  inspect(key: string, limits: BudgetLimits, now: number): Inspection;
+  /** Synchronous: the latest cooldown this process set or heard of from Redis. */
+  cooldownUntil(key: string, now: number): number;
+  on<E extends keyof StoreEvents>(event: E, listener: (event: StoreEvents[E]) => void): () => void;
+  close(): Promise<void>;
+}
+
+type ReserveReply = [
+  verdict: number,
+  value: string,
+  dimension: string,
+  cooldownMs: number,
+  snapshot: string[],
+];
+
+/**
+ * A `RouterStore` in Redis: every process using the same Redis and prefix shares one set of budgets and
+ * cooldowns. Each admission is one EVALSHA that refills by the server's clock and reserves all or nothing;
+ * `inspect` and `cooldownUntil` answer from what the last reply said. When Redis fails, the store answers
+ * from a local fallback (never hangs, never loses a call) and goes back to Redis once it answers again.
+ */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  const prefix = options.prefix ?? 'llm-router';
+  const timeoutMs = positive(options.commandTimeoutMs, 250, 'commandTimeoutMs');
+  const share = options.degradedShare ?? 1;
+  if (!(share > 0 && share <= 1))
+    throw new ConfigError('redisStore: degradedShare must be in (0, 1]', { field: 'degradedShare' });
+  const owned = options.client === undefined;
+  const client = options.client ?? createClient(options.url, options.connectTimeoutMs);
+  // Core's memory store answers synchronously, so degraded admissions cost microseconds.
+  const fallback = memoryStore();
+  const mirror = new BudgetMirror();
+  const health = new RedisHealth(client, {
+    probeIntervalMs: positive(options.probeIntervalMs, 1_000, 'probeIntervalMs'),
+    connectTimeoutMs: positive(options.connectTimeoutMs, 2_000, 'connectTimeoutMs'),
+    logger: options.logger,
+    onDegraded: options.onDegraded,
+    onRecovered: options.onRecovered,
+  });
+  const limitArgsCache = new WeakMap<BudgetLimits, string[]>();
+  const sharedLimits = new WeakMap<BudgetLimits, BudgetLimits>();
+
+  const budgetKey = (key: string) => `{${prefix}:${key}}:budget`;
+  const cooldownKey = (key: string) => `{${prefix}:${key}}:cooldown`;
+
+  function limitArgs(limits: BudgetLimits): string[] {
+    let args = limitArgsCache.get(limits);
+    if (!args) {
+      args = [];
+      for (const dimension of DIMENSIONS) {
+        const limit = limits[dimension];
+        if (limit) args.push(dimension, String(limit.capacity), String(limit.windowMs));
+      }
+      args.unshift(String(args.length / 3));
+      limitArgsCache.set(limits, args);
+    }
+    return args;
+  }
+
+  // Degraded limits are the configured ones scaled by `degradedShare`, cached so the memory store sees
+  // the same object each time.
+  function localLimits(limits: BudgetLimits): BudgetLimits {
+    if (share === 1) return limits;
+    let scaled = sharedLimits.get(limits);
+    if (!scaled) {
+      scaled = {};
+      for (const dimension of DIMENSIONS) {
+        const limit = limits[dimension];
+        if (limit) scaled[dimension] = { capacity: limit.capacity * share, windowMs: limit.windowMs };
+      }
+      sharedLimits.set(limits, scaled);
+    }
+    return scaled;
+  }
+
+  // The provider's limit is the account's: a degraded process takes its share of it too.
+  function localObservation(observation: Observation): Observation {
+    if (share === 1) return observation;
+    const scaled: Observation = {};
+    for (const dimension of DIMENSIONS) {
+      const seen = observation[dimension];
+      if (seen) scaled[dimension] = seen.limit === undefined ? seen : { ...seen, limit: seen.limit * share };
+    }
+    return scaled;
+  }
+
+  async function run<T>(script: Script, keys: string[], args: string[]): Promise<T> {
+    const startup = health.startup;
+    if (startup) await startup;
+    return withTimeout(evaluate<T>(client, script, keys, args), timeoutMs);
+  }
+
+  /** Runs `script` if Redis is usable; otherwise, or when it fails, answers with `local()`. */
+  function shared<T, R>(
+    script: Script,
+    keys: string[],
+    args: string[],
+    onReply: (reply: T) => R,
+    local: () => R | Promise<R>,
+  ): R | Promise<R> {
+    if (!health.startup && !health.canTry()) return local();
+    return run<T>(script, keys, args).then(
+      (reply) => {
+        health.succeeded();
+        return onReply(reply);
+      },
+      (error: unknown) => {
+        health.failed(error instanceof Error ? error.message : String(error));
+        return local();
+      },
+    );
+  }
+
+  const store: RedisStore = {
+    kind: 'redis',
+    get degraded() {
+      return health.degraded;
+    },
+
+    reserve(key, limits, amounts, now) {
+      const args = [...limitArgs(limits), ...amountArgs(amounts)];
+      return shared<ReserveReply, ReserveResult>(
+        scripts.reserve,
+        [budgetKey(key), cooldownKey(key)],
+        args,
+        ([verdict, value, dimension, cooldownMs, snapshot]) => {
+          mirror.budgets(key, snapshot, now);
+          if (verdict === 1) return { ok: true, headroom: Number(value) };
+          if (verdict === 2) {
+            mirror.cooldown(key, now + cooldownMs, now);
+            return { ok: false, dimension: 'requests', retryInMs: cooldownMs };
+          }
+          const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
+          return { ok: false, dimension: dimension as Dimension, retryInMs };
+        },
+        () => fallback.reserve(key, localLimits(limits), amounts, now),
+      );
+    },
+
+    settle(key, limits, reserved, actual, now) {
+      const deltas: Amounts = {};
+      for (const dimension of DIMENSIONS)
+        deltas[dimension] = (reserved[dimension] ?? 0) - (actual[dimension] ?? 0);
+      return shared<string[], void>(
+        scripts.settle,
+        [budgetKey(key)],
+        [...limitArgs(limits), ...amountArgs(deltas)],
+        (snapshot) => mirror.budgets(key, snapshot, now),
+        () => fallback.settle(key, localLimits(limits), reserved, actual, now),
+      );
+    },
+
+    observe(key, observation: Observation, now) {
+      const args: string[] = [];
+      for (const dimension of DIMENSIONS) {
+        const seen = observation[dimension];
+        if (!seen || (seen.limit === undefined && seen.remaining === undefined)) continue;
+        args.push(dimension, text(seen.limit), text(seen.remaining), String(seen.windowMs ?? MINUTE_MS));
+      }
+      if (args.length === 0) return;
+      args.unshift(String(args.length / 4));
+      return shared<string[], void>(
+        scripts.observe,
+        [budgetKey(key)],
+        args,
+        (snapshot) => mirror.budgets(key, snapshot, now),
+        () => fallback.observe(key, localObservation(observation), now),
+      );
+    },
+
+    inspect(key, limits, now) {
+      if (health.degraded) return fallback.inspect(key, localLimits(limits), now) as Inspection;
+      return mirror.inspect(key, limits, now);
+    },
+
+    cooldownUntil(key, now) {
+      return mirror.cooldownUntil(key, now);
+    },
+
+    setCooldown(key, until, now) {
+      const local = mirror.cooldown(key, until, now);
+      const ms = Math.ceil(until - now);
+      if (ms <= 0) return local;
+      return shared<number, number>(
+        scripts.cooldown,
+        [cooldownKey(key)],
+        [String(ms)],
+        (left) => mirror.cooldown(key, now + left, now),
+        () => local,
+      );
+    },
+
+    on(event, listener) {
+      const listeners = health.listeners[event] as Set<typeof listener>;
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    async close() {
+      await fallback.close?.();
+      if (!owned) return;
+      try {
+        await withTimeout(client.quit(), timeoutMs);
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+  return store;
+}
+
+function createClient(url: string | undefined, connectTimeoutMs = 2_000): Redis {
+  if (url === undefined) throw new ConfigError('redisStore: pass `client` or `url`', { field: 'url' });
+  const client = new Redis(url, {
+    // Fail at once rather than queue while disconnected: the store then answers from its fallback.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: connectTimeoutMs,
+    retryStrategy: (times) => Math.min(50 * 2 ** times, 1_000),
+  });
+  // Outages surface through `degraded`; without a listener ioredis would print every reconnect error.
+  client.on('error', () => {});
+  return client;
+}
+
+async function evaluate<T>(
+  client: Redis | Cluster,
+  script: Script,
+  keys: string[],
+  args: string[],
+): Promise<T> {
+  try {
+    return (await client.evalsha(script.sha, keys.length, ...keys, ...args)) as T;
+  } catch (error) {
+    // A restarted (or flushed) server has lost its script cache: EVAL loads the script again.
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return (await client.eval(script.lua, keys.length, ...keys, ...args)) as T;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function amountArgs(amounts: Amounts): string[] {
+  return DIMENSIONS.map((dimension) => String(amounts[dimension] ?? 0));
+}
+
+function text(value: number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new ConfigError(`redisStore: ${name} must be a positive number`, { field: name });
+  return value;
+}

@@ -1,0 +1,147 @@
+import type { BudgetLimits } from '@llm-router/core';
+import { type RedisStore, redisStore } from '@llm-router/redis';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';
+
+const KEY = 'openai/gpt-4o-mini';
+const HOUR = 3_600_000;
+// An hour-long window refills ~0.01 requests a second: nothing refills while a test runs.
+const slow: BudgetLimits = {
+  requests: { capacity: 50, windowMs: HOUR },
+  tokens: { capacity: 1_000, windowMs: HOUR },
+};
+
+describe.skipIf(!redisServerBinary)(
+  `redisStore against a real redis-server${redisServerBinary ? '' : ` (${SKIP_REASON})`}`,
+  () => {
+    let server: RedisServer;
+    let admin: Redis;
+    const stores: RedisStore[] = [];
+    let prefix = '';
+    let run = 0;
+
+    function store(options: Partial<Parameters<typeof redisStore>[0]> = {}): RedisStore {
+      const created = redisStore({ url: server.url, prefix, ...options });
+      stores.push(created);
+      return created;
+    }
+
+    beforeAll(async () => {
+      server = await startRedisServer();
+      admin = new Redis(server.url, { lazyConnect: true });
+      await admin.connect();
+    });
+    afterAll(async () => {
+      await Promise.all(stores.map((created) => created.close()));
+      admin.disconnect();
+      await server?.stop();
+    });
+    beforeEach(() => {
+      prefix = `t${++run}`;
+    });
+
+    it('reserves all or nothing, atomically, across processes sharing one budget', async () => {
+      const [a, b] = [store(), store()];
+      const amounts = { requests: 1, tokens: 10 };
+      const results = await Promise.all(
+        Array.from({ length: 120 }, (_, i) => (i % 2 ? a : b).reserve(KEY, slow, amounts, 0)),
+      );
+      expect(results.filter((result) => result.ok)).toHaveLength(50);
+      const refused = results.find((result) => !result.ok);
+      expect(refused).toMatchObject({ ok: false, dimension: 'requests' });
+      // Tokens were taken only for the 50 admitted calls.
+      await a.reserve(KEY, slow, { tokens: 1 }, 0);
+      expect(a.inspect(KEY, slow, 0).tokens?.available).toBeCloseTo(499, 0);
+    });
+
+    it('refuses for ever what can never fit, and reports headroom', async () => {
+      const a = store();
+      expect(await a.reserve(KEY, slow, { requests: 1, tokens: 1_001 }, 0)).toEqual({
+        ok: false,
+        dimension: 'tokens',
+        retryInMs: Number.POSITIVE_INFINITY,
+      });
+      const admitted = await a.reserve(KEY, slow, { requests: 1, tokens: 600 }, 0);
+      expect(admitted.ok && admitted.headroom).toBeCloseTo(0.4, 2);
+    });
+
+    it("refills by the server's clock, not the callers'", async () => {
+      const a = store();
+      const tight: BudgetLimits = { requests: { capacity: 2, windowMs: HOUR } };
+      await a.reserve(KEY, tight, { requests: 2 }, 0);
+      // A caller whose clock runs a day ahead gets no refill from it.
+      const refused = await a.reserve(KEY, tight, { requests: 1 }, 86_400_000);
+      expect(refused).toMatchObject({ ok: false, dimension: 'requests' });
+      expect(refused.ok || refused.retryInMs).toBeGreaterThan(HOUR / 2 - 1_000);
+      // Move the bucket's timestamp half a window back in server time: one request has refilled.
+      const budgetKey = `{${prefix}:${KEY}}:budget`;
+      const [seconds] = (await admin.time()) as [number, number];
+      const buckets = JSON.parse((await admin.get(budgetKey)) ?? '[]') as Array<{ t: number }>;
+      for (const bucket of buckets) bucket.t = Number(seconds) * 1000 - HOUR / 2;
+      await admin.set(budgetKey, JSON.stringify(buckets), 'PX', HOUR);
+      expect(await a.reserve(KEY, tight, { requests: 1 }, 0)).toMatchObject({ ok: true });
+      expect(await a.reserve(KEY, tight, { requests: 1 }, 0)).toMatchObject({ ok: false });
+    });
+
+    it('settles to real usage for every process', async () => {
+      const [a, b] = [store(), store()];
+      await a.reserve(KEY, slow, { requests: 1, tokens: 600 }, 0);
+      await a.settle(KEY, slow, { requests: 1, tokens: 600 }, { requests: 1, tokens: 100 }, 0);
+      expect(await b.reserve(KEY, slow, { requests: 1, tokens: 850 }, 0)).toMatchObject({ ok: true });
+      // An overrun is a debt everyone waits for.
+      await b.settle(KEY, slow, { requests: 1, tokens: 850 }, { requests: 1, tokens: 1_900 }, 0);
+      const refused = await a.reserve(KEY, slow, { requests: 1, tokens: 1 }, 0);
+      expect(refused).toMatchObject({ ok: false, dimension: 'tokens' });
+      expect(refused.ok || refused.retryInMs).toBeGreaterThan(HOUR);
+    });
+
+    it('shares learned limits: one worker’s headers inform all', async () => {
+      const [a, b] = [store(), store()];
+      await a.observe(KEY, { requests: { limit: 3, remaining: 1 } }, 0);
+      const admitted = await b.reserve(KEY, slow, { requests: 1 }, 0);
+      expect(admitted.ok && admitted.headroom).toBeCloseTo(0, 2);
+      expect(await b.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({
+        ok: false,
+        dimension: 'requests',
+      });
+      expect(b.inspect(KEY, slow, 0).requests?.capacity).toBe(3);
+      // The configured 50 does not override what the provider said.
+      expect(await a.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({ ok: false });
+    });
+
+    it('shares cooldowns: a later deadline wins, a shorter one never shortens it', async () => {
+      const [a, b] = [store(), store()];
+      expect(await a.setCooldown(KEY, 5_000, 0)).toBe(5_000);
+      expect(await a.setCooldown(KEY, 1_000, 0)).toBe(5_000);
+      expect(await b.setCooldown(KEY, 2_000, 0)).toBeGreaterThan(4_000);
+      expect(await admin.pttl(`{${prefix}:${KEY}}:cooldown`)).toBeGreaterThan(4_000);
+      // The other process learns of it on its next reservation, which Redis refuses.
+      const refused = await b.reserve(KEY, slow, { requests: 1 }, 100_000);
+      expect(refused).toMatchObject({ ok: false, dimension: 'requests' });
+      expect(refused.ok || refused.retryInMs).toBeGreaterThan(4_000);
+      expect(b.cooldownUntil(KEY, 100_000)).toBeGreaterThan(104_000);
+      expect(await b.setCooldown(KEY, 109_000, 100_000)).toBe(109_000);
+      expect(await admin.pttl(`{${prefix}:${KEY}}:cooldown`)).toBeGreaterThan(8_000);
+    });
+
+    it('keeps one budget in one hash slot and lets idle keys expire', async () => {
+      const a = store();
+      await a.reserve(KEY, { requests: { capacity: 5, windowMs: 2_000 } }, { requests: 1 }, 0);
+      await a.setCooldown(KEY, 3_000, 0);
+      const keys = (await admin.keys(`{${prefix}:*`)).sort();
+      expect(keys).toEqual([`{${prefix}:${KEY}}:budget`, `{${prefix}:${KEY}}:cooldown`]);
+      const ttl = await admin.pttl(keys[0] as string);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(2_000);
+    });
+
+    it('loads its scripts again when the server lost them', async () => {
+      const a = store();
+      expect(await a.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({ ok: true });
+      await admin.script('FLUSH');
+      expect(await a.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({ ok: true });
+      expect(a.degraded).toBe(false);
+    });
+  },
+);
