@@ -30,6 +30,8 @@ const OPENAI_DIALECT: ChatCompletionsDialect = {
   maxTokensField: 'max_completion_tokens',
   streamUsage: 'stream-options',
   maxStopSequences: 4,
+  // Reasoning models (o-series, gpt-5 family) answer 400 to any temperature but the default.
+  acceptsTemperature: (model) => !/^(o\d|gpt-5)/.test(model),
 };
 
 /** An adapter for the OpenAI API on the official `openai` SDK. */

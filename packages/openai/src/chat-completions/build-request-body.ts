@@ -10,6 +10,8 @@ export type ChatCompletionsDialect = {
   streamUsage: 'stream-options' | 'always';
   /** The most stop sequences the API accepts; extra ones are dropped with a warning. */
   maxStopSequences: number;
+  /** False for models that reject any temperature but the default (OpenAI's reasoning models). */
+  acceptsTemperature?: (model: string) => boolean;
 };
 
 export type BuildRequestOptions = {
@@ -28,7 +30,13 @@ export function buildRequestBody(call: AdapterCall, options: BuildRequestOptions
     messages: convertMessages(call.messages, { vision: options.vision, warn }),
   };
   if (call.maxTokens !== undefined) body[dialect.maxTokensField] = call.maxTokens;
-  if (call.temperature !== undefined) body.temperature = call.temperature;
+  if (call.temperature !== undefined) {
+    if (dialect.acceptsTemperature?.(call.model) === false) {
+      warn(`temperature was dropped: ${call.model} accepts only its default`);
+    } else {
+      body.temperature = call.temperature;
+    }
+  }
   if (call.stop?.length) {
     if (call.stop.length > dialect.maxStopSequences) {
       warn(`only the first ${dialect.maxStopSequences} stop sequences were sent (${call.stop.length} given)`);
