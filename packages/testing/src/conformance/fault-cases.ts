@@ -56,14 +56,14 @@ const STREAM_FAULTS: FaultCase[] = [
 
 export function registerFaultCases(context: ConformanceContext): void {
   const { options } = context;
-  const test = (name: string, title: string, body: () => Promise<void>) =>
+  const conformanceCase = (name: string, title: string, body: () => Promise<void>) =>
     caseTest(options.skip, name, title, body);
   const script = (...steps: SimScriptStep[]) => context.sim().setFaults({ script: steps });
   const call = (overrides: Parameters<typeof makeCall>[1] = {}) => makeCall(options.model, overrides);
 
   describe('faults', () => {
     for (const fault of GENERATE_FAULTS) {
-      test('faults', `${fault.title} → ${fault.failure}`, async () => {
+      conformanceCase('faults', `${fault.title} → ${fault.failure}`, async () => {
         script(fault.step);
         const error = asProviderError(await failureOf(context.adapter(), call(), 'generate'));
         context.errors.push(error);
@@ -78,7 +78,7 @@ export function registerFaultCases(context: ConformanceContext): void {
       });
     }
 
-    test('faults', '429 before a stream opens → rate_limit from doStream', async () => {
+    conformanceCase('faults', '429 before a stream opens → rate_limit from doStream', async () => {
       script({ outcome: 'rateLimit', retryAfterMs: 1000 });
       const error = asProviderError(await failureOf(context.adapter(), call(), 'stream'));
       context.errors.push(error);
@@ -89,17 +89,21 @@ export function registerFaultCases(context: ConformanceContext): void {
 
   describe('stream faults', () => {
     for (const fault of STREAM_FAULTS) {
-      test('stream-faults', `${fault.title} → ${fault.failure}, after the text already sent`, async () => {
-        script(fault.step);
-        const { text, events, error } = await drain(await context.adapter().doStream(call()));
-        context.errors.push(error);
-        expect(asProviderError(error).failure).toBe(fault.failure);
-        expect(text.length).toBeGreaterThan(0);
-        expect(events.some((event) => event.type === 'finish')).toBe(false);
-      });
+      conformanceCase(
+        'stream-faults',
+        `${fault.title} → ${fault.failure}, after the text already sent`,
+        async () => {
+          script(fault.step);
+          const { text, events, error } = await drain(await context.adapter().doStream(call()));
+          context.errors.push(error);
+          expect(asProviderError(error).failure).toBe(fault.failure);
+          expect(text.length).toBeGreaterThan(0);
+          expect(events.some((event) => event.type === 'finish')).toBe(false);
+        },
+      );
     }
 
-    test(
+    conformanceCase(
       'stream-faults',
       'an in-band error mid-stream → a classified ProviderError, never a silent end',
       async () => {
@@ -113,7 +117,7 @@ export function registerFaultCases(context: ConformanceContext): void {
   });
 
   describe('rate-limit headers', () => {
-    test('headers', 'reads the limit headers of a success into a snapshot', async () => {
+    conformanceCase('headers', 'reads the limit headers of a success into a snapshot', async () => {
       const result = await context.adapter().doGenerate(call());
       const requests = result.rateLimit?.requests;
       const expected = options.protocol === 'groq' ? CONFORMANCE_LIMITS.rpd : CONFORMANCE_LIMITS.rpm;
@@ -124,14 +128,14 @@ export function registerFaultCases(context: ConformanceContext): void {
       expect(tokens?.limit).toEqual(expect.any(Number));
     });
 
-    test('headers', 'reads them from a 429 too', async () => {
+    conformanceCase('headers', 'reads them from a 429 too', async () => {
       script({ outcome: 'rateLimit', retryAfterMs: 2000 });
       const error = asProviderError(await failureOf(context.adapter(), call(), 'generate'));
       expect(error.rateLimit?.retryAfterMs).toBe(2000);
       expect(error.rateLimit?.requests ?? error.rateLimit?.tokens).toBeDefined();
     });
 
-    test('headers', 'reads them when a stream opens', async () => {
+    conformanceCase('headers', 'reads them when a stream opens', async () => {
       const stream = await context.adapter().doStream(call());
       await drain(stream);
       expect(stream.rateLimit?.requests?.limit).toEqual(expect.any(Number));
@@ -139,7 +143,7 @@ export function registerFaultCases(context: ConformanceContext): void {
   });
 
   describe('abort and timeout', () => {
-    test('abort', 'an abort before the answer rejects with the signal reason', async () => {
+    conformanceCase('abort', 'an abort before the answer rejects with the signal reason', async () => {
       script({ outcome: 'timeout' });
       const controller = new AbortController();
       const reason = new Error('caller gave up');
@@ -148,7 +152,7 @@ export function registerFaultCases(context: ConformanceContext): void {
       await expect(pending).rejects.toBe(reason);
     });
 
-    test('abort', 'an abort mid-stream rejects the iteration with the signal reason', async () => {
+    conformanceCase('abort', 'an abort mid-stream rejects the iteration with the signal reason', async () => {
       script({ outcome: 'stallMidStream', afterChunks: 1 });
       const controller = new AbortController();
       const reason = new Error('caller gave up');
@@ -160,7 +164,7 @@ export function registerFaultCases(context: ConformanceContext): void {
       await expect(drainIterator(iterator)).rejects.toBe(reason);
     });
 
-    test('abort', 'stopping a stream early closes its connection', async () => {
+    conformanceCase('abort', 'stopping a stream early closes its connection', async () => {
       // A stalled stream stays open on the server until the client hangs up.
       script({ outcome: 'stallMidStream', afterChunks: 1 });
       const stream = await context.adapter().doStream(call());
@@ -168,7 +172,7 @@ export function registerFaultCases(context: ConformanceContext): void {
       await vi.waitFor(() => expect(context.sim().stats().inFlight).toBe(0));
     });
 
-    test('timeout', 'a request the server never answers → timeout', async () => {
+    conformanceCase('timeout', 'a request the server never answers → timeout', async () => {
       script({ outcome: 'timeout' });
       const error = asProviderError(await failureOf(context.adapter({ timeoutMs: 150 }), call(), 'generate'));
       context.errors.push(error);
@@ -177,7 +181,7 @@ export function registerFaultCases(context: ConformanceContext): void {
   });
 
   describe('secrets', () => {
-    test('secrets', 'a rejected key is named in no error', async () => {
+    conformanceCase('secrets', 'a rejected key is named in no error', async () => {
       const wrongKey = 'sk-conformance-wrong-key-0123456789';
       const error = asProviderError(
         await failureOf(context.adapter({ apiKey: wrongKey }), call(), 'generate'),
@@ -186,7 +190,7 @@ export function registerFaultCases(context: ConformanceContext): void {
       expect(exposedText(error)).not.toContain(wrongKey);
     });
 
-    test('secrets', 'the API key appears in no error seen by this suite', async () => {
+    conformanceCase('secrets', 'the API key appears in no error seen by this suite', async () => {
       expect(context.errors.length).toBeGreaterThan(0);
       const key = context.sim().apiKey;
       for (const error of context.errors) expect(exposedText(error)).not.toContain(key);

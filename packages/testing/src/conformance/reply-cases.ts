@@ -32,19 +32,23 @@ function lastRequestText(context: ConformanceContext): string {
 
 export function registerReplyCases(context: ConformanceContext): void {
   const { options } = context;
-  const test = (name: string, title: string, body: () => Promise<void>) =>
+  const conformanceCase = (name: string, title: string, body: () => Promise<void>) =>
     caseTest(options.skip, name, title, body);
   const call = (overrides: Parameters<typeof makeCall>[1] = {}) => makeCall(options.model, overrides);
 
   describe('replies', () => {
-    test('plain', 'answers a plain prompt with text, usage, finish reason and request id', async () => {
-      const result = await context.adapter().doGenerate(call());
-      expectReply(result);
-      expect(result.toolCalls).toEqual([]);
-      expect(result.requestId).toEqual(expect.any(String));
-    });
+    conformanceCase(
+      'plain',
+      'answers a plain prompt with text, usage, finish reason and request id',
+      async () => {
+        const result = await context.adapter().doGenerate(call());
+        expectReply(result);
+        expect(result.toolCalls).toEqual([]);
+        expect(result.requestId).toEqual(expect.any(String));
+      },
+    );
 
-    test('system', 'accepts a system prompt', async () => {
+    conformanceCase('system', 'accepts a system prompt', async () => {
       const messages: Message[] = [
         { role: 'system', content: 'You answer in one word.' },
         { role: 'user', content: 'Name a colour.' },
@@ -53,7 +57,7 @@ export function registerReplyCases(context: ConformanceContext): void {
       expect(lastRequestText(context)).toContain('You answer in one word.');
     });
 
-    test('multi-turn', 'accepts a multi-turn conversation', async () => {
+    conformanceCase('multi-turn', 'accepts a multi-turn conversation', async () => {
       const messages: Message[] = [
         { role: 'user', content: 'My name is Ada.' },
         { role: 'assistant', content: 'Hello Ada.' },
@@ -64,37 +68,41 @@ export function registerReplyCases(context: ConformanceContext): void {
       for (const message of messages) expect(sent).toContain(message.content);
     });
 
-    test('tools', 'makes a tool call with parsed arguments and takes the tool result back', async () => {
-      const adapter = context.adapter();
-      const question: Message = { role: 'user', content: 'Weather in Paris?' };
-      const first = await adapter.doGenerate(
-        call({ messages: [question], tools: [weatherTool], toolChoice: { name: 'get_weather' } }),
-      );
-      expect(first.finishReason).toBe('tool-calls');
-      expect(first.toolCalls).toHaveLength(1);
-      const [toolCall] = first.toolCalls;
-      expect(toolCall).toMatchObject({ id: expect.any(String), name: 'get_weather' });
-      expect(typeof toolCall?.arguments).toBe('object');
-      expect(toolCall?.arguments).toHaveProperty('city');
-      expect(JSON.parse(toolCall?.rawArguments ?? 'null')).toEqual(toolCall?.arguments);
+    conformanceCase(
+      'tools',
+      'makes a tool call with parsed arguments and takes the tool result back',
+      async () => {
+        const adapter = context.adapter();
+        const question: Message = { role: 'user', content: 'Weather in Paris?' };
+        const first = await adapter.doGenerate(
+          call({ messages: [question], tools: [weatherTool], toolChoice: { name: 'get_weather' } }),
+        );
+        expect(first.finishReason).toBe('tool-calls');
+        expect(first.toolCalls).toHaveLength(1);
+        const [toolCall] = first.toolCalls;
+        expect(toolCall).toMatchObject({ id: expect.any(String), name: 'get_weather' });
+        expect(typeof toolCall?.arguments).toBe('object');
+        expect(toolCall?.arguments).toHaveProperty('city');
+        expect(JSON.parse(toolCall?.rawArguments ?? 'null')).toEqual(toolCall?.arguments);
 
-      const second = await adapter.doGenerate(
-        call({
-          tools: [weatherTool],
-          messages: [
-            question,
-            { role: 'assistant', content: '', toolCalls: first.toolCalls },
-            { role: 'tool', toolCallId: toolCall?.id, content: '{"temperature":21}' },
-          ],
-        }),
-      );
-      expectReply(second);
-      const sent = lastRequestText(context);
-      expect(sent).toContain(toolCall?.id);
-      expect(sent).toContain('temperature');
-    });
+        const second = await adapter.doGenerate(
+          call({
+            tools: [weatherTool],
+            messages: [
+              question,
+              { role: 'assistant', content: '', toolCalls: first.toolCalls },
+              { role: 'tool', toolCallId: toolCall?.id, content: '{"temperature":21}' },
+            ],
+          }),
+        );
+        expectReply(second);
+        const sent = lastRequestText(context);
+        expect(sent).toContain(toolCall?.id);
+        expect(sent).toContain('temperature');
+      },
+    );
 
-    test('json', 'returns JSON matching a schema when asked', async () => {
+    conformanceCase('json', 'returns JSON matching a schema when asked', async () => {
       const schema = {
         type: 'object',
         properties: { answer: { type: 'string' }, confidence: { type: 'number' } },
@@ -111,7 +119,7 @@ export function registerReplyCases(context: ConformanceContext): void {
   });
 
   describe('streams', () => {
-    test('stream', 'streams text deltas, then usage, then one finish event last', async () => {
+    conformanceCase('stream', 'streams text deltas, then usage, then one finish event last', async () => {
       const stream = await context.adapter().doStream(call());
       const { events, text, error } = await drain(stream);
       expect(error).toBeUndefined();
@@ -124,17 +132,21 @@ export function registerReplyCases(context: ConformanceContext): void {
       expect(stream.requestId).toEqual(expect.any(String));
     });
 
-    test('stream-tools', 'streams a tool call as deltas and one whole tool-call event', async () => {
-      const stream = await context
-        .adapter()
-        .doStream(call({ tools: [weatherTool], toolChoice: { name: 'get_weather' } }));
-      const { events, error } = await drain(stream);
-      expect(error).toBeUndefined();
-      const calls = events.flatMap((event) => (event.type === 'tool-call' ? [event.toolCall] : []));
-      expect(calls).toHaveLength(1);
-      expect(calls[0]).toMatchObject({ name: 'get_weather', arguments: { city: expect.any(String) } });
-      expect(events.some((event) => event.type === 'tool-call-delta')).toBe(true);
-      expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });
-    });
+    conformanceCase(
+      'stream-tools',
+      'streams a tool call as deltas and one whole tool-call event',
+      async () => {
+        const stream = await context
+          .adapter()
+          .doStream(call({ tools: [weatherTool], toolChoice: { name: 'get_weather' } }));
+        const { events, error } = await drain(stream);
+        expect(error).toBeUndefined();
+        const calls = events.flatMap((event) => (event.type === 'tool-call' ? [event.toolCall] : []));
+        expect(calls).toHaveLength(1);
+        expect(calls[0]).toMatchObject({ name: 'get_weather', arguments: { city: expect.any(String) } });
+        expect(events.some((event) => event.type === 'tool-call-delta')).toBe(true);
+        expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });
+      },
+    );
   });
 }
