@@ -1,0 +1,129 @@
+// The router with the real adapters (official SDKs over HTTP) against simulated OpenAI, Anthropic and
+// Groq servers: each failure class reaches the router through the adapter and leads to the right move.
+import { anthropic } from '@llm-router/anthropic';
+import {
+  AllProvidersFailedError,
+  type ChatRequest,
+  createRouter,
+  InvalidRequestError,
+  type ModelRef,
+  type Router,
+} from '@llm-router/core';
+import { groq } from '@llm-router/groq';
+import { openai } from '@llm-router/openai';
+import {
+  FakeClock,
+  type SimScriptStep,
+  type SimulatedProvider,
+  startSimulatedProvider,
+} from '@llm-router/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+type Sims = { openai: SimulatedProvider; anthropic: SimulatedProvider; groq: SimulatedProvider };
+let sims: Sims;
+let router: Router;
+
+const OPENAI: ModelRef = { provider: 'openai', model: 'gpt-5.4-mini' }; // 400k window
+const ANTHROPIC: ModelRef = { provider: 'anthropic', model: 'claude-haiku-4-5' }; // 200k window
+const ANTHROPIC_LARGE: ModelRef = { provider: 'anthropic', model: 'claude-sonnet-5' }; // 1M window
+const GROQ: ModelRef = { provider: 'groq', model: 'openai/gpt-oss-120b' }; // 131k window
+
+function request(model: ModelRef[], overrides: Partial<ChatRequest> = {}): ChatRequest {
+  return { messages: [{ role: 'user', content: 'Say hello.' }], maxTokens: 64, model, ...overrides };
+}
+
+function script(sim: SimulatedProvider, ...steps: Array<SimScriptStep['outcome'] | SimScriptStep>): void {
+  sim.setFaults({ script: steps });
+}
+
+const outcomes = (attempts: Array<{ provider: string; outcome: string }>) =>
+  attempts.map((attempt) => `${attempt.provider}:${attempt.outcome}`);
+
+beforeAll(async () => {
+  const [openaiSim, anthropicSim, groqSim] = await Promise.all([
+    startSimulatedProvider({ protocol: 'openai' }),
+    startSimulatedProvider({ protocol: 'anthropic' }),
+    startSimulatedProvider({ protocol: 'groq' }),
+  ]);
+  sims = { openai: openaiSim, anthropic: anthropicSim, groq: groqSim };
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(sims ?? {}).map((sim) => sim.close()));
+});
+
+beforeEach(() => {
+  for (const sim of Object.values(sims)) sim.reset();
+  router = createRouter({
+    clock: new FakeClock(),
+    providers: [
+      openai({ apiKey: sims.openai.apiKey, baseURL: sims.openai.baseURL, models: ['gpt-5.4-mini'] }),
+      anthropic({
+        apiKey: sims.anthropic.apiKey,
+        baseURL: sims.anthropic.baseURL,
+        models: ['claude-haiku-4-5', 'claude-sonnet-5'],
+      }),
+      groq({ apiKey: sims.groq.apiKey, baseURL: sims.groq.baseURL, models: ['openai/gpt-oss-120b'] }),
+    ],
+  });
+});
+
+afterEach(async () => {
+  await router.close();
+});
+
+describe('router over the real adapters', () => {
+  it('a 429 from OpenAI falls back to Anthropic, then (after its 529) to Groq', async () => {
+    script(sims.openai, { outcome: 'rateLimit', retryAfterMs: 2000 });
+    script(sims.anthropic, 'overloaded');
+    const result = await router.chat(request([OPENAI, ANTHROPIC, GROQ]));
+    expect(outcomes(result.attempts)).toEqual(['openai:rate_limit', 'anthropic:overloaded', 'groq:success']);
+    expect(result.provider).toBe('groq');
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(result.attempts[0]?.status).toBe(429);
+    expect(sims.groq.stats().requests).toBe(1);
+  });
+
+  it('a 529 from Anthropic falls back to the next candidate', async () => {
+    script(sims.anthropic, 'overloaded');
+    const result = await router.chat(request([ANTHROPIC, OPENAI]));
+    expect(outcomes(result.attempts)).toEqual(['anthropic:overloaded', 'openai:success']);
+    expect(result.attempts[0]?.status).toBe(529);
+  });
+
+  it('quota exhaustion sidelines the provider: the next request does not try it', async () => {
+    script(sims.openai, 'quota');
+    const first = await router.chat(request([OPENAI, GROQ]));
+    expect(outcomes(first.attempts)).toEqual(['openai:quota', 'groq:success']);
+    const second = await router.chat(request([OPENAI, GROQ]));
+    expect(outcomes(second.attempts)).toEqual(['groq:success']);
+    expect(sims.openai.stats().requests).toBe(1);
+  });
+
+  it('a 401 disables the provider and falls back; later requests skip it', async () => {
+    script(sims.groq, 'authError');
+    const first = await router.chat(request([GROQ, ANTHROPIC]));
+    expect(outcomes(first.attempts)).toEqual(['groq:auth', 'anthropic:success']);
+    const second = await router.chat(request([GROQ, ANTHROPIC]));
+    expect(outcomes(second.attempts)).toEqual(['anthropic:success']);
+    expect(sims.groq.stats().requests).toBe(1);
+  });
+
+  it('a context-length error falls back only to a model with a larger window', async () => {
+    script(sims.openai, 'contextLength');
+    const result = await router.chat(request([OPENAI, GROQ, ANTHROPIC, ANTHROPIC_LARGE]));
+    expect(outcomes(result.attempts)).toEqual(['openai:context_length', 'anthropic:success']);
+    expect(result.model).toBe('claude-sonnet-5');
+    expect(sims.groq.stats().requests).toBe(0);
+  });
+
+  it('when every candidate fails, the error lists each attempt', async () => {
+    script(sims.openai, 'serverError');
+    script(sims.groq, { outcome: 'rateLimit', retryAfterMs: 1000 });
+    const error = await router.chat(request([OPENAI, GROQ])).catch((caught: unknown) => caught);
+    expect(AllProvidersFailedError.isInstance(error)).toBe(true);
+    const attempts = (error as AllProvidersFailedError).attempts;
+    expect(outcomes(attempts)).toEqual(['openai:server', 'groq:rate_limit']);
+    for (const key of [sims.openai.apiKey, sims.groq.apiKey]) expect(JSON.stringify(attempts)).not.toContain(key);
+  });
+});
