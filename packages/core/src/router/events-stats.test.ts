@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import type { RouterEventName, RouterEvents } from './events.js';
+import { say, setup } from './test-helpers.js';
+
+const cheap = { id: 'cheap', inputUsdPerMTok: 0.1, outputUsdPerMTok: 0.1 };
+const dear = { id: 'dear', inputUsdPerMTok: 1, outputUsdPerMTok: 2 };
+
+function record(router: ReturnType<typeof setup>['router'], names: RouterEventName[]) {
+  const seen: Array<[string, unknown]> = [];
+  for (const name of names) router.on(name, (event: RouterEvents[typeof name]) => seen.push([name, event]));
+  return seen;
+}
+
+describe('events', () => {
+  it('emits request-start, attempt-start, attempt-failed, rate-limited, fallback and request-finish in order', async () => {
+    const { router } = setup([
+      {
+        name: 'a',
+        models: [cheap],
+        script: { cheap: [{ fail: 'rate_limit', status: 429, retryAfterMs: 500 }] },
+      },
+      {
+        name: 'b',
+        models: [dear],
+        script: { dear: [{ reply: 'hi', usage: { inputTokens: 10, outputTokens: 5 } }] },
+      },
+    ]);
+    const seen = record(router, [
+      'request-start',
+      'attempt-start',
+      'attempt-failed',
+      'rate-limited',
+      'fallback',
+      'request-finish',
+    ]);
+    await router.chat(say('hello'));
+    expect(seen.map(([name]) => name)).toEqual([
+      'request-start',
+      'attempt-start',
+      'attempt-failed',
+      'rate-limited',
+      'fallback',
+      'attempt-start',
+      'request-finish',
+    ]);
+    const requestId = (seen[0]?.[1] as { requestId: string } | undefined)?.requestId;
+    expect(seen[0]?.[1]).toEqual({
+      requestId,
+      candidates: [
+        { provider: 'a', model: 'cheap' },
+        { provider: 'b', model: 'dear' },
+      ],
+      exclusions: [],
+      stream: false,
+    });
+    expect(seen[3]?.[1]).toEqual({
+      requestId,
+      provider: 'a',
+      model: 'cheap',
+      failure: 'rate_limit',
+      retryAfterMs: 500,
+    });
+    expect(seen[4]?.[1]).toEqual({
+      requestId,
+      from: { provider: 'a', model: 'cheap' },
+      to: { provider: 'b', model: 'dear' },
+      failure: 'rate_limit',
+    });
+    expect(seen[6]?.[1]).toMatchObject({
+      requestId,
+      ok: true,
+      provider: 'b',
+      model: 'dear',
+      costUsd: (10 + 10) / 1e6,
+    });
+  });
+
+  it('request-finish reports the error code when a request fails', async () => {
+    const { router } = setup([
+      { name: 'a', models: [cheap], script: { cheap: [{ fail: 'invalid_request' }] } },
+    ]);
+    const seen = record(router, ['request-finish']);
+    await router.chat(say('hello')).catch(() => {});
+    expect(seen[0]?.[1]).toMatchObject({ ok: false, errorCode: 'invalid_request' });
+  });
+
+  it('a throwing listener never breaks a request and is reported through the logger', async () => {
+    const { router, logger } = setup([{ name: 'a', models: [cheap] }]);
+    router.on('attempt-start', () => {
+      throw new Error('listener bug');
+    });
+    const after: string[] = [];
+    router.on('attempt-start', () => after.push('second listener ran'));
+    expect((await router.chat(say('hello'))).text).toBe('ok');
+    expect(after).toEqual(['second listener ran']);
+    expect(logger.lines.join('\n')).toContain("a 'attempt-start' listener threw; the request goes on");
+  });
+
+  it('on() returns a disposer', async () => {
+    const { router } = setup([{ name: 'a', models: [cheap] }]);
+    const seen: unknown[] = [];
+    const off = router.on('request-finish', (event) => seen.push(event));
+    await router.chat(say('one'));
+    off();
+    await router.chat(say('two'));
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('stats', () => {
+  it('counts requests, successes, failures by class, rate limits, tokens, cost and latency per model and provider', async () => {
+    const { router, clock } = setup([
+      {
+        name: 'a',
+        models: [cheap, dear],
+        script: {
+          cheap: [{ fail: 'rate_limit', latencyMs: 10 }, { fail: 'server' }],
+          dear: [
+            { reply: 'x', usage: { inputTokens: 100, outputTokens: 50 }, latencyMs: 100 },
+            { reply: 'y', usage: { inputTokens: 100, outputTokens: 50 }, latencyMs: 300 },
+          ],
+        },
+      },
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const pending = router.chat(say('hello'));
+      await clock.runAll();
+      await pending;
+    }
+    const stats = router.stats().providers.a;
+    expect(stats?.models.cheap).toMatchObject({
+      requests: 2,
+      successes: 0,
+      failures: { rate_limit: 1, server: 1 },
+      rateLimited: 1,
+      available: true,
+    });
+    expect(stats?.models.dear).toMatchObject({
+      requests: 2,
+      successes: 2,
+      inputTokens: 200,
+      outputTokens: 100,
+      latency: { p50Ms: 100, avgMs: 200, ewmaMs: 160 },
+    });
+    expect(stats?.models.dear?.costUsd).toBeCloseTo((200 * 1 + 100 * 2) / 1e6, 12);
+    expect(stats).toMatchObject({
+      requests: 4,
+      successes: 2,
+      rateLimited: 1,
+      failures: { rate_limit: 1, server: 1 },
+    });
+    expect(stats?.latency.avgMs).toBe(200);
+    expect(JSON.stringify(router.stats())).not.toMatch(/sk-/);
+  });
+});

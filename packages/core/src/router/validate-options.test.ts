@@ -1,0 +1,132 @@
+import { scriptedAdapter } from '@llm-router/testing';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import type { RouterOptions } from './options.js';
+import { createRouter } from './router.js';
+
+const model = { id: 'm', capability: 5, inputUsdPerMTok: 1, outputUsdPerMTok: 2, contextWindow: 1000 };
+const adapter = (name = 'a', models: object[] = [model]) =>
+  scriptedAdapter({ name, models: models as never });
+
+function configError(options: unknown): ConfigError {
+  try {
+    createRouter(options as RouterOptions);
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('createRouter option validation', () => {
+  it.each([
+    ['not an object', undefined, undefined, 'options must be an object'],
+    ['no providers', {}, 'providers', 'providers must be a non-empty array'],
+    ['empty providers', { providers: [] }, 'providers', 'providers must be a non-empty array'],
+    [
+      'duplicate provider names',
+      { providers: [adapter('a'), adapter('a')] },
+      'providers[1].name',
+      'providers[1].name duplicates provider name "a"',
+    ],
+    [
+      'wrong specification version',
+      { providers: [{ ...adapter(), specificationVersion: 'v0' }] },
+      'providers[0].specificationVersion',
+      'providers[0].specificationVersion must be \'v1\', got "v0"',
+    ],
+    [
+      'capability above 10',
+      { providers: [adapter('a', [{ ...model, capability: 11 }])] },
+      'providers[0].models[0].capability',
+      'providers[0].models[0].capability must be at most 10, got 11',
+    ],
+    [
+      'capability below 1',
+      { providers: [adapter('a', [{ ...model, capability: 0 }])] },
+      'providers[0].models[0].capability',
+      'must be at least 1, got 0',
+    ],
+    [
+      'negative price',
+      { providers: [adapter('a', [{ ...model, inputUsdPerMTok: -1 }])] },
+      'providers[0].models[0].inputUsdPerMTok',
+      'must be at least 0',
+    ],
+    [
+      'duplicate model ids',
+      { providers: [adapter('a', [model, model])] },
+      'providers[0].models[1].id',
+      'duplicates model "m"',
+    ],
+    [
+      'negative limit',
+      { providers: [{ ...adapter(), limits: { rpm: -5 } }] },
+      'providers[0].limits.rpm',
+      'must be at least 0, got -5',
+    ],
+    [
+      'non-finite model limit',
+      { providers: [adapter('a', [{ ...model, limits: { tpm: Infinity } }])] },
+      'providers[0].models[0].limits.tpm',
+      'must be a finite number, got Infinity',
+    ],
+    [
+      'bad strategy',
+      { providers: [adapter()], strategy: 'random' },
+      'strategy',
+      'one of cheapest, most-capable, fastest or a function',
+    ],
+    [
+      'maxAttempts 0',
+      { providers: [adapter()], maxAttempts: 0 },
+      'options.maxAttempts',
+      'must be at least 1',
+    ],
+    [
+      'fractional maxAttempts',
+      { providers: [adapter()], maxAttempts: 1.5 },
+      'options.maxAttempts',
+      'must be an integer',
+    ],
+    [
+      'negative timeout',
+      { providers: [adapter()], timeoutMs: -1 },
+      'options.timeoutMs',
+      'must be greater than 0',
+    ],
+    [
+      'retry max below base',
+      { providers: [adapter()], retry: { baseDelayMs: 100, maxDelayMs: 10 } },
+      'retry.maxDelayMs',
+      'must be at least retry.baseDelayMs (100)',
+    ],
+    [
+      'negative cooldown',
+      { providers: [adapter()], cooldown: { defaultMs: -1 } },
+      'cooldown.defaultMs',
+      'at least 0',
+    ],
+    [
+      'breaker threshold above 100',
+      { providers: [adapter()], breaker: { errorThresholdPercentage: 150 } },
+      'breaker.errorThresholdPercentage',
+      'at most 100',
+    ],
+    ['queue not an object', { providers: [adapter()], queue: 5 }, 'queue', 'must be an object'],
+    ['clock without timers', { providers: [adapter()], clock: { now: () => 0 } }, 'clock', 'must have now()'],
+    ['random not a function', { providers: [adapter()], random: 0.5 }, 'random', 'must be a function'],
+    ['logger without warn', { providers: [adapter()], logger: {} }, 'logger', 'must have warn() and error()'],
+  ])('rejects %s', (_name, options, field, message) => {
+    const error = configError(options);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(message);
+  });
+
+  it('accepts a minimal valid configuration and a custom strategy', () => {
+    expect(() => createRouter({ providers: [adapter()] })).not.toThrow();
+    expect(() =>
+      createRouter({ providers: [adapter()], strategy: (candidates) => candidates }),
+    ).not.toThrow();
+  });
+});
