@@ -1,3 +1,5 @@
+export type { RoutingInfo } from '@llm-router/core';
+export { routingInfo } from '@llm-router/core';
 export type { AnthropicProviderOptions } from './anthropic-provider.js';
 export { anthropic } from './anthropic-provider.js';
 export type {
@@ -8,5 +10,3 @@ export type {
 } from './drop-in/anthropic-compatible-client.js';
 export { createAnthropicCompatibleClient } from './drop-in/anthropic-compatible-client.js';
 export type { ModelAlias } from './drop-in/from-anthropic-params.js';
-export type { RoutingInfo } from './drop-in/routing-info.js';
-export { routingInfo } from './drop-in/routing-info.js';

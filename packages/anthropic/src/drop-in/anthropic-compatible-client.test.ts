@@ -14,11 +14,11 @@ import {
   type ChatResult,
   DeadlineExceededError,
   InvalidRequestError,
+  routingInfo,
   StreamInterruptedError,
 } from '@llm-router/core';
 import { describe, expect, it } from 'vitest';
 import { createAnthropicCompatibleClient } from './anthropic-compatible-client.js';
-import { routingInfo } from './routing-info.js';
 import type { RouterStream, RouterStreamEvent } from './to-anthropic-stream.js';
 
 const attempts: Attempt[] = [

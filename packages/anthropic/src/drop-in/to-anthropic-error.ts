@@ -5,18 +5,15 @@ import {
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
 import {
-  AllProvidersFailedError,
   type Attempt,
+  attachRoutingInfo,
+  attemptsOf,
   DeadlineExceededError,
   type FailureClass,
-  InvalidRequestError,
-  NoEligibleModelError,
-  ProviderError,
-  QueueFullError,
+  finalFailure,
   RouterError,
   StreamInterruptedError,
 } from '@llm-router/core';
-import { attachRoutingInfo } from './routing-info.js';
 
 type Shape = { status: number; type: string };
 
@@ -46,7 +43,7 @@ const SHAPES: Record<FailureClass, Shape | 'timeout' | 'connection'> = {
 export function toAnthropicError(error: unknown, signal?: AbortSignal): unknown {
   if (signal?.aborted) return withCause(new APIUserAbortError(), error, []);
   if (!RouterError.isInstance(error)) return error;
-  const attempts = 'attempts' in error ? (error.attempts as Attempt[]) : [];
+  const attempts = attemptsOf(error);
   if (StreamInterruptedError.isInstance(error)) {
     // After content began the SDK reports an in-band error: an APIError with no status.
     const type = shapeOf(error.failure).type;
@@ -56,8 +53,7 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): unknown 
   if (DeadlineExceededError.isInstance(error)) {
     return withCause(new APIConnectionTimeoutError({ message: error.message }), error, attempts);
   }
-  const failure = failureOf(error, attempts);
-  const shape = SHAPES[failure];
+  const shape = SHAPES[finalFailure(error)];
   if (shape === 'timeout')
     return withCause(new APIConnectionTimeoutError({ message: error.message }), error, attempts);
   if (shape === 'connection')
@@ -72,18 +68,6 @@ export function toAnthropicError(error: unknown, signal?: AbortSignal): unknown 
   if (requestId) headers.set('request-id', requestId);
   const body = { type: 'error', error: { type: shape.type, message: error.message } };
   return withCause(APIError.generate(shape.status, body, undefined, headers), error, attempts);
-}
-
-function failureOf(error: RouterError, attempts: Attempt[]): FailureClass {
-  if (ProviderError.isInstance(error)) return error.failure;
-  if (QueueFullError.isInstance(error)) return 'rate_limit';
-  if (InvalidRequestError.isInstance(error) || NoEligibleModelError.isInstance(error))
-    return 'invalid_request';
-  if (AllProvidersFailedError.isInstance(error)) {
-    const last = attempts.at(-1)?.outcome;
-    return last && last !== 'success' ? last : 'server';
-  }
-  return 'server';
 }
 
 function shapeOf(failure: FailureClass): Shape {
