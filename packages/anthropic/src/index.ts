@@ -1,4 +1,4 @@
-export type { RoutingInfo } from '@llm-router/core';
+export type { ModelAlias, RoutingInfo } from '@llm-router/core';
 export { routingInfo } from '@llm-router/core';
 export type { AnthropicProviderOptions } from './anthropic-provider.js';
 export { anthropic } from './anthropic-provider.js';
@@ -9,4 +9,3 @@ export type {
   ChatRouter,
 } from './drop-in/anthropic-compatible-client.js';
 export { createAnthropicCompatibleClient } from './drop-in/anthropic-compatible-client.js';
-export type { ModelAlias } from './drop-in/from-anthropic-params.js';

@@ -9,7 +9,10 @@ import {
   StreamInterruptedError,
 } from './errors.js';
 import type { FailureClass } from './failure.js';
-import type { Attempt } from './types.js';
+import type { Attempt, ChatRequest } from './types.js';
+
+/** What a drop-in client's `model` name may stand for: routing fields merged into the request. */
+export type ModelAlias = Pick<ChatRequest, 'model' | 'minCapability' | 'require'>;
 
 /**
  * Which provider and model served a drop-in client call, how, and at what cost. Drop-in clients put it

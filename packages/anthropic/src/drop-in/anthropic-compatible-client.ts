@@ -5,8 +5,8 @@ import type {
   MessageCreateParamsStreaming,
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatRequest, ChatResult } from '@llm-router/core';
-import { fromAnthropicParams, type ModelAlias } from './from-anthropic-params.js';
+import type { ChatRequest, ChatResult, ModelAlias } from '@llm-router/core';
+import { fromAnthropicParams } from './from-anthropic-params.js';
 import { toAnthropicError } from './to-anthropic-error.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
 import { type RouterStream, toAnthropicStream } from './to-anthropic-stream.js';

@@ -11,13 +11,11 @@ import {
   type ContentPart,
   InvalidRequestError,
   type Message,
+  type ModelAlias,
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
 } from '@llm-router/core';
-
-/** What a `model` name may stand for: routing fields merged into the request. */
-export type ModelAlias = Pick<ChatRequest, 'model' | 'minCapability' | 'require'>;
 
 export type ParamsOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
