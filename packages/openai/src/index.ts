@@ -1,3 +1,7 @@
+export {
+  createOpenAICompatibleClient,
+  type OpenAICompatibleClientOptions,
+} from './drop-in/openai-compatible-client.js';
 export type { ModelOption, OpenAIProviderOptions } from './openai.js';
 export { openai } from './openai.js';
 export type { OpenAICompatibleOptions } from './openai-compatible.js';

@@ -1,0 +1,58 @@
+import { attachRoutingInfo, type ModelAlias } from '@llm-router/core';
+import OpenAI from 'openai';
+import type { APIError } from 'openai/error';
+import { type ChatRouter, createRouterFetch, RoutingInfoStore } from './router-fetch.js';
+
+export type OpenAICompatibleClientOptions = {
+  /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
+  aliases?: Record<string, ModelAlias>;
+};
+
+// Nothing is sent to this address: the client's fetch answers every request from the router.
+const ROUTER_BASE_URL = 'http://llm-router.invalid/v1';
+
+/**
+ * A real `OpenAI` client whose HTTP layer is the router: code holding an `OpenAI` (or `Pick<OpenAI,
+ * 'chat'>`) calls `chat.completions.create` unchanged and gets `ChatCompletion`s, `Stream`s of chunks
+ * and the SDK's own error classes, whichever provider served it. `routingInfo(result)` and
+ * `routingInfo(error)` say which provider and model answered and what each attempt did.
+ */
+export function createOpenAICompatibleClient(
+  router: ChatRouter,
+  options: OpenAICompatibleClientOptions = {},
+): OpenAI {
+  const store = new RoutingInfoStore();
+
+  class RoutedOpenAI extends OpenAI {
+    protected override makeStatusError(
+      status: number,
+      error: object,
+      message: string | undefined,
+      headers: Headers,
+    ): APIError {
+      const made = super.makeStatusError(status, error, message, headers);
+      const entry = store.take(headers.get('x-request-id'));
+      if (entry) {
+        attachRoutingInfo(made, entry.info);
+        Object.defineProperty(made, 'cause', { value: entry.error, enumerable: false, configurable: true });
+      }
+      return made;
+    }
+  }
+
+  const client = new RoutedOpenAI({
+    apiKey: 'llm-router',
+    baseURL: ROUTER_BASE_URL,
+    maxRetries: 0,
+    fetch: createRouterFetch(router, options.aliases, store),
+  });
+  const completions = client.chat.completions;
+  const create = completions.create.bind(completions);
+  completions.create = ((...args: Parameters<typeof create>) =>
+    create(...args)._thenUnwrap((data, props) => {
+      const entry = store.take(props.response.headers.get('x-request-id'));
+      if (entry && typeof data === 'object' && data !== null) attachRoutingInfo(data, entry.info);
+      return data;
+    })) as typeof completions.create;
+  return client;
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import {
+  attemptsOf,
+  type ChatRequest,
+  type ChatResult,
+  finalFailure,
+  type ModelAlias,
+  RouterError,
+  type RoutingInfo,
+  type ToolCall,
+} from '@llm-router/core';
+import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { fromOpenAIParams } from './from-openai-params.js';
+import { chunkFactory, toChatCompletion, toToolCall } from './to-chat-completion.js';
+import { errorBody, toErrorResponse } from './to-error-response.js';
+
+/** The router stream events the drop-in understands; others are ignored. */
+export type RouterStreamEvent =
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: string; [key: string]: unknown };
+
+export type RouterStream = AsyncIterable<RouterStreamEvent> & { result: Promise<ChatResult> };
+
+/** The part of a router the drop-in client uses. */
+export type ChatRouter = {
+  chat(request: ChatRequest): Promise<ChatResult>;
+  stream?(request: ChatRequest): RouterStream;
+};
+
+/** Routing info (and the router's error) per response, until the SDK has turned it into a result or error. */
+export class RoutingInfoStore {
+  readonly #entries = new Map<string, { info: RoutingInfo; error?: unknown }>();
+
+  set(requestId: string, info: RoutingInfo, error?: unknown): void {
+    this.#entries.set(requestId, { info, error });
+    // Responses read raw (`asResponse()`) are never claimed; keep the map small regardless.
+    if (this.#entries.size > 256) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  take(requestId: string | null | undefined): { info: RoutingInfo; error?: unknown } | undefined {
+    if (!requestId) return undefined;
+    const entry = this.#entries.get(requestId);
+    this.#entries.delete(requestId);
+    return entry;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A `fetch` for the `openai` SDK that answers `POST …/chat/completions` from the router: the SDK does
+ * its own parsing, streaming and error classes on top, exactly as against api.openai.com.
+ */
+export function createRouterFetch(
+  router: ChatRouter,
+  aliases: Record<string, ModelAlias> | undefined,
+  store: RoutingInfoStore,
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return async (input, init = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const requestId = `req_llmr_${randomUUID().replaceAll('-', '')}`;
+    if (!url.split('?')[0]?.endsWith('/chat/completions') || init.method !== 'POST') {
+      const body = {
+        error: {
+          message: `${url} is not served by the router`,
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      };
+      return new Response(JSON.stringify(body), {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    const params = JSON.parse(String(init.body)) as ChatCompletionCreateParams;
+    try {
+      const request: ChatRequest = { ...fromOpenAIParams(params, { aliases }) };
+      if (init.signal) request.signal = init.signal;
+      if (!params.stream) {
+        const result = await router.chat(request);
+        store.set(requestId, infoOf(result));
+        const completion = toChatCompletion(
+          result,
+          `chatcmpl-${randomUUID()}`,
+          Math.floor(Date.now() / 1000),
+        );
+        return new Response(JSON.stringify(completion), { status: 200, headers: jsonHeaders(requestId) });
+      }
+      if (!router.stream) throw new TypeError('createOpenAICompatibleClient: this router has no stream()');
+      const includeUsage = params.stream_options?.include_usage === true;
+      return await streamResponse(router.stream(request), String(params.model), includeUsage, requestId);
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      return failure(error, requestId, store);
+    }
+  };
+}
+
+function failure(error: unknown, requestId: string, store: RoutingInfoStore): Response {
+  if (!RouterError.isInstance(error)) throw error;
+  const attempts = attemptsOf(error);
+  const last = attempts.at(-1);
+  store.set(requestId, { attempts, ...(last ? { provider: last.provider, model: last.model } : {}) }, error);
+  // No HTTP answer at all is what the SDK reports as a connection error or timeout.
+  const failureClass = finalFailure(error);
+  if (failureClass === 'timeout') throw new Error('Request timed out', { cause: error });
+  if (failureClass === 'connection') throw error;
+  return toErrorResponse(error, requestId);
+}
+
+function infoOf(result: ChatResult): RoutingInfo {
+  const info: RoutingInfo = {
+    provider: result.provider,
+    model: result.model,
+    attempts: result.attempts,
+    costUsd: result.costUsd,
+  };
+  if (result.requestId) info.requestId = result.requestId;
+  return info;
+}
+
+function jsonHeaders(requestId: string): Headers {
+  return new Headers({ 'content-type': 'application/json', 'x-request-id': requestId });
+}
+
+/**
+ * Streams as OpenAI does: one chunk per text delta, each tool call as one chunk once complete, a chunk
+ * with the finish reason, a usage chunk when asked for, then `[DONE]`. The first event is awaited
+ * before answering, so a failure before any content is an HTTP error the SDK raises from `create()`;
+ * a failure after content is an in-band `{"error": …}` chunk, which the SDK throws while iterating.
+ */
+async function streamResponse(
+  stream: RouterStream,
+  requestedModel: string,
+  includeUsage: boolean,
+  requestId: string,
+): Promise<Response> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const created = Math.floor(Date.now() / 1000);
+  const chunks = chunkFactory(
+    `chatcmpl-${randomUUID()}`,
+    created,
+    modelOf(first.value) ?? requestedModel,
+    includeUsage,
+  );
+  let toolIndex = 0;
+  let pending: IteratorResult<RouterStreamEvent> | undefined = first;
+  const toChunk = (event: RouterStreamEvent): ChatCompletionChunk | undefined => {
+    if (event.type === 'text-delta') return chunks.delta({ content: (event as { text: string }).text });
+    if (event.type === 'tool-call') {
+      const call = toToolCall((event as { toolCall: ToolCall }).toolCall);
+      return chunks.delta({ tool_calls: [{ index: toolIndex++, ...call }] });
+    }
+    return undefined;
+  };
+  const sse = (value: unknown) => encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(sse(chunks.delta({ role: 'assistant', content: '' })));
+    },
+    async pull(controller) {
+      try {
+        // Each pull must enqueue or close: a pull that does neither is not called again.
+        let next = pending ?? (await iterator.next());
+        pending = undefined;
+        while (!next.done) {
+          const chunk = toChunk(next.value);
+          if (chunk) return controller.enqueue(sse(chunk));
+          next = await iterator.next();
+        }
+        const result = await stream.result;
+        controller.enqueue(sse(chunks.finish(result.finishReason)));
+        if (includeUsage) controller.enqueue(sse(chunks.usage(result.usage)));
+        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+        controller.close();
+      } catch (error) {
+        if (!RouterError.isInstance(error)) return controller.error(error);
+        controller.enqueue(sse(errorBody(error)));
+        controller.close();
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'x-request-id': requestId },
+  });
+}
+
+function modelOf(event: RouterStreamEvent | undefined): string | undefined {
+  const model = (event as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model : undefined;
+}
