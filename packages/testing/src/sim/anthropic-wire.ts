@@ -120,7 +120,7 @@ export function anthropicWire(): Wire {
     },
 
     limitHeaders(limiter: RateLimiter, model: string, headers: Record<string, string>) {
-      const now = Date.now();
+      const now = limiter.now();
       const at = (ms: number) =>
         new Date(Math.ceil((now + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
       const requests = limiter.state(model, 'requests');

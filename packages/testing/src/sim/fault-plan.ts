@@ -22,15 +22,13 @@ const OK: SimScriptStep = Object.freeze({ outcome: 'ok' });
 
 /** Picks each request's outcome: the script first, then one seeded draw against the probabilities. */
 export class FaultPlan {
-  readonly #seed: number;
   #faults: SimFaults = {};
   #script: SimScriptStep[] = [];
   #position = 0;
   #total = 0;
-  #random: RandomSource;
+  readonly #random: RandomSource;
 
   constructor(faults: SimFaults | undefined, seed: number) {
-    this.#seed = seed;
     this.#random = seededRandom(seed);
     this.set(faults ?? {});
   }
@@ -46,11 +44,6 @@ export class FaultPlan {
         throw new RangeError(`faults.${name} must be a probability between 0 and 1`);
       this.#total += probability ?? 0;
     }
-  }
-
-  reset(): void {
-    this.#random = seededRandom(this.#seed);
-    this.set(this.#faults);
   }
 
   next(): SimScriptStep {

@@ -46,6 +46,10 @@ export class RateLimiter {
     this.#now = now;
   }
 
+  now(): number {
+    return this.#now();
+  }
+
   get limits(): SimLimits {
     return this.#limits;
   }

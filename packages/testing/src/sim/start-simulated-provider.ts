@@ -20,7 +20,7 @@ export type SimulatedProvider = {
   setFaults(faults: SimFaults): void;
   /** Replaces the limits; buckets start full again. */
   setLimits(limits: SimLimits): void;
-  /** Clears stats, buckets, the fault script position and the random sources. */
+  /** Back to the state it started in: the options' faults and limits, full buckets, zero stats. */
   reset(): void;
   /** Stops the server and drops every connection, including hanging ones. */
   close(): Promise<void>;
@@ -88,8 +88,8 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
     reset() {
       const { openConnections, connections, inFlight } = context.stats;
       context.stats = { ...emptyStats(), openConnections, connections, inFlight };
-      context.limiter.setLimits(context.limiter.limits);
-      context.faults.reset();
+      context.limiter.setLimits(options.limits ?? {});
+      context.faults = new FaultPlan(options.faults, seed);
       context.counter = 0;
     },
     close() {
