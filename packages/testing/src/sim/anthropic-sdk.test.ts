@@ -37,7 +37,7 @@ describe('simulated Anthropic through the official SDK', () => {
     expect(data.stop_reason).toBe('end_turn');
     expect(data.content[0]?.type).toBe('text');
     expect(data.usage.input_tokens).toBeGreaterThan(3);
-    expect(data._request_id).toMatch(/^req_/);
+    expect(response.headers.get('request-id')).toMatch(/^req_/);
     const headers = response.headers;
     expect(headers.get('anthropic-ratelimit-requests-limit')).toBe('50');
     expect(headers.get('anthropic-ratelimit-requests-remaining')).toBe('49');
