@@ -1,4 +1,5 @@
 import { ConfigError, ProviderError } from '@llm-router/core';
+import { startSimulatedProvider } from '@llm-router/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openai } from './openai.js';
 import { openaiCompatible } from './openai-compatible.js';
@@ -34,6 +35,27 @@ describe('openai()', () => {
     expect((error as Error).message).toContain('OPENAI_API_KEY');
   });
 
+  it('sends max_completion_tokens, and drops temperature for gpt-5 models with a warning', async () => {
+    const sim = await startSimulatedProvider({ protocol: 'openai' });
+    try {
+      const warnings: string[] = [];
+      const adapter = openai({ apiKey: sim.apiKey, baseURL: sim.baseURL });
+      const result = await adapter.doGenerate({
+        ...call(),
+        maxTokens: 9,
+        temperature: 0.5,
+        onWarning: (message) => warnings.push(message),
+      });
+      expect(result.requestId).toEqual(expect.any(String));
+      const body = sim.stats().lastRequest?.body as Record<string, unknown>;
+      expect(body.max_completion_tokens).toBe(9);
+      expect(body).not.toHaveProperty('temperature');
+      expect(warnings).toEqual(['openai: temperature was dropped: gpt-5.4-mini accepts only its default']);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('rejects with the signal reason when already aborted', async () => {
     const controller = new AbortController();
     const reason = new Error('cancelled');
@@ -58,6 +80,48 @@ describe('openaiCompatible()', () => {
     expect(field(() => openaiCompatible({ name: '', baseURL: 'http://x', models: [] }))).toBe('name');
     expect(field(() => openaiCompatible({ name: 'vllm', baseURL: '', models: [] }))).toBe('baseURL');
     expect(field(() => openaiCompatible({ name: 'vllm', baseURL: 'http://x', models: [] }))).toBe('models');
+  });
+
+  it('never sends OPENAI_API_KEY to another host', async () => {
+    const sim = await startSimulatedProvider({ protocol: 'openai' });
+    try {
+      vi.stubEnv('OPENAI_API_KEY', sim.apiKey);
+      const adapter = openaiCompatible({
+        name: 'elsewhere',
+        baseURL: sim.baseURL,
+        models: [{ id: 'm', capability: 3, inputUsdPerMTok: 0, outputUsdPerMTok: 0, contextWindow: 8000 }],
+      });
+      // The simulator accepts only its key: a 401 proves the environment's key was not sent.
+      const error = await adapter.doGenerate({ ...call(), model: 'm' }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ failure: 'auth', provider: 'elsewhere' });
+      const withKey = openaiCompatible({
+        name: 'elsewhere',
+        baseURL: sim.baseURL,
+        apiKey: sim.apiKey,
+        models: [{ id: 'm', capability: 3, inputUsdPerMTok: 0, outputUsdPerMTok: 0, contextWindow: 8000 }],
+      });
+      expect((await withKey.doGenerate({ ...call(), model: 'm' })).text.length).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('sends max_tokens, which every compatible server reads', async () => {
+    const sim = await startSimulatedProvider({ protocol: 'openai' });
+    try {
+      const adapter = openaiCompatible({
+        name: 'vllm',
+        baseURL: sim.baseURL,
+        apiKey: sim.apiKey,
+        models: [{ id: 'm', capability: 3, inputUsdPerMTok: 0, outputUsdPerMTok: 0, contextWindow: 8000 }],
+      });
+      await adapter.doGenerate({ ...call(), model: 'm', maxTokens: 7 });
+      const body = sim.stats().lastRequest?.body as Record<string, unknown>;
+      expect(body.max_tokens).toBe(7);
+      expect(body).not.toHaveProperty('max_completion_tokens');
+    } finally {
+      await sim.close();
+    }
   });
 
   it('has kind openai-compatible and the given models', () => {

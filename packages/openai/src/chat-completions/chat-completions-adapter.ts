@@ -95,7 +95,8 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
           .create(body, { signal: call.signal })
           .withResponse();
         const rateLimit = parseRateLimitHeaders(response.headers, { requestsWindowMs });
-        const requestId = response.headers.get('x-request-id') ?? undefined;
+        const requestId =
+          response.headers.get('x-request-id') ?? (data as WireResponse | null)?.x_groq?.id ?? undefined;
         const converted =
           typeof data === 'object' && data ? convertResponse(data as WireResponse) : undefined;
         if (!converted) {
