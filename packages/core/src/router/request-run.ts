@@ -2,18 +2,17 @@ import {
   AllProvidersFailedError,
   abortReason,
   DeadlineExceededError,
-  InvalidRequestError,
   NoEligibleModelError,
-  ProviderError,
   RouterError,
 } from '../errors.js';
 import type { FailureClass } from '../failure.js';
 import { redact } from '../redact.js';
 import type { AdapterCall } from '../spec.js';
 import type { MaybePromise } from '../store.js';
-import type { Attempt, ChatRequest, ChatResult, RateLimitSnapshot, Usage } from '../types.js';
+import type { Attempt, ChatRequest, ChatResult } from '../types.js';
 import { AttemptSignal, sleep } from './attempt-signal.js';
 import type { Admission, GateRequest, Outcome } from './candidate-gate.js';
+import type { RouterEvents } from './events.js';
 import type { Candidate, Ranking } from './rank.js';
 import type { RouterState } from './router-state.js';
 
@@ -30,16 +29,8 @@ const RETRIABLE: ReadonlySet<FailureClass> = new Set([
 
 export type Pick = { candidate: Candidate; ticket: unknown; waitedMs: number };
 
-/** What `fail` decided: try another candidate, or end with this result (a content-filter refusal). */
-export type FailDecision = { next: true } | { next: false; result: ChatResult };
-
 function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
-}
-
-export function costOf(candidate: Candidate, usage: Usage): number {
-  const { spec } = candidate;
-  return (usage.inputTokens * spec.inputUsdPerMTok + usage.outputTokens * spec.outputUsdPerMTok) / 1e6;
 }
 
 /**
@@ -57,12 +48,16 @@ export class RequestRun {
   readonly gateRequest: GateRequest;
   readonly warnings: string[] = [];
   /** Candidates that failed in this request, with their failure and Retry-After. */
-  readonly #failed = new Map<string, { failure: FailureClass; retryAfterMs?: number }>();
-  #minWindow = 0;
+  readonly failed = new Map<string, { failure: FailureClass; retryAfterMs?: number }>();
+  /** After a context_length failure, only windows larger than this. */
+  minWindow = 0;
   #retries = 0;
   #waitedMs = 0;
-  #last: Candidate | undefined;
-  #lastFailure: FailureClass | undefined;
+  /** The candidate that failed last and why, for the fallback event. */
+  last: Candidate | undefined;
+  lastFailure: FailureClass | undefined;
+  /** Set by `begin` when the attempt it starts is a fallback from another candidate. */
+  fallback: RouterEvents['fallback'] | undefined;
 
   constructor(state: RouterState, request: ChatRequest, stream: boolean) {
     this.state = state;
@@ -125,7 +120,7 @@ export class RequestRun {
     const { candidates } = this.ranking;
     for (let index = 0; index < candidates.length; index++) {
       const candidate = candidates[index] as Candidate;
-      if (!this.#usable(candidate) || this.#failed.has(candidate.key)) continue;
+      if (!this.#usable(candidate) || this.failed.has(candidate.key)) continue;
       const admission = this.state.gate.admit(candidate, this.gateRequest, this.now);
       if (isPromise(admission)) return this.#pickAsync(admission, candidate, index, skips, soonest);
       const decided = this.#consider(candidate, admission, skips);
@@ -146,7 +141,7 @@ export class RequestRun {
     const { candidates } = this.ranking;
     for (let index = from; index < candidates.length; index++) {
       const candidate = index === from ? firstCandidate : (candidates[index] as Candidate);
-      if (index !== from && (!this.#usable(candidate) || this.#failed.has(candidate.key))) continue;
+      if (index !== from && (!this.#usable(candidate) || this.failed.has(candidate.key))) continue;
       const admission =
         index === from ? await first : await this.state.gate.admit(candidate, this.gateRequest, this.now);
       const decided = this.#consider(candidate, admission, skips);
@@ -167,13 +162,13 @@ export class RequestRun {
   }
 
   #usable(candidate: Candidate): boolean {
-    return candidate.spec.contextWindow > this.#minWindow && this.state.unavailable(candidate) === undefined;
+    return candidate.spec.contextWindow > this.minWindow && this.state.unavailable(candidate) === undefined;
   }
 
   /** Nothing can go now: wait for the sooner of a waiting candidate and a backoff re-try, or give up. */
   async #waitOrGiveUp(skips: string[], soonest: number): Promise<Pick> {
     const retry = this.ranking.candidates.find((candidate) => {
-      const failed = this.#failed.get(candidate.key);
+      const failed = this.failed.get(candidate.key);
       return failed !== undefined && RETRIABLE.has(failed.failure) && this.#usable(candidate);
     });
     let delay = soonest;
@@ -184,7 +179,7 @@ export class RequestRun {
       const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** this.#retries);
       const backoff = Math.max(
         this.state.options.random() * cap,
-        this.#failed.get(retry.key)?.retryAfterMs ?? 0,
+        this.failed.get(retry.key)?.retryAfterMs ?? 0,
       );
       if (backoff <= delay) {
         delay = backoff;
@@ -214,7 +209,7 @@ export class RequestRun {
     this.#waitedMs += this.now - started;
     if (retry && retrying) {
       this.#retries++;
-      this.#failed.delete(retry.key);
+      this.failed.delete(retry.key);
     }
     return this.pick();
   }
@@ -223,22 +218,25 @@ export class RequestRun {
   begin(candidate: Candidate): AttemptSignal {
     const hub = this.state.hub;
     const { provider, model } = candidate;
-    if (this.#last && this.#lastFailure && this.#last.key !== candidate.key)
-      hub.emit('fallback', {
+    this.fallback = undefined;
+    if (this.last && this.lastFailure && this.last.key !== candidate.key) {
+      this.fallback = {
         requestId: this.id,
-        from: { provider: this.#last.provider, model: this.#last.model },
+        from: { provider: this.last.provider, model: this.last.model },
         to: { provider, model },
-        failure: this.#lastFailure,
-      });
+        failure: this.lastFailure,
+      };
+      hub.emit('fallback', this.fallback);
+    }
     hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.attempts.length + 1 });
     return new AttemptSignal(this.state.options.clock, this.request.signal, this.deadline);
   }
 
-  adapterCall(candidate: Candidate, signal: AbortSignal): AdapterCall {
+  adapterCall(candidate: Candidate, signal: AbortSignal, messages = this.request.messages): AdapterCall {
     const { request } = this;
     return {
       model: candidate.model,
-      messages: request.messages,
+      messages,
       maxTokens: request.maxTokens,
       temperature: request.temperature,
       stop: typeof request.stop === 'string' ? [request.stop] : request.stop,
@@ -272,7 +270,7 @@ export class RequestRun {
 
   #soonestRetryAfter(): number | undefined {
     let soonest: number | undefined;
-    for (const { retryAfterMs } of this.#failed.values())
+    for (const { retryAfterMs } of this.failed.values())
       if (retryAfterMs !== undefined) soonest = Math.min(soonest ?? Infinity, retryAfterMs);
     return soonest;
   }
@@ -284,127 +282,6 @@ export class RequestRun {
         `${i + 1}. ${a.provider}/${a.model}: ${a.outcome}${a.status ? ` (${a.status})` : ''}${a.message ? ` ${a.message}` : ''}`,
     );
     return `:\n  ${lines.join('\n  ')}`;
-  }
-
-  /** Records a success; returns the result the caller gets. */
-  succeed(
-    pick: Pick,
-    startedAt: number,
-    output: Omit<ChatResult, 'costUsd' | 'provider' | 'model' | 'attempts'>,
-    rateLimit?: RateLimitSnapshot,
-  ): ChatResult {
-    const { candidate } = pick;
-    const durationMs = this.now - startedAt;
-    const costUsd = costOf(candidate, output.usage);
-    this.attempts.push({
-      provider: candidate.provider,
-      model: candidate.model,
-      outcome: 'success',
-      durationMs,
-      waitedMs: pick.waitedMs,
-      requestId: output.requestId,
-    });
-    this.state.countersOf(candidate).recordSuccess(durationMs, output.usage, costUsd);
-    this.report(pick, { type: 'success', usage: output.usage, rateLimit, durationMs });
-    const result: ChatResult = {
-      ...output,
-      costUsd,
-      provider: candidate.provider,
-      model: candidate.model,
-      attempts: this.attempts,
-    };
-    if (this.warnings.length) result.warnings = this.warnings;
-    return result;
-  }
-
-  /**
-   * Records a failed attempt and decides what follows. Throws the caller's abort reason, a deadline
-   * error or InvalidRequestError when the request must end; otherwise returns whether to go on.
-   */
-  fail(pick: Pick, signal: AttemptSignal, startedAt: number, error: unknown): FailDecision {
-    const { candidate } = pick;
-    const durationMs = this.now - startedAt;
-    const caller = this.request.signal;
-    if (caller?.aborted) {
-      this.report(pick, { type: 'cancelled', durationMs });
-      throw abortReason(caller);
-    }
-    const providerError = ProviderError.isInstance(error) ? error : undefined;
-    const failure: FailureClass = signal.deadlinePassed ? 'timeout' : (providerError?.failure ?? 'server');
-    const rawMessage = signal.deadlinePassed
-      ? 'request deadline passed during the call'
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    const attempt: Attempt = {
-      provider: candidate.provider,
-      model: candidate.model,
-      outcome: failure,
-      message: redact(rawMessage),
-      durationMs,
-      waitedMs: pick.waitedMs,
-    };
-    if (providerError?.status !== undefined) attempt.status = providerError.status;
-    if (providerError?.requestId !== undefined) attempt.requestId = providerError.requestId;
-    this.attempts.push(attempt);
-    this.state.countersOf(candidate).recordFailure(failure);
-    const retryAfterMs = providerError?.retryAfterMs;
-    this.report(
-      pick,
-      signal.deadlinePassed
-        ? { type: 'cancelled', durationMs }
-        : {
-            type: 'failure',
-            failure,
-            status: providerError?.status,
-            retryAfterMs,
-            rateLimit: providerError?.rateLimit,
-            durationMs,
-          },
-    );
-    const hub = this.state.hub;
-    const target = { requestId: this.id, provider: candidate.provider, model: candidate.model };
-    hub.emit('attempt-failed', { ...target, attempt, failure, retryAfterMs });
-    if (failure === 'rate_limit' || failure === 'quota')
-      hub.emit('rate-limited', { ...target, failure, retryAfterMs });
-    if (signal.deadlinePassed) throw this.deadlineError();
-    this.#failed.set(candidate.key, { failure, retryAfterMs });
-    this.#last = candidate;
-    this.#lastFailure = failure;
-    switch (failure) {
-      case 'invalid_request':
-        throw new InvalidRequestError(`${candidate.provider} rejected the request: ${attempt.message}`, {
-          attempts: this.attempts,
-          cause: error,
-        });
-      case 'auth':
-        this.state.disableProvider(candidate.provider, failure, rawMessage);
-        break;
-      case 'not_found':
-        this.state.markUnavailable(candidate, rawMessage);
-        break;
-      case 'context_length':
-        this.#minWindow = Math.max(this.#minWindow, candidate.spec.contextWindow);
-        break;
-      case 'content_filter':
-        if (!this.request.fallbackOnContentFilter) return { next: false, result: this.#refusal(candidate) };
-        break;
-    }
-    return { next: true };
-  }
-
-  #refusal(candidate: Candidate): ChatResult {
-    const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-    return {
-      text: '',
-      toolCalls: [],
-      finishReason: 'content-filter',
-      usage,
-      costUsd: 0,
-      provider: candidate.provider,
-      model: candidate.model,
-      attempts: this.attempts,
-    };
   }
 
   /** Emits request-finish for the result or error the request ends with. */

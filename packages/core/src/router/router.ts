@@ -1,10 +1,11 @@
 import { ConfigError, ProviderError } from '../errors.js';
 import type { ChatRequest, ChatResult } from '../types.js';
+import { type FailDecision, failBeforeContent, recordSuccess } from './attempt-outcome.js';
 import { raceSignal } from './attempt-signal.js';
 import { createOpenGate, type GateFactory } from './candidate-gate.js';
 import type { Listener, RouterEventName } from './events.js';
 import type { RouterOptions } from './options.js';
-import { type FailDecision, RequestRun } from './request-run.js';
+import { RequestRun } from './request-run.js';
 import { RouterState } from './router-state.js';
 import { type ModelStats, type ProviderStats, type RouterStats, sumCounters } from './stats.js';
 import { resolveOptions } from './validate-options.js';
@@ -50,13 +51,19 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
           signal.signal,
         );
         if (output.finishReason === 'content-filter' && run.request.fallbackOnContentFilter) {
-          decision = run.fail(pick, signal, startedAt, contentFiltered(candidate.provider, candidate.model));
+          decision = failBeforeContent(
+            run,
+            pick,
+            signal,
+            startedAt,
+            contentFiltered(candidate.provider, candidate.model),
+          );
         } else {
           const { rateLimit, raw: _raw, ...rest } = output;
-          return run.succeed(pick, startedAt, rest, rateLimit);
+          return recordSuccess(run, pick, startedAt, rest, rateLimit);
         }
       } catch (error) {
-        decision = run.fail(pick, signal, startedAt, error);
+        decision = failBeforeContent(run, pick, signal, startedAt, error);
       } finally {
         signal.dispose();
       }
