@@ -29,7 +29,7 @@ const RETRIABLE: ReadonlySet<FailureClass> = new Set([
 
 export type Pick = { candidate: Candidate; ticket: unknown; waitedMs: number };
 
-function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
 }
 

@@ -8,12 +8,20 @@ import type { RouterOptions } from './options.js';
 import { RequestRun } from './request-run.js';
 import { RouterState } from './router-state.js';
 import { type ModelStats, type ProviderStats, type RouterStats, sumCounters } from './stats.js';
+import { createStream } from './stream-run.js';
+import type { RouterStream } from './stream-types.js';
 import { resolveOptions } from './validate-options.js';
 import { validateRequest } from './validate-request.js';
 
 export interface Router {
   /** Sends one request to the best candidate, falling back until one answers or the request must end. */
   chat(request: ChatRequest): Promise<ChatResult>;
+  /**
+   * Streams one request. Before the first content event, failures fall back like chat(); after it, a
+   * cut, stall or in-band error ends the stream with StreamInterruptedError (partial text kept).
+   * Invalid requests throw here, before anything is sent.
+   */
+  stream(request: ChatRequest): RouterStream;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends RouterEventName>(name: K, listener: Listener<K>): () => void;
   /** Counters per provider and model. */
@@ -82,6 +90,11 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
         run.finish(undefined, error);
         throw error;
       }
+    },
+
+    stream(request) {
+      const run = start(request, true);
+      return createStream(run, (result, error) => run.finish(result, error));
     },
 
     on: (name, listener) => state.hub.on(name, listener),
