@@ -45,9 +45,9 @@ export type { Offer } from './router/rank.js';
 export type { Router } from './router/router.js';
 export { buildRouter, createRouter } from './router/router.js';
 export type { Counters, ModelStats, ProviderStats, RouterStats } from './router/stats.js';
+export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
 export type { ModelAlias, RoutingInfo } from './routing-info.js';
 export { attachRoutingInfo, attemptsOf, finalFailure, routingInfo } from './routing-info.js';
-export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
 
 export type {
   AdapterCall,
