@@ -35,13 +35,16 @@ export type AnthropicProviderOptions = {
 
 const API_KEY_VARIABLE = 'ANTHROPIC_API_KEY';
 // The SDK refuses non-streaming calls whose max_tokens could take over 10 minutes unless a timeout is
-// given. The router owns deadlines (it aborts through the signal), so we give the SDK the time it
-// estimates such an answer can take: 60 minutes per 128k output tokens, never under its 10-minute default.
-const MIN_TIMEOUT_MS = 10 * 60 * 1000;
+// given. The router owns deadlines (it aborts through the signal), so for those calls we give the SDK
+// the time it estimates such an answer can take: 60 minutes per 128k output tokens. Smaller calls get
+// no per-request timeout, so a client's own `timeout` still applies.
+const SDK_DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const MS_PER_OUTPUT_TOKEN = (60 * 60 * 1000) / 128_000;
 
-export function nonStreamingTimeoutMs(maxTokens: number): number {
-  return Math.max(MIN_TIMEOUT_MS, Math.ceil(maxTokens * MS_PER_OUTPUT_TOKEN));
+/** The per-request timeout a non-streaming call needs, or undefined when the SDK's own will do. */
+export function nonStreamingTimeoutMs(maxTokens: number): number | undefined {
+  const expected = Math.ceil(maxTokens * MS_PER_OUTPUT_TOKEN);
+  return expected > SDK_DEFAULT_TIMEOUT_MS ? expected : undefined;
 }
 
 /** An llm-router provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
@@ -75,8 +78,9 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
     const context = { provider: name, model: call.model, signal: call.signal };
     try {
       const params = convertRequest(call, modelsById.get(call.model));
+      const timeout = nonStreamingTimeoutMs(params.max_tokens);
       const { data, response, request_id } = await getClient(call.model)
-        .messages.create(params, { signal: call.signal, timeout: nonStreamingTimeoutMs(params.max_tokens) })
+        .messages.create(params, { signal: call.signal, ...(timeout === undefined ? {} : { timeout }) })
         .withResponse();
       const rateLimit = parseRateLimitHeaders(response.headers);
       if (!isMessage(data)) {
