@@ -177,10 +177,12 @@ async function* attemptLoop(
             delivered.any = true;
             watchdog.rest();
             yield { type: 'start', provider: candidate.provider, model: candidate.model };
+            throwIfAborted(run);
           }
           delivered.take(event);
           if (event.type === 'text-delta') pieceText += event.text;
           yield event;
+          throwIfAborted(run);
         }
       }
       completed = true;
@@ -241,6 +243,12 @@ async function* attemptLoop(
       else if (!completed && !signal.signal.aborted) signal.controller.abort(closedError());
     }
   }
+}
+
+/** After the caller aborts, not one more event: the next pull ends the stream with the reason. */
+function throwIfAborted(run: RequestRun): void {
+  const signal = run.request.signal;
+  if (signal?.aborted) throw abortReason(signal);
 }
 
 function closedError(message = 'The router closed the stream'): Error {

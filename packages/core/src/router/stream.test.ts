@@ -213,6 +213,18 @@ describe('router.stream', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('after an abort not one more event is delivered, even one already read', async () => {
+    const { router } = setup([
+      { name: 'a', models: [cheap], script: { cheap: [{ stream: [text('a'), text('b'), finish()] }] } },
+    ]);
+    const controller = new AbortController();
+    const iterator = router.stream({ ...say('hi'), signal: controller.signal })[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'start' });
+    controller.abort('stop');
+    await expect(iterator.next()).rejects.toBe('stop');
+    expect((await iterator.next()).done).toBe(true);
+  });
+
   it('breaking out of the loop closes the upstream and the result rejects with an AbortError', async () => {
     const { router } = setup([
       { name: 'a', models: [cheap], script: { cheap: [{ stream: [text('a'), text('b'), finish()] }] } },
