@@ -2,10 +2,5 @@ export type { ModelAlias, RoutingInfo } from '@llm-router/core';
 export { routingInfo } from '@llm-router/core';
 export type { AnthropicProviderOptions } from './anthropic-provider.js';
 export { anthropic } from './anthropic-provider.js';
-export type {
-  AnthropicCompatibleClient,
-  AnthropicCompatibleClientOptions,
-  AnthropicCompatibleStream,
-  ChatRouter,
-} from './drop-in/anthropic-compatible-client.js';
+export type { AnthropicCompatibleClientOptions } from './drop-in/anthropic-compatible-client.js';
 export { createAnthropicCompatibleClient } from './drop-in/anthropic-compatible-client.js';

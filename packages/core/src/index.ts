@@ -47,7 +47,15 @@ export { buildRouter, createRouter } from './router/router.js';
 export type { Counters, ModelStats, ProviderStats, RouterStats } from './router/stats.js';
 export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
 export type { ModelAlias, RoutingInfo } from './routing-info.js';
-export { attachRoutingInfo, attemptsOf, finalFailure, routingInfo } from './routing-info.js';
+export {
+  attachRoutingInfo,
+  attemptsOf,
+  errorRoutingInfo,
+  finalFailure,
+  RoutingInfoStore,
+  resultRoutingInfo,
+  routingInfo,
+} from './routing-info.js';
 
 export type {
   AdapterCall,

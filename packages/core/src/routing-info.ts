@@ -9,7 +9,7 @@ import {
   StreamInterruptedError,
 } from './errors.js';
 import type { FailureClass } from './failure.js';
-import type { Attempt, ChatRequest } from './types.js';
+import type { Attempt, ChatRequest, ChatResult } from './types.js';
 
 /** What a drop-in client's `model` name may stand for: routing fields merged into the request. */
 export type ModelAlias = Pick<ChatRequest, 'model' | 'minCapability' | 'require'>;
@@ -38,6 +38,46 @@ export function attachRoutingInfo<T extends object>(target: T, info: RoutingInfo
 export function routingInfo(value: unknown): RoutingInfo | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   return (value as { [FIELD]?: RoutingInfo })[FIELD];
+}
+
+/**
+ * Routing info (and the router's error, for failures) by response id, held from when a drop-in
+ * client's HTTP layer answers until the SDK has built the result or error it is attached to. Bounded:
+ * responses read raw (`asResponse()`) are never claimed.
+ */
+export class RoutingInfoStore {
+  readonly #entries = new Map<string, { info: RoutingInfo; error?: unknown }>();
+
+  set(responseId: string, info: RoutingInfo, error?: unknown): void {
+    this.#entries.set(responseId, { info, error });
+    if (this.#entries.size > 256) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  take(responseId: string | null | undefined): { info: RoutingInfo; error?: unknown } | undefined {
+    if (!responseId) return undefined;
+    const entry = this.#entries.get(responseId);
+    this.#entries.delete(responseId);
+    return entry;
+  }
+}
+
+/** The routing info of a router error: its attempts, and the provider and model tried last. */
+export function errorRoutingInfo(error: unknown): RoutingInfo {
+  const attempts = attemptsOf(error);
+  const last = attempts.at(-1);
+  return { attempts, ...(last ? { provider: last.provider, model: last.model } : {}) };
+}
+
+/** The routing info of a router result. */
+export function resultRoutingInfo(result: ChatResult): RoutingInfo {
+  const info: RoutingInfo = {
+    provider: result.provider,
+    model: result.model,
+    attempts: result.attempts,
+    costUsd: result.costUsd,
+  };
+  if (result.requestId) info.requestId = result.requestId;
+  return info;
 }
 
 /**

@@ -1,4 +1,4 @@
-import {
+import Anthropic, {
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
@@ -48,6 +48,14 @@ function routerStream(events: RouterStreamEvent[], final: ChatResult, failAfter?
 }
 
 describe('createAnthropicCompatibleClient', () => {
+  it('is a real Anthropic client that code typed against the SDK accepts', async () => {
+    const client = createAnthropicCompatibleClient({ chat: async () => result });
+    expect(client).toBeInstanceOf(Anthropic);
+    const typed: Pick<Anthropic, 'messages'> = client;
+    const message = await typed.messages.create(params);
+    expect(message.content).toEqual([{ type: 'text', text: 'It is 18C.', citations: null }]);
+  });
+
   it("returns Anthropic's Message with routing info hidden from its enumerable shape", async () => {
     let seen: ChatRequest | undefined;
     const client = createAnthropicCompatibleClient({
@@ -193,6 +201,7 @@ describe('createAnthropicCompatibleClient', () => {
       for await (const _ of stream);
     })().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(APIError);
-    expect(error).toMatchObject({ status: undefined, type: 'api_error', cause: cut });
+    expect(error).toMatchObject({ status: undefined, type: 'api_error' });
+    expect((error as Error).message).toContain('stream cut');
   });
 });

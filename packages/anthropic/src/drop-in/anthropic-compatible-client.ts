@@ -1,94 +1,58 @@
-import type {
-  Message,
-  MessageCreateParamsBase,
-  MessageCreateParamsNonStreaming,
-  MessageCreateParamsStreaming,
-  RawMessageStreamEvent,
-} from '@anthropic-ai/sdk/resources/messages';
-import type { ChatRequest, ChatResult, ModelAlias } from '@llm-router/core';
-import { fromAnthropicParams } from './from-anthropic-params.js';
-import { toAnthropicError } from './to-anthropic-error.js';
-import { toAnthropicMessage } from './to-anthropic-message.js';
-import { type RouterStream, toAnthropicStream } from './to-anthropic-stream.js';
-
-/** The part of a router the drop-in client uses. */
-export type ChatRouter = {
-  chat(request: ChatRequest): Promise<ChatResult>;
-  stream?(request: ChatRequest): RouterStream;
-};
+import Anthropic from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk/error';
+import { attachRoutingInfo, type ModelAlias, RoutingInfoStore } from '@llm-router/core';
+import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type AnthropicCompatibleClientOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
   aliases?: Record<string, ModelAlias>;
 };
 
-/** Per-call options, as the SDK takes them. */
-export type CreateOptions = { signal?: AbortSignal | null; timeout?: number };
-
-/** An async iterable of Anthropic stream events, with the SDK's `controller` to abort it. */
-export type AnthropicCompatibleStream = AsyncIterable<RawMessageStreamEvent> & {
-  controller: AbortController;
-};
-
-export type AnthropicCompatibleClient = {
-  messages: {
-    create(params: MessageCreateParamsNonStreaming, options?: CreateOptions): Promise<Message>;
-    create(params: MessageCreateParamsStreaming, options?: CreateOptions): Promise<AnthropicCompatibleStream>;
-    create(
-      params: MessageCreateParamsBase,
-      options?: CreateOptions,
-    ): Promise<Message | AnthropicCompatibleStream>;
-  };
-};
+// Nothing is sent to this address: the client's fetch answers every request from the router.
+const ROUTER_BASE_URL = 'http://llm-router.invalid';
 
 /**
- * An object shaped like `new Anthropic()` for `messages.create`, answered by the router: the caller
- * keeps Anthropic's params, results, stream events and error classes, and any provider may serve.
+ * A real `Anthropic` client whose HTTP layer is the router: code holding an `Anthropic` calls
+ * `messages.create` (or `messages.stream`) unchanged and gets `Message`s, stream events and the SDK's
+ * own error classes, whichever provider served it. `routingInfo(message)` and `routingInfo(error)` say
+ * which provider and model answered and what each attempt did.
  */
 export function createAnthropicCompatibleClient(
   router: ChatRouter,
   options: AnthropicCompatibleClientOptions = {},
-): AnthropicCompatibleClient {
-  async function create(
-    params: MessageCreateParamsBase,
-    callOptions: CreateOptions = {},
-  ): Promise<Message | AnthropicCompatibleStream> {
-    const controller = new AbortController();
-    const signals = [controller.signal, ...(callOptions.signal ? [callOptions.signal] : [])];
-    const signal = signals.length === 1 ? controller.signal : AbortSignal.any(signals);
-    let request: ChatRequest;
-    try {
-      request = { ...fromAnthropicParams(params, options), signal };
-    } catch (error) {
-      throw toAnthropicError(error);
-    }
-    if (callOptions.timeout !== undefined) request.timeoutMs = callOptions.timeout;
-    if (!params.stream) {
-      try {
-        return toAnthropicMessage(await router.chat(request));
-      } catch (error) {
-        throw toAnthropicError(error, signal);
+): Anthropic {
+  const store = new RoutingInfoStore();
+
+  class RoutedAnthropic extends Anthropic {
+    protected override makeStatusError(
+      status: number,
+      error: object,
+      message: string | undefined,
+      headers: Headers,
+    ): APIError {
+      const made = super.makeStatusError(status, error, message, headers);
+      const entry = store.take(headers.get('request-id'));
+      if (entry) {
+        attachRoutingInfo(made, entry.info);
+        Object.defineProperty(made, 'cause', { value: entry.error, enumerable: false, configurable: true });
       }
+      return made;
     }
-    if (!router.stream) throw new TypeError('createAnthropicCompatibleClient: this router has no stream()');
-    // Like the SDK, fail `create()` itself when nothing could be streamed (a 429 everywhere, bad input).
-    const events = toAnthropicStream(router.stream(request), String(params.model));
-    let first: IteratorResult<RawMessageStreamEvent>;
-    try {
-      first = await events.next();
-    } catch (error) {
-      throw toAnthropicError(error, signal);
-    }
-    const iterate = async function* (): AsyncGenerator<RawMessageStreamEvent> {
-      if (first.done) return;
-      yield first.value;
-      try {
-        yield* events;
-      } catch (error) {
-        throw toAnthropicError(error, signal);
-      }
-    };
-    return { controller, [Symbol.asyncIterator]: iterate };
   }
-  return { messages: { create: create as AnthropicCompatibleClient['messages']['create'] } };
+
+  const client = new RoutedAnthropic({
+    apiKey: 'llm-router',
+    baseURL: ROUTER_BASE_URL,
+    maxRetries: 0,
+    fetch: createRouterFetch(router, options.aliases, store),
+  });
+  const messages = client.messages;
+  const create = messages.create.bind(messages);
+  messages.create = ((...args: Parameters<typeof create>) =>
+    create(...args)._thenUnwrap((data, props) => {
+      const entry = store.take(props.response.headers.get('request-id'));
+      if (entry && typeof data === 'object' && data !== null) attachRoutingInfo(data, entry.info);
+      return data;
+    })) as typeof messages.create;
+  return client;
 }

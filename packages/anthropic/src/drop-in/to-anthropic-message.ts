@@ -20,7 +20,7 @@ export function toAnthropicMessage(result: ChatResult): Message {
       caller: { type: 'direct' },
     });
   }
-  const message: Message = {
+  return {
     id: messageId(),
     type: 'message',
     role: 'assistant',
@@ -33,13 +33,6 @@ export function toAnthropicMessage(result: ChatResult): Message {
     stop_sequence: null,
     usage: toAnthropicUsage(result.usage),
   };
-  return attachRoutingInfo(message, {
-    provider: result.provider,
-    model: result.model,
-    attempts: result.attempts,
-    costUsd: result.costUsd,
-    ...(result.requestId ? { requestId: result.requestId } : {}),
-  });
 }
 
 export function messageId(): string {

@@ -41,8 +41,13 @@ export async function* toAnthropicStream(
       },
     };
   };
+  // The router names its candidate in 'start' events (again after a fallback); the message starts
+  // with the first content, from whichever candidate delivered it.
+  let model = requestedModel;
   for await (const event of stream) {
-    if (!started) yield start(modelOf(event) ?? requestedModel);
+    if (event.type === 'start') model = modelOf(event) ?? model;
+    if (event.type !== 'text-delta' && event.type !== 'tool-call') continue;
+    if (!started) yield start(model);
     if (event.type === 'text-delta') {
       const text = (event as { text: string }).text;
       if (!textOpen) {

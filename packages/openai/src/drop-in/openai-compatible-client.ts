@@ -1,7 +1,7 @@
-import { attachRoutingInfo, type ModelAlias } from '@llm-router/core';
+import { attachRoutingInfo, type ModelAlias, RoutingInfoStore } from '@llm-router/core';
 import OpenAI from 'openai';
 import type { APIError } from 'openai/error';
-import { type ChatRouter, createRouterFetch, RoutingInfoStore } from './router-fetch.js';
+import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type OpenAICompatibleClientOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  attemptsOf,
   type ChatRequest,
   type ChatResult,
+  errorRoutingInfo,
   finalFailure,
   type ModelAlias,
   RouterError,
-  type RoutingInfo,
+  type RoutingInfoStore,
+  resultRoutingInfo,
   type ToolCall,
 } from '@llm-router/core';
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
@@ -27,24 +28,6 @@ export type ChatRouter = {
   chat(request: ChatRequest): Promise<ChatResult>;
   stream?(request: ChatRequest): RouterStream;
 };
-
-/** Routing info (and the router's error) per response, until the SDK has turned it into a result or error. */
-export class RoutingInfoStore {
-  readonly #entries = new Map<string, { info: RoutingInfo; error?: unknown }>();
-
-  set(requestId: string, info: RoutingInfo, error?: unknown): void {
-    this.#entries.set(requestId, { info, error });
-    // Responses read raw (`asResponse()`) are never claimed; keep the map small regardless.
-    if (this.#entries.size > 256) this.#entries.delete(this.#entries.keys().next().value as string);
-  }
-
-  take(requestId: string | null | undefined): { info: RoutingInfo; error?: unknown } | undefined {
-    if (!requestId) return undefined;
-    const entry = this.#entries.get(requestId);
-    this.#entries.delete(requestId);
-    return entry;
-  }
-}
 
 const encoder = new TextEncoder();
 
@@ -80,7 +63,7 @@ export function createRouterFetch(
       if (init.signal) request.signal = init.signal;
       if (!params.stream) {
         const result = await router.chat(request);
-        store.set(requestId, infoOf(result));
+        store.set(requestId, resultRoutingInfo(result));
         const completion = toChatCompletion(
           result,
           `chatcmpl-${randomUUID()}`,
@@ -100,25 +83,12 @@ export function createRouterFetch(
 
 function failure(error: unknown, requestId: string, store: RoutingInfoStore): Response {
   if (!RouterError.isInstance(error)) throw error;
-  const attempts = attemptsOf(error);
-  const last = attempts.at(-1);
-  store.set(requestId, { attempts, ...(last ? { provider: last.provider, model: last.model } : {}) }, error);
+  store.set(requestId, errorRoutingInfo(error), error);
   // No HTTP answer at all is what the SDK reports as a connection error or timeout.
   const failureClass = finalFailure(error);
   if (failureClass === 'timeout') throw new Error('Request timed out', { cause: error });
   if (failureClass === 'connection') throw error;
   return toErrorResponse(error, requestId);
-}
-
-function infoOf(result: ChatResult): RoutingInfo {
-  const info: RoutingInfo = {
-    provider: result.provider,
-    model: result.model,
-    attempts: result.attempts,
-    costUsd: result.costUsd,
-  };
-  if (result.requestId) info.requestId = result.requestId;
-  return info;
 }
 
 function jsonHeaders(requestId: string): Headers {
@@ -138,14 +108,16 @@ async function streamResponse(
   requestId: string,
 ): Promise<Response> {
   const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  // Read up to the first content: until then the router may still fall back, and a failure is an
+  // HTTP error. 'start' events name the candidate (again after each fallback).
+  let model = requestedModel;
+  let first = await iterator.next();
+  while (!first.done && first.value.type !== 'text-delta' && first.value.type !== 'tool-call') {
+    if (first.value.type === 'start') model = modelOf(first.value) ?? model;
+    first = await iterator.next();
+  }
   const created = Math.floor(Date.now() / 1000);
-  const chunks = chunkFactory(
-    `chatcmpl-${randomUUID()}`,
-    created,
-    modelOf(first.value) ?? requestedModel,
-    includeUsage,
-  );
+  const chunks = chunkFactory(`chatcmpl-${randomUUID()}`, created, model, includeUsage);
   let toolIndex = 0;
   let pending: IteratorResult<RouterStreamEvent> | undefined = first;
   const toChunk = (event: RouterStreamEvent): ChatCompletionChunk | undefined => {

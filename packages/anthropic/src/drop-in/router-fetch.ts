@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageCreateParamsBase, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import {
+  type ChatRequest,
+  type ChatResult,
+  errorRoutingInfo,
+  finalFailure,
+  type ModelAlias,
+  RouterError,
+  type RoutingInfoStore,
+  resultRoutingInfo,
+} from '@llm-router/core';
+import { fromAnthropicParams } from './from-anthropic-params.js';
+import { toAnthropicMessage } from './to-anthropic-message.js';
+import { type RouterStream, toAnthropicStream } from './to-anthropic-stream.js';
+import { errorBody, toErrorResponse } from './to-error-response.js';
+
+/** The part of a router the drop-in client uses. */
+export type ChatRouter = {
+  chat(request: ChatRequest): Promise<ChatResult>;
+  stream?(request: ChatRequest): RouterStream;
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * A `fetch` for `@anthropic-ai/sdk` that answers `POST /v1/messages` from the router: the SDK does its
+ * own parsing, streaming and error classes on top, exactly as against api.anthropic.com.
+ */
+export function createRouterFetch(
+  router: ChatRouter,
+  aliases: Record<string, ModelAlias> | undefined,
+  store: RoutingInfoStore,
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return async (input, init = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const requestId = `req_llmr_${randomUUID().replaceAll('-', '')}`;
+    if (!url.split('?')[0]?.endsWith('/v1/messages') || init.method !== 'POST') {
+      const body = {
+        type: 'error',
+        error: { type: 'not_found_error', message: `${url} is not served by the router` },
+      };
+      return new Response(JSON.stringify(body), {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    const params = JSON.parse(String(init.body)) as MessageCreateParamsBase;
+    try {
+      const request: ChatRequest = { ...fromAnthropicParams(params, { aliases }) };
+      if (init.signal) request.signal = init.signal;
+      if (!params.stream) {
+        const result = await router.chat(request);
+        store.set(requestId, resultRoutingInfo(result));
+        return new Response(JSON.stringify(toAnthropicMessage(result)), {
+          status: 200,
+          headers: { 'content-type': 'application/json', 'request-id': requestId },
+        });
+      }
+      if (!router.stream) throw new TypeError('createAnthropicCompatibleClient: this router has no stream()');
+      return await streamResponse(toAnthropicStream(router.stream(request), String(params.model)), requestId);
+    } catch (error) {
+      if (init.signal?.aborted || !RouterError.isInstance(error)) throw error;
+      store.set(requestId, errorRoutingInfo(error), error);
+      // No HTTP answer at all is what the SDK reports as a connection error or timeout.
+      const failure = finalFailure(error);
+      if (failure === 'timeout') throw new Error('Request timed out', { cause: error });
+      if (failure === 'connection') throw error;
+      return toErrorResponse(error, requestId);
+    }
+  };
+}
+
+/**
+ * Server-sent events as Anthropic sends them. The first event (`message_start`, produced at the first
+ * content) is awaited before answering, so a failure before any content is an HTTP error the SDK
+ * raises from `create()`; after content it is an `event: error` frame, which the SDK throws in-band.
+ */
+async function streamResponse(
+  events: AsyncGenerator<RawMessageStreamEvent>,
+  requestId: string,
+): Promise<Response> {
+  let pending: IteratorResult<RawMessageStreamEvent> | undefined = await events.next();
+  const frame = (name: string, value: unknown) =>
+    encoder.encode(`event: ${name}\ndata: ${JSON.stringify(value)}\n\n`);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = pending ?? (await events.next());
+        pending = undefined;
+        if (next.done) return controller.close();
+        controller.enqueue(frame(next.value.type, next.value));
+      } catch (error) {
+        if (!RouterError.isInstance(error)) return controller.error(error);
+        controller.enqueue(frame('error', errorBody(error, requestId)));
+        controller.close();
+      }
+    },
+    async cancel() {
+      await events.return(undefined);
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'request-id': requestId },
+  });
+}

@@ -1,0 +1,46 @@
+import { type FailureClass, finalFailure, type RouterError } from '@llm-router/core';
+
+type Shape = { status: number; type: string };
+
+// What Anthropic itself would have answered for each failure class.
+const SHAPES: Record<FailureClass, Shape> = {
+  rate_limit: { status: 429, type: 'rate_limit_error' },
+  quota: { status: 402, type: 'billing_error' },
+  overloaded: { status: 529, type: 'overloaded_error' },
+  server: { status: 500, type: 'api_error' },
+  timeout: { status: 504, type: 'timeout_error' },
+  connection: { status: 502, type: 'api_error' },
+  auth: { status: 401, type: 'authentication_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  context_length: { status: 400, type: 'invalid_request_error' },
+  too_large: { status: 413, type: 'request_too_large' },
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  content_filter: { status: 400, type: 'invalid_request_error' },
+  stream_cut: { status: 500, type: 'api_error' },
+  stall: { status: 504, type: 'timeout_error' },
+};
+
+/** The body Anthropic sends for an error: `{ type: 'error', error: { type, message }, request_id }`. */
+export function errorBody(error: RouterError, requestId: string) {
+  return {
+    type: 'error' as const,
+    error: { type: SHAPES[finalFailure(error)].type, message: error.message },
+    request_id: requestId,
+  };
+}
+
+/**
+ * A router failure → the HTTP response Anthropic would have sent, so the SDK raises its own error
+ * class (`RateLimitError`, `OverloadedError`, …) from it.
+ */
+export function toErrorResponse(error: RouterError, requestId: string): Response {
+  const shape = SHAPES[finalFailure(error)];
+  const headers = new Headers({
+    'content-type': 'application/json',
+    'request-id': requestId,
+    'x-should-retry': 'false',
+  });
+  const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  if (typeof retryAfterMs === 'number') headers.set('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+  return new Response(JSON.stringify(errorBody(error, requestId)), { status: shape.status, headers });
+}
