@@ -170,6 +170,14 @@ describe('Anthropic drop-in client', () => {
     expect(answer.length).toBeGreaterThan(0);
 
     expect((await anthropicStreamAgent(client, 'Tell me a story.')).length).toBeGreaterThan(0);
+    const stream = await client.messages.create({
+      model: 'auto',
+      max_tokens: 32,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    for await (const _event of stream);
+    expect(routingInfo(stream)?.attempts.at(-1)?.outcome).toBe('success');
     const final = await client.messages
       .stream({
         model: 'auto',
@@ -217,6 +225,13 @@ describe('OpenAI drop-in client', () => {
     const [text, outputTokens] = await openaiStreamAgent(client, 'Tell me a story.');
     expect(text.length).toBeGreaterThan(0);
     expect(outputTokens).toBeGreaterThan(0);
+    const stream = await client.chat.completions.create({
+      model: 'auto',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    for await (const _chunk of stream);
+    expect(routingInfo(stream)).toMatchObject({ attempts: [{ outcome: 'success' }] });
   });
 
   it('is served by another provider when one answers 429', async () => {

@@ -49,6 +49,7 @@ export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
 export type { ModelAlias, RoutingInfo } from './routing-info.js';
 export {
   attachRoutingInfo,
+  attachRoutingInfoLater,
   attemptsOf,
   errorRoutingInfo,
   finalFailure,

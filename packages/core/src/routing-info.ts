@@ -34,6 +34,23 @@ export function attachRoutingInfo<T extends object>(target: T, info: RoutingInfo
   return target;
 }
 
+/**
+ * Attaches routing info that is known only later (a stream's, once it has finished): the field reads
+ * `read()` until that returns something, then keeps it.
+ */
+export function attachRoutingInfoLater<T extends object>(target: T, read: () => RoutingInfo | undefined): T {
+  let info: RoutingInfo | undefined;
+  Object.defineProperty(target, FIELD, {
+    get: () => {
+      info ??= read();
+      return info;
+    },
+    enumerable: false,
+    configurable: true,
+  });
+  return target;
+}
+
 /** The routing info of a drop-in client's result or error, if it has one. */
 export function routingInfo(value: unknown): RoutingInfo | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

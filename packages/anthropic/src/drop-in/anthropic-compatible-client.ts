@@ -1,6 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { APIError } from '@anthropic-ai/sdk/error';
-import { attachRoutingInfo, type ModelAlias, RoutingInfoStore } from '@llm-router/core';
+import {
+  attachRoutingInfo,
+  attachRoutingInfoLater,
+  type ModelAlias,
+  RoutingInfoStore,
+} from '@llm-router/core';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type AnthropicCompatibleClientOptions = {
@@ -50,9 +55,16 @@ export function createAnthropicCompatibleClient(
   const create = messages.create.bind(messages);
   messages.create = ((...args: Parameters<typeof create>) =>
     create(...args)._thenUnwrap((data, props) => {
-      const entry = store.take(props.response.headers.get('request-id'));
-      if (entry && typeof data === 'object' && data !== null) attachRoutingInfo(data, entry.info);
-      return data;
+      const id = props.response.headers.get('request-id');
+      if (typeof data !== 'object' || data === null) return data;
+      // A stream's info exists once it has finished; a result's exists now.
+      if (isStream(data)) return attachRoutingInfoLater(data, () => store.take(id)?.info);
+      const entry = store.take(id);
+      return entry ? attachRoutingInfo(data, entry.info) : data;
     })) as typeof messages.create;
   return client;
+}
+
+function isStream(data: object): boolean {
+  return Symbol.asyncIterator in data;
 }

@@ -58,7 +58,11 @@ export function createRouterFetch(
         });
       }
       if (!router.stream) throw new TypeError('createAnthropicCompatibleClient: this router has no stream()');
-      return await streamResponse(toAnthropicStream(router.stream(request), String(params.model)), requestId);
+      const stream = router.stream(request);
+      const events = toAnthropicStream(stream, String(params.model), (result) =>
+        store.set(requestId, resultRoutingInfo(result)),
+      );
+      return await streamResponse(events, requestId);
     } catch (error) {
       if (init.signal?.aborted || !RouterError.isInstance(error)) throw error;
       store.set(requestId, errorRoutingInfo(error), error);

@@ -18,6 +18,7 @@ export type RouterStream = AsyncIterable<RouterStreamEvent> & { result: Promise<
 export async function* toAnthropicStream(
   stream: RouterStream,
   requestedModel: string,
+  onResult: (result: ChatResult) => void = () => {},
 ): AsyncGenerator<RawMessageStreamEvent> {
   let index = -1;
   let textOpen = false;
@@ -70,6 +71,7 @@ export async function* toAnthropicStream(
     }
   }
   const result = await stream.result;
+  onResult(result);
   if (!started) yield start(result.model);
   if (textOpen) yield { type: 'content_block_stop', index };
   const usage = toAnthropicUsage(result.usage);

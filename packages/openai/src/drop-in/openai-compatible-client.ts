@@ -1,4 +1,9 @@
-import { attachRoutingInfo, type ModelAlias, RoutingInfoStore } from '@llm-router/core';
+import {
+  attachRoutingInfo,
+  attachRoutingInfoLater,
+  type ModelAlias,
+  RoutingInfoStore,
+} from '@llm-router/core';
 import OpenAI from 'openai';
 import type { APIError } from 'openai/error';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
@@ -50,9 +55,16 @@ export function createOpenAICompatibleClient(
   const create = completions.create.bind(completions);
   completions.create = ((...args: Parameters<typeof create>) =>
     create(...args)._thenUnwrap((data, props) => {
-      const entry = store.take(props.response.headers.get('x-request-id'));
-      if (entry && typeof data === 'object' && data !== null) attachRoutingInfo(data, entry.info);
-      return data;
+      const id = props.response.headers.get('x-request-id');
+      if (typeof data !== 'object' || data === null) return data;
+      // A stream's info exists once it has finished; a result's exists now.
+      if (isStream(data)) return attachRoutingInfoLater(data, () => store.take(id)?.info);
+      const entry = store.take(id);
+      return entry ? attachRoutingInfo(data, entry.info) : data;
     })) as typeof completions.create;
   return client;
+}
+
+function isStream(data: object): boolean {
+  return Symbol.asyncIterator in data;
 }

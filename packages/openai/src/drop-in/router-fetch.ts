@@ -73,7 +73,14 @@ export function createRouterFetch(
       }
       if (!router.stream) throw new TypeError('createOpenAICompatibleClient: this router has no stream()');
       const includeUsage = params.stream_options?.include_usage === true;
-      return await streamResponse(router.stream(request), String(params.model), includeUsage, requestId);
+      const onResult = (result: ChatResult) => store.set(requestId, resultRoutingInfo(result));
+      return await streamResponse(
+        router.stream(request),
+        String(params.model),
+        includeUsage,
+        requestId,
+        onResult,
+      );
     } catch (error) {
       if (init.signal?.aborted) throw error;
       return failure(error, requestId, store);
@@ -106,6 +113,7 @@ async function streamResponse(
   requestedModel: string,
   includeUsage: boolean,
   requestId: string,
+  onResult: (result: ChatResult) => void,
 ): Promise<Response> {
   const iterator = stream[Symbol.asyncIterator]();
   // Read up to the first content: until then the router may still fall back, and a failure is an
@@ -144,6 +152,7 @@ async function streamResponse(
           next = await iterator.next();
         }
         const result = await stream.result;
+        onResult(result);
         controller.enqueue(sse(chunks.finish(result.finishReason)));
         if (includeUsage) controller.enqueue(sse(chunks.usage(result.usage)));
         controller.enqueue(encoder.encode('data: [DONE]\n\n'));
