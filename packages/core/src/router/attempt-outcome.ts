@@ -40,13 +40,18 @@ export function recordSuccess(
   run.attempts.push(attempt);
   run.state.countersOf(candidate).recordSuccess(durationMs, output.usage, costUsd);
   run.report(pick, { type: 'success', usage: output.usage, rateLimit, durationMs });
+  // Built field by field: object spread costs about a microsecond per object on Node 20.
   const result: ChatResult = {
-    ...output,
+    text: output.text,
+    toolCalls: output.toolCalls,
+    finishReason: output.finishReason,
+    usage: output.usage,
     costUsd,
     provider: candidate.provider,
     model: candidate.model,
     attempts: run.attempts,
   };
+  if (output.requestId !== undefined) result.requestId = output.requestId;
   if (run.warnings.length) result.warnings = run.warnings;
   return result;
 }

@@ -1,75 +1,110 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import { abortReason } from '../errors.js';
 
 /** The reason an attempt's signal carries when the request's deadline passed. */
 export const DEADLINE = Symbol('llm-router.deadline');
 
+// Creating an AbortSignal costs about 5 µs on Node 20, a quarter of a whole routing decision. A call
+// that nothing can abort (no caller signal, no deadline, not a stream) gets this shared one instead.
+let neverAborted: AbortSignal | undefined;
+function sharedNeverAborted(): AbortSignal {
+  if (!neverAborted) {
+    neverAborted = new AbortController().signal;
+    // Concurrent calls may each listen on it; that is not a leak.
+    setMaxListeners(0, neverAborted);
+  }
+  return neverAborted;
+}
+
 /**
- * An AbortController for one adapter call, aborted by the caller's signal (with its reason) or by the
- * request's deadline. `dispose` unhooks both; without a caller signal or deadline it costs nothing more
- * than the controller.
+ * The signal for one adapter call, aborted by the caller's signal (with its reason), by the request's
+ * deadline, or by the router (`abort`: stream watchdogs, closing a stream). `dispose` unhooks it all.
  */
 export class AttemptSignal {
-  readonly controller = new AbortController();
+  readonly #controller: AbortController | undefined;
   #caller: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
   #timer: unknown;
   #clock: Clock;
+  #aborted = false;
+  #deadlinePassed = false;
+  #rejectPending: ((reason: unknown) => void) | undefined;
 
-  constructor(clock: Clock, caller: AbortSignal | undefined, deadline: number) {
+  constructor(clock: Clock, caller: AbortSignal | undefined, deadline: number, abortable = false) {
     this.#clock = clock;
+    if (caller || deadline !== Infinity || abortable) this.#controller = new AbortController();
     if (caller) {
       this.#caller = caller;
-      this.#onAbort = () => this.controller.abort(abortReason(caller));
+      this.#onAbort = () => this.abort(abortReason(caller));
       caller.addEventListener('abort', this.#onAbort, { once: true });
     }
     if (deadline !== Infinity)
       this.#timer = clock.setTimeout(
-        () => this.controller.abort(DEADLINE),
+        () => {
+          this.#deadlinePassed = true;
+          this.abort(DEADLINE);
+        },
         Math.max(0, deadline - clock.now()),
       );
   }
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.#controller ? this.#controller.signal : sharedNeverAborted();
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
   }
 
   get deadlinePassed(): boolean {
-    return this.controller.signal.aborted && this.controller.signal.reason === DEADLINE;
+    return this.#deadlinePassed;
+  }
+
+  /** Aborts the adapter call and rejects whatever `race` is waiting on, at once. */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#controller?.abort(reason);
+    const reject = this.#rejectPending;
+    this.#rejectPending = undefined;
+    reject?.(reason);
+  }
+
+  /**
+   * Settles with `start()`, or rejects with the abort reason as soon as `abort` is called (an adapter
+   * may ignore its signal). A plain callback, not an event listener: adding and removing a listener
+   * on an AbortSignal costs about 10 µs on Node 20.
+   */
+  race<T>(start: () => Promise<T>): Promise<T> {
+    if (this.#aborted) return Promise.reject(this.#controller?.signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      this.#rejectPending = reject;
+      let promise: Promise<T>;
+      try {
+        promise = start();
+      } catch (error) {
+        this.#rejectPending = undefined;
+        reject(error);
+        return;
+      }
+      Promise.resolve(promise).then(
+        (value) => {
+          this.#rejectPending = undefined;
+          resolve(value);
+        },
+        (error) => {
+          this.#rejectPending = undefined;
+          reject(error);
+        },
+      );
+    });
   }
 
   dispose(): void {
     if (this.#onAbort) this.#caller?.removeEventListener('abort', this.#onAbort);
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer as never);
   }
-}
-
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts (an adapter may ignore it). */
-export function raceSignal<T>(start: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal.removeEventListener('abort', onAbort);
-    let promise: Promise<T>;
-    try {
-      promise = start();
-    } catch (error) {
-      done();
-      reject(error);
-      return;
-    }
-    Promise.resolve(promise).then(
-      (value) => {
-        done();
-        resolve(value);
-      },
-      (error) => {
-        done();
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Waits `ms` on the clock; rejects with the signal's reason if it aborts first. */

