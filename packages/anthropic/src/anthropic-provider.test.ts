@@ -164,8 +164,9 @@ describe('anthropic()', () => {
   it('uses a client passed in as is', async () => {
     reply = (response) => json(response, 200, message);
     const client = new Anthropic({ apiKey: 'sk-ant-own-client-789', baseURL, maxRetries: 0 });
-    await anthropic({ client }).doGenerate(call());
+    await anthropic({ client, headers: { 'anthropic-beta': 'test-beta' } }).doGenerate(call());
     expect(seen[0]?.headers.authorization).toBe('Bearer sk-ant-own-client-789');
+    expect(seen[0]?.headers['anthropic-beta']).toBe('test-beta');
   });
 
   it('classifies a malformed 200 body as a server failure', async () => {

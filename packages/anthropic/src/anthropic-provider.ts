@@ -65,14 +65,13 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
       );
     }
     registerSecret(apiKey);
-    client = new Anthropic({
-      apiKey,
-      baseURL: options.baseURL,
-      maxRetries: 0,
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-    });
+    client = new Anthropic({ apiKey, baseURL: options.baseURL, maxRetries: 0 });
     return client;
   }
+
+  // Per request rather than as client defaults, so they reach a client passed in too.
+  const requestOptions = (call: AdapterCall) =>
+    options.headers ? { signal: call.signal, headers: options.headers } : { signal: call.signal };
 
   async function doGenerate(call: AdapterCall): Promise<AdapterResult> {
     const context = { provider: name, model: call.model, signal: call.signal };
@@ -80,7 +79,7 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
       const params = convertRequest(call, modelsById.get(call.model));
       const timeout = nonStreamingTimeoutMs(params.max_tokens);
       const { data, response, request_id } = await getClient(call.model)
-        .messages.create(params, { signal: call.signal, ...(timeout === undefined ? {} : { timeout }) })
+        .messages.create(params, { ...requestOptions(call), ...(timeout === undefined ? {} : { timeout }) })
         .withResponse();
       const rateLimit = parseRateLimitHeaders(response.headers);
       if (!isMessage(data)) {
@@ -104,7 +103,7 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
     try {
       const params = convertRequest(call, modelsById.get(call.model));
       const { data, response, request_id } = await getClient(call.model)
-        .messages.create({ ...params, stream: true }, { signal: call.signal })
+        .messages.create({ ...params, stream: true }, requestOptions(call))
         .withResponse();
       const stream: AdapterStream = { events: convertStream(data, context) };
       const rateLimit = parseRateLimitHeaders(response.headers);
