@@ -22,6 +22,15 @@ describe('convertMessages', () => {
     });
   });
 
+  it('leaves out turns with no content', () => {
+    const { messages } = convertMessages([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: '' },
+      { role: 'user', content: [] },
+    ]);
+    expect(messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }]);
+  });
+
   it('merges consecutive turns of one role', () => {
     const { messages } = convertMessages([
       { role: 'user', content: 'one' },

@@ -41,6 +41,8 @@ export function convertMessages(messages: readonly Message[], warn: Warn = () =>
 }
 
 function appendTurn(turns: MessageParam[], role: 'user' | 'assistant', blocks: ContentBlockParam[]): void {
+  // The API rejects a turn with no content; an empty message adds nothing, so it is left out.
+  if (blocks.length === 0) return;
   const last = turns.at(-1);
   if (last && last.role === role) {
     const merged = [...(last.content as ContentBlockParam[]), ...blocks];
