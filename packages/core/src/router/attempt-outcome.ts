@@ -66,6 +66,7 @@ export function recordFailure(
   signal: AttemptSignal,
   startedAt: number,
   error: unknown,
+  usage?: Usage,
 ): RecordedFailure {
   const { candidate } = pick;
   const durationMs = run.now - startedAt;
@@ -108,6 +109,7 @@ export function recordFailure(
           retryAfterMs,
           rateLimit: providerError?.rateLimit,
           durationMs,
+          usage,
         },
   );
   const hub = run.state.hub;

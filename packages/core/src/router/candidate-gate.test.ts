@@ -94,4 +94,25 @@ describe('CandidateGate seam', () => {
     expect((await router.chat(say('hi'))).text).toBe('ok');
     expect(waits).toEqual([50]);
   });
+
+  it('a stream that breaks after content reports its estimated usage so budgets can settle', async () => {
+    const outcomes: Outcome[] = [];
+    const gate: CandidateGate = {
+      admit: () => ({ action: 'go' }),
+      report: (_offer, _request, _ticket, outcome) => {
+        outcomes.push(outcome);
+      },
+    };
+    const clock = new FakeClock();
+    const adapter = scriptedAdapter({
+      name: 'a',
+      clock,
+      models: [{ id: 'x' }],
+      script: { x: [{ stream: [{ type: 'text-delta', text: 'Hello world' }], breakWith: 'stream_cut' }] },
+    });
+    const router = buildRouter({ providers: [adapter], clock }, () => gate);
+    const stream = router.stream(say('hi'));
+    await stream.result.catch(() => {});
+    expect(outcomes).toMatchObject([{ type: 'failure', failure: 'stream_cut', usage: { outputTokens: 3 } }]);
+  });
 });

@@ -32,6 +32,8 @@ export type Outcome =
       retryAfterMs?: number;
       rateLimit?: RateLimitSnapshot;
       durationMs: number;
+      /** A stream that broke after content: tokens it (probably) used, estimated when not reported. */
+      usage?: Usage;
     }
   /** The call was abandoned (caller abort or deadline) before an answer: give back what was reserved. */
   | { type: 'cancelled'; durationMs: number };

@@ -1,69 +1,17 @@
 import { abortReason, ProviderError, StreamInterruptedError } from '../errors.js';
 import type { FailureClass } from '../failure.js';
 import type { AdapterStreamEvent } from '../spec.js';
-import type { ChatResult, FinishReason, Message, RateLimitSnapshot, ToolCall, Usage } from '../types.js';
+import type { ChatResult, FinishReason, Message, RateLimitSnapshot, Usage } from '../types.js';
 import { failBeforeContent, recordFailure, recordSuccess } from './attempt-outcome.js';
 import { isPromise, type RequestRun } from './request-run.js';
 import { ResultPromise } from './result-promise.js';
+import { addUsage, Delivered, isContent } from './stream-delivered.js';
 import type { RouterStream, RouterStreamEvent } from './stream-types.js';
 import { Watchdog } from './watchdog.js';
 
 // Sent after the partial answer when `onInterrupt: 'continue'` asks another model to finish it.
 const CONTINUE_PROMPT =
   'Your previous reply was cut off. Continue it exactly where it stopped, without repeating anything already written.';
-
-type PartialCall = { id?: string; name?: string; rawArguments: string };
-
-/** What the caller has received so far, across every piece of the answer. */
-class Delivered {
-  text = '';
-  toolCalls: ToolCall[] = [];
-  partialCalls = new Map<number, PartialCall>();
-  usage: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-  costUsd = 0;
-  any = false;
-
-  take(event: AdapterStreamEvent): void {
-    if (event.type === 'text-delta') this.text += event.text;
-    else if (event.type === 'tool-call') this.toolCalls.push(event.toolCall);
-    else if (event.type === 'tool-call-delta') {
-      const call = this.partialCalls.get(event.index) ?? { rawArguments: '' };
-      if (event.id) call.id = event.id;
-      if (event.name) call.name = event.name;
-      call.rawArguments += event.argumentsDelta;
-      this.partialCalls.set(event.index, call);
-    }
-  }
-
-  /** Tool calls begun but not completed, for StreamInterruptedError. */
-  unfinishedCalls(): ToolCall[] {
-    const done = new Set(this.toolCalls.map((call) => call.id));
-    return [...this.partialCalls.values()]
-      .filter((call) => call.id === undefined || !done.has(call.id))
-      .map((call) => ({
-        id: call.id ?? '',
-        name: call.name ?? '',
-        arguments: call.rawArguments,
-        rawArguments: call.rawArguments,
-      }));
-  }
-}
-
-function isContent(event: AdapterStreamEvent): boolean {
-  return (
-    (event.type === 'text-delta' && event.text.length > 0) ||
-    event.type === 'tool-call' ||
-    event.type === 'tool-call-delta'
-  );
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    totalTokens: a.totalTokens + b.totalTokens,
-  };
-}
 
 function interrupted(
   run: RequestRun,
@@ -120,6 +68,7 @@ async function* attemptLoop(
     const fallback = run.fallback;
     let startedAt = run.now;
     let piece = false; // this attempt has delivered content
+    let pieceText = '';
     let iterator: AsyncIterator<AdapterStreamEvent> | undefined;
     let completed = false;
     const watchdog = new Watchdog(clock, () => {
@@ -142,7 +91,6 @@ async function* attemptLoop(
       const source = iterator;
       let finishReason: FinishReason | undefined;
       let usage: Usage | undefined;
-      let pieceText = '';
       while (finishReason === undefined) {
         if (piece) watchdog.expect(run.now + stallMs);
         const next = await signal.race(() => source.next());
@@ -222,10 +170,10 @@ async function* attemptLoop(
           throw interrupted(run, delivered, 'content_filter', error);
         continue;
       }
-      const recorded = recordFailure(run, pick, signal, startedAt, error);
+      const pieceUsage = estimateUsage(run, messages, pieceText);
+      const recorded = recordFailure(run, pick, signal, startedAt, error, pieceUsage);
       const cause = recorded.deadline ? run.deadlineError() : error;
       if (run.request.onInterrupt === 'continue' && !recorded.deadline && delivered.partialCalls.size === 0) {
-        const pieceUsage = estimateUsage(run, messages, delivered.text);
         delivered.usage = addUsage(delivered.usage, pieceUsage);
         messages = [
           ...run.request.messages,
