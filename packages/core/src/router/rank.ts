@@ -1,4 +1,4 @@
-import type { Exclusion } from '../errors.js';
+import { ConfigError, type Exclusion } from '../errors.js';
 import type { ProviderAdapter } from '../spec.js';
 import { estimatePromptTokens } from '../tokens/estimate-tokens.js';
 import type { ChatRequest, ModelRef, ModelSpec } from '../types.js';
@@ -164,13 +164,30 @@ function customOrder(
   context: RankContext,
   exclude: (offer: Offer, reason: string) => void,
 ): Array<RankCandidate & { offer: Offer }> {
-  const result = rankFn(
-    eligible.map(
-      ({ offer: _offer, group: _group, ...rest }: RankCandidate & { offer: Offer; group?: number }) => rest,
-    ),
-    context,
-  );
-  if (!Array.isArray(result)) throw new TypeError('custom strategy must return an array of candidates');
+  let result: readonly RankCandidate[];
+  try {
+    result = rankFn(
+      eligible.map(
+        ({ offer: _offer, group: _group, ...rest }: RankCandidate & { offer: Offer; group?: number }) => rest,
+      ),
+      context,
+    );
+  } catch (error) {
+    throw new ConfigError(
+      `strategy (a custom RankFn) threw: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        field: 'strategy',
+        cause: error,
+      },
+    );
+  }
+  if (!Array.isArray(result))
+    throw new ConfigError(
+      `strategy (a custom RankFn) must return an array of candidates, got ${typeof result}`,
+      {
+        field: 'strategy',
+      },
+    );
   const picked: Array<RankCandidate & { offer: Offer }> = [];
   const seen = new Set<Offer>();
   for (const item of result) {

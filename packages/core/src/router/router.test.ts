@@ -87,4 +87,42 @@ describe('router.chat', () => {
     expect(closed).toBe(1);
     await expect(router.chat(say('hi'))).rejects.toSatisfy(ConfigError.isInstance);
   });
+
+  it("'fastest' routes to the model with the lower observed latency", async () => {
+    const { router, clock } = setup(
+      [
+        {
+          name: 'a',
+          models: [cheap],
+          script: { cheap: [{ reply: 'slow', latencyMs: 300 }, { reply: 'slow again' }] },
+        },
+        {
+          name: 'b',
+          models: [top],
+          script: { top: [{ reply: 'fast', latencyMs: 100 }, { reply: 'fast again' }] },
+        },
+      ],
+      { strategy: 'fastest' },
+    );
+    for (const model of ['cheap', 'top']) {
+      const pending = router.chat({ ...say('warm up'), model });
+      await clock.runAll();
+      await pending;
+    }
+    expect((await router.chat(say('hi'))).model).toBe('top');
+  });
+
+  it("'most-capable' routes to the highest capability", async () => {
+    const { router } = setup([{ name: 'a', models: [cheap, mid, top] }], { strategy: 'most-capable' });
+    expect((await router.chat(say('hi'))).model).toBe('top');
+  });
+
+  it('a custom strategy that throws is reported as ConfigError on strategy', async () => {
+    const { router } = setup([{ name: 'a', models: [cheap] }], {
+      strategy: () => {
+        throw new Error('oops');
+      },
+    });
+    await expect(router.chat(say('hi'))).rejects.toMatchObject({ code: 'config_error', field: 'strategy' });
+  });
 });
