@@ -34,6 +34,10 @@ export class FaultPlan {
   }
 
   set(faults: SimFaults): void {
+    for (const name of Object.keys(faults)) {
+      if (name !== 'script' && !(PROBABILITY_ORDER as readonly string[]).includes(name))
+        throw new RangeError(`unknown fault '${name}'; known: ${PROBABILITY_ORDER.join(', ')}`);
+    }
     this.#faults = faults;
     this.#script = (faults.script ?? []).map((step) => (typeof step === 'string' ? { outcome: step } : step));
     this.#position = 0;
