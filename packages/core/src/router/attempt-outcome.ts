@@ -112,6 +112,11 @@ export function recordFailure(
           usage,
         },
   );
+  run.state.options.logger.debug?.(`attempt on ${candidate.key} failed: ${failure}`, {
+    requestId: run.id,
+    status: attempt.status,
+    message,
+  });
   const hub = run.state.hub;
   const target = { requestId: run.id, provider: candidate.provider, model: candidate.model };
   hub.emit('attempt-failed', { ...target, attempt, failure, retryAfterMs });

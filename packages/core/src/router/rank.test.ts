@@ -165,4 +165,22 @@ describe('rank', () => {
     expect(ranking.exclusions).toEqual([{ provider: 'a', model: 'cheap', reason: 'provider disabled' }]);
     expect(NoEligibleModelError).toBeDefined();
   });
+
+  it('streams leave out models that cannot stream; chat keeps them', () => {
+    const batchOnly = offer('a', spec('batch', { supports: { streaming: false } }));
+    const input = {
+      offers: [batchOnly, top],
+      request: say,
+      strategy: 'cheapest' as const,
+      expectedOutputTokens: 512,
+      unavailable: () => undefined,
+      latency: () => undefined,
+    };
+    expect(rank(input).candidates.map((item) => item.key)).toEqual(['a/batch', 'b/top']);
+    const streamed = rank({ ...input, stream: true });
+    expect(streamed.candidates.map((item) => item.key)).toEqual(['b/top']);
+    expect(streamed.exclusions).toEqual([
+      { provider: 'a', model: 'batch', reason: 'does not support streaming' },
+    ]);
+  });
 });

@@ -29,11 +29,13 @@ export type RankInput = {
   /** Why an offer cannot be used at all right now (provider disabled, model gone), or undefined. */
   unavailable(offer: Offer): string | undefined;
   latency(offer: Offer): number | undefined;
+  /** router.stream(): models that say they cannot stream (`supports.streaming: false`) are left out. */
+  stream?: boolean;
 };
 
-type Needs = { tools: boolean; vision: boolean; json: boolean };
+type Needs = { tools: boolean; vision: boolean; json: boolean; stream: boolean };
 
-function needsOf(request: ChatRequest): Needs {
+function needsOf(request: ChatRequest, stream: boolean): Needs {
   const vision =
     request.require?.vision === true ||
     request.messages.some(
@@ -44,6 +46,7 @@ function needsOf(request: ChatRequest): Needs {
     tools: request.require?.tools === true || (request.tools?.length ?? 0) > 0,
     vision,
     json: request.require?.json === true || format === 'json' || format === 'json-schema',
+    stream,
   };
 }
 
@@ -64,6 +67,7 @@ function whyIneligible(
     return `capability ${spec.capability} is below minCapability ${request.minCapability}`;
   for (const feature of ['tools', 'vision', 'json'] as const)
     if (needs[feature] && spec.supports?.[feature] !== true) return `does not support ${feature}`;
+  if (needs.stream && spec.supports?.streaming === false) return 'does not support streaming';
   const minWindow = request.require?.minContextWindow;
   if (minWindow !== undefined && spec.contextWindow < minWindow)
     return `context window ${spec.contextWindow} is below require.minContextWindow ${minWindow}`;
@@ -98,7 +102,7 @@ export function rank(input: RankInput): Ranking {
   const estimatedInputTokens = estimatePromptTokens(request.messages, request.tools);
   const expectedOutputTokens = request.maxTokens ?? input.expectedOutputTokens;
   const tokensNeeded = estimatedInputTokens + (request.maxTokens ?? 0);
-  const needs = needsOf(request);
+  const needs = needsOf(request, input.stream === true);
   const exclusions: Exclusion[] = [];
   const exclude = (offer: Offer, reason: string) =>
     exclusions.push({ provider: offer.provider, model: offer.model, reason });

@@ -67,7 +67,7 @@ export class RequestRun {
     this.startedAt = clock.now();
     const timeoutMs = request.timeoutMs ?? state.options.timeoutMs;
     this.deadline = timeoutMs === undefined ? Infinity : this.startedAt + timeoutMs;
-    this.ranking = state.rank(request);
+    this.ranking = state.rank(request, stream);
     this.gateRequest = {
       requestId: this.id,
       request,

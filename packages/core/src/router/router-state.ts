@@ -52,8 +52,9 @@ export class RouterState {
     return gone === undefined ? undefined : `model unavailable (not_found): ${gone}`;
   };
 
-  rank(request: ChatRequest): Ranking {
+  rank(request: ChatRequest, stream = false): Ranking {
     return rank({
+      stream,
       offers: this.offers,
       request,
       strategy: this.options.strategy,
