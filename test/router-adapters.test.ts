@@ -113,6 +113,17 @@ describe('router over the real adapters', () => {
     expect(sims.openai.stats().requests).toBe(1);
   });
 
+  // Unskip with the quota case above: budgets that learn from headers come with the resilience gate.
+  it.skip('learns a limit from the response headers and steers away before the provider answers 429', async () => {
+    sims.openai.setLimits({ rpm: 2 });
+    const providers: string[] = [];
+    for (let index = 0; index < 3; index++)
+      providers.push((await router.chat(request([OPENAI, GROQ]))).provider);
+    expect(providers[0]).toBe('openai');
+    expect(providers[2]).toBe('groq');
+    expect(sims.openai.stats().rateLimited).toBe(0);
+  });
+
   it('a 401 disables the provider and falls back; later requests skip it', async () => {
     script(sims.groq, 'authError');
     const first = await router.chat(request([GROQ, ANTHROPIC]));
