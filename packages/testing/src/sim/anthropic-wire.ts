@@ -1,3 +1,4 @@
+import { textChunks } from './openai-wire.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type ChatRequest, countPromptTokens, type ReplyPlan, type SimToolChoice } from './reply-plan.js';
 import { bearerToken, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
@@ -90,12 +91,13 @@ export function anthropicWire(): Wire {
               delta: { type: 'input_json_delta', partial_json: part },
             }),
           )
-        : plan.pieces.map((piece) =>
+        : textChunks(
             event('content_block_delta', {
               type: 'content_block_delta',
               index: 0,
-              delta: { type: 'text_delta', text: piece },
+              delta: { type: 'text_delta', text: '\u0000' },
             }),
+            plan.pieces,
           );
       const tail = [
         event('content_block_stop', { type: 'content_block_stop', index: 0 }),

@@ -89,7 +89,7 @@ export function openaiWire(flavor: Flavor): Wire {
               ),
               chunk({ tool_calls: [{ index, function: { arguments: call.arguments } }] }, null),
             ])
-          : plan.pieces.map((piece) => chunk({ content: piece }, null));
+          : textChunks(chunk({ content: '\u0000' }, null), plan.pieces);
       const tail = [
         chunk(
           {},
@@ -291,6 +291,12 @@ function rateLimitError(flavor: Flavor, model: string, denial: Denial): { status
         : { message, type, param: null, code: 'rate_limit_exceeded' },
     }),
   };
+}
+
+/** Content chunks differ only in their text: build one and splice each piece into it. */
+export function textChunks(template: string, pieces: string[]): string[] {
+  const [before, after] = template.split('"\\u0000"') as [string, string];
+  return pieces.map((piece) => before + JSON.stringify(piece) + after);
 }
 
 function toolCallJson(call: ReplyPlan['toolCalls'][number]) {
