@@ -1,0 +1,84 @@
+import { FakeClock } from '@llm-router/testing';
+import { describe, expect, it } from 'vitest';
+import { QueueFullError } from '../errors.js';
+import { WaitQueue } from './wait-queue.js';
+
+function setup(maxWaiting = 10) {
+  const clock = new FakeClock(0);
+  const queue = new WaitQueue(clock, maxWaiting);
+  const woke: string[] = [];
+  const enqueue = (name: string, wakeAt: number, priority = 0, signal?: AbortSignal) =>
+    queue.wait(wakeAt, priority, signal).then(
+      () => woke.push(`${name}@${clock.now()}`),
+      (error: unknown) => woke.push(`${name}!${(error as Error).name}@${clock.now()}`),
+    );
+  return { clock, queue, woke, enqueue };
+}
+
+describe('WaitQueue', () => {
+  it('wakes each waiter exactly at its time with a single timer', async () => {
+    const { clock, woke, enqueue } = setup();
+    enqueue('a', 3_000);
+    enqueue('b', 1_000);
+    enqueue('c', 2_000);
+    expect(clock.pendingTimers).toBe(1);
+    expect(clock.nextTimerAt()).toBe(1_000);
+    await clock.advance(999);
+    expect(woke).toEqual([]);
+    await clock.runAll();
+    expect(woke).toEqual(['b@1000', 'c@2000', 'a@3000']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('wakes waiters due together by priority, then arrival', async () => {
+    const { clock, woke, enqueue } = setup();
+    enqueue('low-first', 1_000, 0);
+    enqueue('high', 1_000, 5);
+    enqueue('low-second', 1_000, 0);
+    enqueue('mid', 500, 1);
+    await clock.advance(1_000);
+    expect(woke).toEqual(['mid@500', 'high@1000', 'low-first@1000', 'low-second@1000']);
+  });
+
+  it('an abort cancels a wait at once and re-arms the timer for the next waiter', async () => {
+    const { clock, queue, woke, enqueue } = setup();
+    const controller = new AbortController();
+    enqueue('gone', 1_000, 0, controller.signal);
+    enqueue('stays', 5_000);
+    controller.abort();
+    await clock.flush();
+    expect(woke).toEqual(['gone!AbortError@0']);
+    expect(queue.size).toBe(1);
+    expect(clock.nextTimerAt()).toBe(5_000);
+    await clock.runAll();
+    expect(woke).toEqual(['gone!AbortError@0', 'stays@5000']);
+  });
+
+  it('rejects an already aborted signal without queueing', async () => {
+    const { queue } = setup();
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(queue.wait(1_000, 0, controller.signal)).rejects.toThrow('stop');
+    expect(queue.size).toBe(0);
+  });
+
+  it('refuses beyond maxWaiting with QueueFullError carrying retryAfterMs', async () => {
+    const { queue, enqueue } = setup(2);
+    enqueue('a', 4_000);
+    enqueue('b', 3_000);
+    const error = await queue.wait(1_000, 9).catch((caught: unknown) => caught);
+    expect(QueueFullError.isInstance(error)).toBe(true);
+    expect((error as QueueFullError).retryAfterMs).toBe(3_000);
+  });
+
+  it('wakeAll wakes everyone early, by priority', async () => {
+    const { clock, queue, woke, enqueue } = setup();
+    enqueue('a', 9_000, 0);
+    enqueue('b', 8_000, 2);
+    await clock.advance(100);
+    queue.wakeAll();
+    await clock.flush();
+    expect(woke).toEqual(['b@100', 'a@100']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
