@@ -107,6 +107,19 @@ export class ModelBreaker {
     };
   }
 
+  /**
+   * Gives a slot back without an outcome (the caller aborted). A half-open probe that never answered
+   * proved nothing, so the circuit stays half-open and lets the next probe through.
+   */
+  abandon(permit: BreakerPermit): void {
+    if (!this.#breaker.halfOpen) {
+      permit.succeed();
+      return;
+    }
+    this.#breaker.shutdown();
+    this.#breaker = this.#create(true);
+  }
+
   close(): void {
     this.#breaker.shutdown();
   }

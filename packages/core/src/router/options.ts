@@ -41,10 +41,15 @@ export type RouterOptions = {
   maxAttempts?: number;
   /** Backoff with full jitter, used only when re-trying a model because nothing else is eligible. */
   retry?: { baseDelayMs?: number; maxDelayMs?: number };
-  /** Used when a 429 carries no Retry-After or reset. */
-  cooldown?: { defaultMs?: number; maxMs?: number };
+  /**
+   * Used when a 429 carries no Retry-After or reset: `defaultMs` (1 s) doubling per 429 in a row up to
+   * `maxMs` (60 s). `quotaMs` (1 h) is how long a quota failure keeps a model out.
+   */
+  cooldown?: { defaultMs?: number; maxMs?: number; quotaMs?: number };
   breaker?: { errorThresholdPercentage?: number; volumeThreshold?: number; resetTimeoutMs?: number };
   queue?: { maxWaiting?: number };
+  /** Keep `reserveFraction` (default 0.05) of every budget for when no other candidate can go now. */
+  budget?: { reserveFraction?: number };
   store?: RouterStore;
   /** Default deadline for requests that give no `timeoutMs`. Default: none. */
   timeoutMs?: number;

@@ -1,7 +1,8 @@
 import { ConfigError, ProviderError } from '../errors.js';
+import { createResilienceGate } from '../resilience/resilience-gate.js';
 import type { ChatRequest, ChatResult } from '../types.js';
 import { type FailDecision, failBeforeContent, type Output, recordSuccess } from './attempt-outcome.js';
-import { createOpenGate, type GateFactory } from './candidate-gate.js';
+import type { GateFactory } from './candidate-gate.js';
 import type { Listener, RouterEventName } from './events.js';
 import type { RouterOptions } from './options.js';
 import { RequestRun } from './request-run.js';
@@ -31,7 +32,7 @@ export interface Router {
 
 /** Builds a router. Throws ConfigError naming the field when an option is wrong. */
 export function createRouter(options: RouterOptions): Router {
-  return buildRouter(options, createOpenGate);
+  return buildRouter(options, createResilienceGate);
 }
 
 /** The router with a chosen gate (resilience plugs in here). */

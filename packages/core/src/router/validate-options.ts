@@ -95,7 +95,8 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   if (retry) for (const key of ['baseDelayMs', 'maxDelayMs']) optionalNumber(retry, key, 'retry', { min: 0 });
   const cooldown = checkSection(raw, 'cooldown');
   if (cooldown)
-    for (const key of ['defaultMs', 'maxMs']) optionalNumber(cooldown, key, 'cooldown', { min: 0 });
+    for (const key of ['defaultMs', 'maxMs', 'quotaMs'])
+      optionalNumber(cooldown, key, 'cooldown', { min: 0 });
   const breaker = checkSection(raw, 'breaker');
   if (breaker) {
     optionalNumber(breaker, 'errorThresholdPercentage', 'breaker', { min: 0, max: 100 });
@@ -104,6 +105,8 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   }
   const queue = checkSection(raw, 'queue');
   if (queue) optionalNumber(queue, 'maxWaiting', 'queue', { min: 0, integer: true });
+  const budget = checkSection(raw, 'budget');
+  if (budget) optionalNumber(budget, 'reserveFraction', 'budget', { min: 0, max: 0.9 });
   const clock = raw.clock as Record<string, unknown> | undefined;
   if (
     clock !== undefined &&

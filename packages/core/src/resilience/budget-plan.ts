@@ -1,0 +1,73 @@
+import type { FailureClass } from '../failure.js';
+import type { Amounts, BudgetLimits, Observation } from '../store.js';
+import type { Limits, RateLimitSnapshot, Usage } from '../types.js';
+
+const MINUTE_MS = 60_000;
+
+/** Per-minute configured limits as buckets. */
+export function budgetLimits(limits: Limits | undefined): BudgetLimits {
+  const result: BudgetLimits = {};
+  if (!limits) return result;
+  if (limits.rpm) result.requests = { capacity: limits.rpm, windowMs: MINUTE_MS };
+  if (limits.tpm) result.tokens = { capacity: limits.tpm, windowMs: MINUTE_MS };
+  if (limits.inputTpm) result.inputTokens = { capacity: limits.inputTpm, windowMs: MINUTE_MS };
+  if (limits.outputTpm) result.outputTokens = { capacity: limits.outputTpm, windowMs: MINUTE_MS };
+  return result;
+}
+
+/**
+ * What one call reserves before it is sent: a request, and `input + output` tokens (OpenAI and Groq count
+ * the prompt plus max_tokens against TPM). Anthropic's separate buckets get the input estimate and the
+ * output allowance. A store charges only the dimensions it has a limit for.
+ */
+export function reservation(inputTokens: number, outputTokens: number): Amounts {
+  return { requests: 1, tokens: inputTokens + outputTokens, inputTokens, outputTokens };
+}
+
+/** What a successful call really used. */
+export function usedBy(usage: Usage): Amounts {
+  return {
+    requests: 1,
+    tokens: usage.inputTokens + usage.outputTokens,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+  };
+}
+
+// Refused before the model read the prompt: the request counts, the tokens come back.
+const REFUSED: ReadonlySet<FailureClass> = new Set([
+  'rate_limit',
+  'quota',
+  'overloaded',
+  'auth',
+  'not_found',
+  'context_length',
+  'too_large',
+  'invalid_request',
+]);
+
+/**
+ * What a failed or abandoned call is charged. A refusal (429, 529, 4xx) counts one request and refunds
+ * every token. Anything that may have reached the model (5xx, timeout, a cut stream, an abort) also keeps
+ * the prompt's tokens and refunds the output allowance: the provider's next headers correct the rest.
+ */
+export function chargedFor(failure: FailureClass | 'cancelled', inputTokens: number): Amounts {
+  if (failure !== 'cancelled' && REFUSED.has(failure)) return { requests: 1 };
+  return { requests: 1, tokens: inputTokens, inputTokens };
+}
+
+/** A response's rate-limit headers as a store observation (windows default to a minute). */
+export function observationOf(snapshot: RateLimitSnapshot): Observation {
+  const { requests, tokens, inputTokens, outputTokens } = snapshot;
+  const observation: Observation = {};
+  if (requests) observation.requests = requests;
+  if (tokens) observation.tokens = tokens;
+  if (inputTokens) observation.inputTokens = inputTokens;
+  if (outputTokens) observation.outputTokens = outputTokens;
+  return observation;
+}
+
+/** Whether configured limits say anything about budgets (else the model is learned from headers). */
+export function hasBudget(limits: BudgetLimits): boolean {
+  return Boolean(limits.requests || limits.tokens || limits.inputTokens || limits.outputTokens);
+}

@@ -1,0 +1,163 @@
+import type { Clock } from '../clock.js';
+import type { FailureClass } from '../failure.js';
+import type { Admission } from '../router/candidate-gate.js';
+import type { Emit } from '../router/events.js';
+import type { Offer } from '../router/rank.js';
+import type { BudgetLimits } from '../store.js';
+import { type BreakerPermit, type CircuitState, ModelBreaker } from './model-breaker.js';
+import type { ResilienceOptions } from './resilience-options.js';
+
+/** A slot for one admitted call. `abandon` is for a call given up before any answer (abort, deadline). */
+export type Permit = BreakerPermit & { abandon(): void };
+
+/**
+ * How long a request waiting for a free slot (concurrency cap, the one learning probe, a half-open
+ * probe) plans to wait. A report wakes it sooner; this only bounds the wait when a call hangs.
+ */
+export const SLOT_WAIT_MS = 250;
+
+/**
+ * The process-local state of one provider+model: its circuit breaker, calls in flight, the 429 streak,
+ * and which events were already announced. Budgets and cooldowns themselves live in the store.
+ */
+export class ModelGuard {
+  readonly key: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly budget: BudgetLimits;
+  readonly #offer: Offer;
+  readonly #emit: Emit;
+  readonly #breaker: ModelBreaker;
+  readonly #maxConcurrent: number;
+  /** No configured limits: learn from the first response's headers, one call at a time until then. */
+  #learning: boolean;
+  #inFlight = 0;
+  #streak = 0;
+  #announcedUntil = 0;
+  #quotaUntil = 0;
+  #low = false;
+
+  constructor(
+    offer: Offer,
+    budget: BudgetLimits,
+    maxConcurrent: number | undefined,
+    configured: boolean,
+    options: ResilienceOptions,
+    context: { clock: Clock; emit: Emit },
+  ) {
+    this.#offer = offer;
+    this.key = offer.key;
+    this.provider = offer.provider;
+    this.model = offer.model;
+    this.budget = budget;
+    this.#emit = context.emit;
+    this.#maxConcurrent = maxConcurrent ?? Number.POSITIVE_INFINITY;
+    this.#learning = !configured;
+    const target = { provider: offer.provider, model: offer.model };
+    this.#breaker = new ModelBreaker(options.breaker, context.clock, (state) =>
+      this.#emit(
+        state === 'open' ? 'circuit-open' : state === 'closed' ? 'circuit-close' : 'circuit-half-open',
+        {
+          ...target,
+        },
+      ),
+    );
+  }
+
+  /** 429s in a row, for the exponential cooldown. */
+  get rateLimitStreak(): number {
+    return this.#streak;
+  }
+
+  circuit(now: number): CircuitState {
+    return this.#breaker.state(now);
+  }
+
+  /** Why this model cannot take a call now (cooling down, circuit open, no free slot), or undefined. */
+  check(cooldownUntil: number, now: number): Admission | undefined {
+    if (cooldownUntil > now) {
+      if (this.#quotaUntil >= cooldownUntil)
+        return {
+          action: 'skip',
+          reason: `quota exhausted; cooling down until ${new Date(cooldownUntil).toISOString()}`,
+        };
+      return { action: 'wait', reason: 'cooling down after a 429', retryInMs: cooldownUntil - now };
+    }
+    if (this.#announcedUntil !== 0) {
+      this.#announcedUntil = 0;
+      this.#emit('cooldown-end', { provider: this.#offer.provider, model: this.#offer.model });
+    }
+    const circuit = this.#breaker.state(now);
+    if (circuit === 'open')
+      return { action: 'wait', reason: 'circuit open', retryInMs: this.#breaker.reopensAt() - now };
+    if (this.#inFlight >= this.#maxConcurrent)
+      return {
+        action: 'wait',
+        reason: `${this.#inFlight} calls in flight (maxConcurrent)`,
+        retryInMs: SLOT_WAIT_MS,
+      };
+    if (this.#learning && this.#inFlight > 0)
+      return {
+        action: 'wait',
+        reason: 'learning limits from headers: one call at a time',
+        retryInMs: SLOT_WAIT_MS,
+      };
+    return undefined;
+  }
+
+  probeWaitMs(): number {
+    return SLOT_WAIT_MS;
+  }
+
+  /** Takes a breaker slot and counts the call in flight; undefined when the half-open probe is out. */
+  acquire(now: number): Permit | undefined {
+    const permit = this.#breaker.acquire(now);
+    if (!permit) return undefined;
+    this.#inFlight++;
+    return { ...permit, abandon: () => this.#breaker.abandon(permit) };
+  }
+
+  succeeded(): void {
+    this.#streak = 0;
+    this.#end(true);
+  }
+
+  failed(rateLimited: boolean): void {
+    this.#streak = rateLimited ? this.#streak + 1 : 0;
+    this.#end(true);
+  }
+
+  abandoned(): void {
+    this.#end(false);
+  }
+
+  // The first answer ends learning: its headers taught the store the limits, or no header ever will.
+  #end(answered: boolean): void {
+    this.#inFlight--;
+    if (answered) this.#learning = false;
+  }
+
+  /** Records a cooldown the store now holds; announces it when it starts or grows. */
+  coolingUntil(until: number, failure: FailureClass, now: number): void {
+    if (failure === 'quota') this.#quotaUntil = Math.max(this.#quotaUntil, until);
+    if (until <= now || until <= this.#announcedUntil) return;
+    this.#announcedUntil = until;
+    this.#emit('cooldown-start', {
+      provider: this.#offer.provider,
+      model: this.#offer.model,
+      until,
+      reason: failure,
+    });
+  }
+
+  /** True when the budget just went low (announce it once per crossing). */
+  markLow(low: boolean): boolean {
+    const crossed = low && !this.#low;
+    this.#low = low;
+    return crossed;
+  }
+
+  close(): void {
+    this.#breaker.close();
+  }
+}

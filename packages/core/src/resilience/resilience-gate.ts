@@ -1,0 +1,199 @@
+import { ConfigError } from '../errors.js';
+import type {
+  Admission,
+  CandidateGate,
+  GateContext,
+  GateRequest,
+  GateState,
+  Outcome,
+} from '../router/candidate-gate.js';
+import type { Emit } from '../router/events.js';
+import type { Offer } from '../router/rank.js';
+import type { Amounts, MaybePromise, ReserveResult } from '../store.js';
+import { budgetLimits, chargedFor, hasBudget, observationOf, reservation, usedBy } from './budget-plan.js';
+import { cooldownMs } from './cooldown-policy.js';
+import { ModelGuard, type Permit } from './model-guard.js';
+import { type ResilienceOptions, resilienceOptions } from './resilience-options.js';
+import { WaitQueue } from './wait-queue.js';
+
+type Ticket = { reserved: Amounts; permit: Permit };
+
+const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
+  typeof (value as Promise<T>)?.then === 'function';
+const then = <T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> =>
+  isPromise(value) ? value.then(next) : next(value);
+
+/**
+ * Resilience behind the router's candidate gate: per provider+model budgets (token buckets in the
+ * store), cooldowns, a circuit breaker, a concurrency cap, and the queue requests wait in when no
+ * candidate can go now. With the memory store every step is synchronous: no promise, no timer.
+ */
+export class ResilienceGate implements CandidateGate {
+  readonly options: ResilienceOptions;
+  readonly #emit: Emit;
+  readonly #context: GateContext;
+  readonly #guards = new Map<string, ModelGuard>();
+  readonly #queue: WaitQueue;
+  /** Requests that found nothing but budget reserves: on their next pass they may use them. */
+  readonly #mayUseReserve = new WeakSet<GateRequest>();
+  readonly #places = new WeakMap<GateRequest, number>();
+
+  constructor(context: GateContext) {
+    this.#context = context;
+    this.#emit = context.emit;
+    this.options = resilienceOptions(context.options.raw);
+    this.#queue = new WaitQueue(context.options.clock, this.options.maxWaiting);
+  }
+
+  guard(offer: Offer): ModelGuard {
+    let guard = this.#guards.get(offer.key);
+    if (!guard) {
+      const limits = { ...offer.adapter.limits, ...offer.spec.limits };
+      const budget = budgetLimits(limits);
+      guard = new ModelGuard(offer, budget, limits.maxConcurrent, hasBudget(budget), this.options, {
+        clock: this.#context.options.clock,
+        emit: this.#emit,
+      });
+      this.#guards.set(offer.key, guard);
+    }
+    return guard;
+  }
+
+  admit(offer: Offer, request: GateRequest, now: number): MaybePromise<Admission> {
+    const guard = this.guard(offer);
+    return then(this.options.store.cooldownUntil(offer.key, now), (until) => {
+      const refusal = guard.check(until, now);
+      if (refusal) return refusal;
+      const amounts = reservation(request.estimatedInputTokens, request.expectedOutputTokens);
+      return then(this.options.store.reserve(offer.key, guard.budget, amounts, now), (result) =>
+        this.#reserved(guard, request, amounts, result, now),
+      );
+    });
+  }
+
+  #reserved(
+    guard: ModelGuard,
+    request: GateRequest,
+    amounts: Amounts,
+    result: ReserveResult,
+    now: number,
+  ): Admission {
+    if (!result.ok) {
+      const needed = amounts[result.dimension];
+      if (result.retryInMs === Number.POSITIVE_INFINITY)
+        return {
+          action: 'skip',
+          reason: `needs ${needed} ${result.dimension} at once, more than its limit can ever hold`,
+        };
+      return { action: 'wait', reason: `${result.dimension} budget empty`, retryInMs: result.retryInMs };
+    }
+    const low = result.headroom < this.options.reserveFraction;
+    if (low && !this.#mayUseReserve.has(request)) {
+      this.#settle(guard, amounts, {}, now);
+      if (guard.markLow(true)) this.#announceLow(guard, now);
+      // Usable now, but only as a last resort: a zero wait sends the router to the next candidate first.
+      return { action: 'wait', reason: 'budget low (kept in reserve)', retryInMs: 0 };
+    }
+    if (guard.markLow(low)) this.#announceLow(guard, now);
+    const permit = guard.acquire(now);
+    if (!permit) {
+      this.#settle(guard, amounts, {}, now);
+      return { action: 'wait', reason: 'circuit half-open, probe in flight', retryInMs: guard.probeWaitMs() };
+    }
+    const ticket: Ticket = { reserved: amounts, permit };
+    return { action: 'go', ticket };
+  }
+
+  report(
+    offer: Offer,
+    request: GateRequest,
+    ticket: unknown,
+    outcome: Outcome,
+    now: number,
+  ): MaybePromise<void> {
+    const guard = this.guard(offer);
+    const { reserved, permit } = ticket as Ticket;
+    const input = request.estimatedInputTokens;
+    const work: Array<MaybePromise<unknown>> = [];
+    const { store } = this.options;
+    if (outcome.type === 'success') {
+      permit.succeed();
+      guard.succeeded();
+      work.push(store.settle(offer.key, guard.budget, reserved, usedBy(outcome.usage), now));
+      if (outcome.rateLimit) work.push(store.observe(offer.key, observationOf(outcome.rateLimit), now));
+    } else if (outcome.type === 'cancelled') {
+      permit.abandon();
+      guard.abandoned();
+      work.push(store.settle(offer.key, guard.budget, reserved, chargedFor('cancelled', input), now));
+    } else {
+      permit.fail(outcome.failure);
+      guard.failed(outcome.failure === 'rate_limit');
+      work.push(store.settle(offer.key, guard.budget, reserved, chargedFor(outcome.failure, input), now));
+      if (outcome.rateLimit) work.push(store.observe(offer.key, observationOf(outcome.rateLimit), now));
+      const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
+      if (ms !== undefined)
+        work.push(
+          then(store.setCooldown(offer.key, now + ms, now), (until) =>
+            guard.coolingUntil(until, outcome.failure, now),
+          ),
+        );
+    }
+    // Capacity may have come back (a refund, a free slot, a settled probe): let waiters look again.
+    this.#queue.wakeAll();
+    const pending = work.filter(isPromise);
+    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+  }
+
+  wait(request: GateRequest, ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= 0) {
+      this.#mayUseReserve.add(request);
+      return Promise.resolve();
+    }
+    let place = this.#places.get(request);
+    if (place === undefined) {
+      place = this.#queue.nextSeq();
+      this.#places.set(request, place);
+      this.#emit('queued', { requestId: request.requestId, waitMs: ms, waiting: this.#queue.size + 1 });
+    }
+    const now = this.#context.options.clock.now();
+    return this.#queue.wait(now + ms, request.request.priority ?? 0, signal, place);
+  }
+
+  inspect(offer: Offer, now: number): GateState {
+    const guard = this.guard(offer);
+    const state: GateState = { circuit: guard.circuit(now) };
+    const { store } = this.options;
+    const until = store.cooldownUntil(offer.key, now);
+    if (!isPromise(until) && until > now) state.cooldownUntil = until;
+    const levels = store.inspect(offer.key, guard.budget, now);
+    if (!isPromise(levels)) state.budget = levels;
+    return state;
+  }
+
+  close(): void {
+    this.#queue.close(new ConfigError('router is closed; create a new one'));
+    for (const guard of this.#guards.values()) guard.close();
+  }
+
+  #announceLow(guard: ModelGuard, now: number): void {
+    const levels = this.options.store.inspect(guard.key, guard.budget, now);
+    if (isPromise(levels)) return;
+    let lowest: { dimension: string; available: number; capacity: number } | undefined;
+    for (const [dimension, level] of Object.entries(levels)) {
+      if (!level) continue;
+      if (!lowest || level.available / level.capacity < lowest.available / lowest.capacity)
+        lowest = { dimension, ...level };
+    }
+    if (lowest) this.#emit('budget-low', { provider: guard.provider, model: guard.model, ...lowest });
+  }
+
+  #settle(guard: ModelGuard, reserved: Amounts, actual: Amounts, now: number): void {
+    const done = this.options.store.settle(guard.key, guard.budget, reserved, actual, now);
+    if (isPromise(done))
+      done.catch((error) =>
+        this.#context.options.logger.error('store settle failed', { error: String(error) }),
+      );
+  }
+}
+
+export const createResilienceGate = (context: GateContext): CandidateGate => new ResilienceGate(context);
