@@ -126,6 +126,7 @@ describe('stats', () => {
       const pending = router.chat(say('hello'));
       await clock.runAll();
       await pending;
+      await clock.advance(1_000); // past the 429's cooldown, so the second request tries cheap again
     }
     const stats = router.stats().providers.a;
     expect(stats?.models.cheap).toMatchObject({
