@@ -128,7 +128,8 @@ export class ResilienceGate implements CandidateGate {
     } else {
       permit.fail(outcome.failure);
       guard.failed(outcome.failure === 'rate_limit');
-      work.push(store.settle(offer.key, guard.budget, reserved, chargedFor(outcome.failure, input), now));
+      const charged = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
+      work.push(store.settle(offer.key, guard.budget, reserved, charged, now));
       if (outcome.rateLimit) work.push(store.observe(offer.key, observationOf(outcome.rateLimit), now));
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
       if (ms !== undefined)
