@@ -1,7 +1,8 @@
 /**
  * The promise behind `stream.result`. It settles when the stream is consumed; so that awaiting it
- * without iterating never hangs, the first `then` (which `await` calls) asks for the rest of the
- * stream to be drained. It never reports an unhandled rejection when nobody awaits it.
+ * without iterating never hangs, the first `then` (which `await` calls) tells the stream, which
+ * drains itself if nobody is iterating it. It never reports an unhandled rejection when nobody
+ * awaits it.
  */
 export class ResultPromise<T> extends Promise<T> {
   static override get [Symbol.species]() {

@@ -233,7 +233,9 @@ export function createStream(
   let iterated = false;
   let draining = false;
   const { promise, resolve, reject } = ResultPromise.create<ChatResult>(() => {
-    if (!settled) drain();
+    // Awaiting the result of a stream nobody iterates consumes it; once the caller iterates, the
+    // result settles as they read (we never take events from under them).
+    if (!settled && !iterated) drain();
   });
   const settle = (result: ChatResult) => {
     if (settled) return;
@@ -269,6 +271,7 @@ export function createStream(
   function drain(): void {
     if (draining) return;
     draining = true;
+    iterated = true;
     const source = getGenerator();
     void (async () => {
       try {
@@ -282,7 +285,10 @@ export function createStream(
   return {
     result: promise,
     [Symbol.asyncIterator]() {
-      if (iterated) throw new TypeError('a router stream can be iterated only once');
+      if (iterated)
+        throw new TypeError(
+          'a router stream can be iterated only once (awaiting its result before iterating consumes it)',
+        );
       iterated = true;
       return getGenerator();
     },

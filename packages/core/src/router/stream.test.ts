@@ -238,7 +238,28 @@ describe('router.stream', () => {
     const { router } = setup([
       { name: 'a', models: [cheap], script: { cheap: [{ stream: [text('x'), finish()] }] } },
     ]);
-    await expect(router.stream(say('hi')).result).resolves.toMatchObject({ text: 'x' });
+    const stream = router.stream(say('hi'));
+    await expect(stream.result).resolves.toMatchObject({ text: 'x' });
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(/iterated only once/);
+  });
+
+  it('observing result mid-iteration never takes events from the iterating caller', async () => {
+    const { router } = setup([
+      {
+        name: 'a',
+        models: [cheap],
+        script: { cheap: [{ stream: [text('a'), text('b'), text('c'), finish()] }] },
+      },
+    ]);
+    const stream = router.stream(say('hi'));
+    const seen: RouterStreamEvent[] = [];
+    let observed: Promise<unknown> | undefined;
+    for await (const event of stream) {
+      seen.push(event);
+      observed ??= stream.result.then((result) => result.text);
+    }
+    expect(kinds(seen)).toEqual(['start', 'text:a', 'text:b', 'text:c', 'finish']);
+    await expect(observed).resolves.toBe('abc');
   });
 
   it('a result nobody awaits causes no unhandled rejection', async () => {
