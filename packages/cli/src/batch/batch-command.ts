@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Clock, createRouter } from '@llm-router/core';
+import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
+import { type CliConfig, loadConfig } from '../config.js';
+import { duration, usd } from '../format.js';
+import { ProgressLine } from '../progress-line.js';
+import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
+import { scaledClock } from '../scaled-clock.js';
+import { type BatchProgress, runBatch } from './run-batch.js';
+
+export const BATCH_HELP = `Usage: llm-router batch <input.jsonl> --out <results.jsonl> [options]
+
+Runs every line of <input.jsonl> ({ "id", "messages", ...request fields }) through the router and
+appends one result line per id to --out. Run it again after a crash or Ctrl-C: ids already written
+are skipped, so each id is written exactly once.
+
+Options:
+  --out <file>          results file (JSONL; appended to, created if missing)   [required]
+  --config <file>       JSON config: providers (kind, name, apiKeyEnv, baseURL, models, limits),
+                        strategy, maxAttempts, timeoutMs, defaults
+  --simulate            run against built-in simulated providers (no keys, no network)
+  --concurrency <n>     requests in flight at once (default 32); the router paces them to the limits
+  --time-scale <x>      with --simulate: run the simulated minute windows x times faster (default 10)
+  --seed <n>            with --simulate: seed for the simulated providers (default 1)
+
+Exit status: 0 when every line has a result (some may be error results), 1 on bad usage or
+config, 130 when interrupted (run again to finish).`;
+
+export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      config: { type: 'string' },
+      simulate: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      'time-scale': { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(`${BATCH_HELP}\n`);
+    return 0;
+  }
+  const input = positionals[0];
+  if (!input || positionals.length > 1) throw new UsageError('batch takes exactly one input file');
+  if (!values.out) throw new UsageError('--out <results.jsonl> is required');
+  if (!existsSync(input)) throw new UsageError(`input file not found: ${input}`);
+  const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
+  const timeScale = positiveNumber(values['time-scale'], '--time-scale', 10);
+  const seed = positiveInteger(values.seed, '--seed', 1);
+
+  const config: CliConfig = values.config ? loadConfig(values.config) : SIMULATED_CONFIG;
+  if (!values.config && !values.simulate && !hasAnyKey(io.env))
+    throw new UsageError('no --config and no provider keys in the environment: pass --simulate to try it offline');
+  const clock: Clock | undefined = values.simulate ? scaledClock(timeScale) : undefined;
+  const set: ProviderSet = values.simulate
+    ? await simulatedProviders(config.providers, { seed, clock, latency: { ttftMs: 5 } })
+    : values.config
+      ? liveProviders(config.providers, io.env)
+      : liveProviders(keyedProviders(io.env), io.env);
+
+  const router = createRouter({
+    providers: set.providers,
+    ...(config.strategy ? { strategy: config.strategy } : {}),
+    ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
+    ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    queue: { maxWaiting: concurrency * 2 },
+    ...(clock ? { clock } : {}),
+  });
+  let rateLimited = 0;
+  router.on('rate-limited', () => rateLimited++);
+
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const line = new ProgressLine(io.stderr);
+  const disposeInterrupt = io.onInterrupt(() => {
+    if (!stop.signal.aborted) {
+      line.log('llm-router: stopping; finishing requests in flight (Ctrl-C again to abort them)');
+      stop.abort();
+    } else abort.abort();
+  });
+  const started = performance.now();
+  const status = (progress: BatchProgress) => {
+    const elapsed = performance.now() - started;
+    const rate = progress.done / Math.max(elapsed / 1_000, 0.001);
+    const left = progress.total - progress.done;
+    const eta = rate > 0 ? (left / rate) * 1_000 : Number.POSITIVE_INFINITY;
+    const percent = progress.total ? Math.floor((progress.done / progress.total) * 100) : 100;
+    return `batch ${progress.done}/${progress.total} ${percent}%  ${rate.toFixed(1)} req/s  ETA ${duration(eta)}  429s absorbed ${rateLimited}  failed ${progress.failed}  cost ${usd(progress.costUsd)}`;
+  };
+
+  try {
+    const summary = await runBatch({
+      input,
+      output: values.out,
+      router,
+      concurrency,
+      ...(config.defaults ? { defaults: config.defaults } : {}),
+      stop: stop.signal,
+      abort: abort.signal,
+      report: (message) => line.log(`llm-router: ${message}`),
+      onProgress: (progress) => line.update(status(progress)),
+    });
+    line.finish(status(summary));
+    const elapsed = performance.now() - started;
+    const parts = [
+      `${summary.succeeded} ok`,
+      `${summary.failed} failed`,
+      `${summary.skipped} already done`,
+      `${summary.unreadable} unreadable lines`,
+      `${rateLimited} 429s absorbed`,
+      `${summary.inputTokens + summary.outputTokens} tokens`,
+      `cost ${usd(summary.costUsd)}`,
+      `in ${duration(elapsed)}`,
+    ];
+    if (summary.trimmedBytes > 0) parts.push(`removed a torn last line (${summary.trimmedBytes} bytes)`);
+    if (summary.interrupted || abort.signal.aborted) {
+      const left = summary.total - summary.done;
+      io.stderr.write(`interrupted: ${parts.join(', ')}; ${left} left, run the same command again to finish\n`);
+      return 130;
+    }
+    io.stderr.write(`done: ${parts.join(', ')} → ${values.out}\n`);
+    return 0;
+  } finally {
+    disposeInterrupt();
+    await router.close();
+    await set.close();
+  }
+}
+
+function hasAnyKey(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.OPENAI_API_KEY || env.ANTHROPIC_API_KEY || env.GROQ_API_KEY);
+}
+
+/** Without a config: every provider whose standard key variable is set, with the catalog's models. */
+export function keyedProviders(env: NodeJS.ProcessEnv): CliConfig['providers'] {
+  const providers: CliConfig['providers'] = [];
+  if (env.OPENAI_API_KEY) providers.push({ kind: 'openai' });
+  if (env.ANTHROPIC_API_KEY) providers.push({ kind: 'anthropic' });
+  if (env.GROQ_API_KEY) providers.push({ kind: 'groq' });
+  return providers;
+}

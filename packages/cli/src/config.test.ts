@@ -1,0 +1,52 @@
+import { ConfigError } from '@llm-router/core';
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from './config.js';
+
+function problem(value: unknown): { field: string | undefined; message: string } {
+  try {
+    validateConfig(value);
+  } catch (error) {
+    expect(ConfigError.isInstance(error)).toBe(true);
+    return { field: (error as ConfigError).field, message: (error as Error).message };
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('validateConfig', () => {
+  it('accepts a full config', () => {
+    const config = validateConfig({
+      providers: [
+        { kind: 'openai', apiKeyEnv: 'OPENAI_API_KEY', models: ['gpt-5.4-mini'], limits: { rpm: 500, tpm: 200_000 } },
+        { kind: 'openai-compatible', name: 'local', baseURL: 'http://127.0.0.1:8000/v1', models: [{ id: 'llama', capability: 4 }] },
+      ],
+      strategy: 'cheapest',
+      maxAttempts: 4,
+      defaults: { maxTokens: 100 },
+    });
+    expect(config.providers).toHaveLength(2);
+    expect(config.providers[0]?.limits).toEqual({ rpm: 500, tpm: 200_000 });
+    expect(config.maxAttempts).toBe(4);
+  });
+
+  it.each([
+    [{}, 'providers', 'providers must be a non-empty array'],
+    [{ providers: [{ kind: 'x' }] }, 'providers[0].kind', 'must be one of'],
+    [
+      { providers: [{ kind: 'openai' }, { kind: 'groq', limits: { rpm: -1 } }] },
+      'providers[1].limits.rpm',
+      'providers[1].limits.rpm must be a positive number',
+    ],
+    [{ providers: [{ kind: 'openai', limits: { rpn: 3 } }] }, 'providers[0].limits.rpn', 'is not a known option'],
+    [{ providers: [{ kind: 'openai' }, { kind: 'openai' }] }, 'providers[1].name', 'used twice'],
+    [{ providers: [{ kind: 'openai-compatible', models: ['m'] }] }, 'providers[0].baseURL', 'is required'],
+    [{ providers: [{ kind: 'openai', apiKeyEnv: 'sk-abc123' }] }, 'providers[0].apiKeyEnv', 'not a key'],
+    [{ providers: [{ kind: 'openai', models: [{ capability: 3 }] }] }, 'providers[0].models[0]', 'with an "id"'],
+    [{ providers: [{ kind: 'openai' }], strategy: 'best' }, 'strategy', 'must be one of'],
+    [{ providers: [{ kind: 'openai' }], maxAttempts: 2.5 }, 'maxAttempts', 'whole number'],
+    [{ providers: [{ kind: 'openai' }], retries: 2 }, 'retries', 'is not a known option'],
+  ])('rejects %j at %s', (value, field, message) => {
+    const found = problem(value);
+    expect(found.field).toBe(field);
+    expect(found.message).toContain(message);
+  });
+});

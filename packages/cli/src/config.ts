@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, type Limits, type ModelSpec } from '@llm-router/core';
+
+export type ProviderKind = 'openai' | 'anthropic' | 'groq' | 'openai-compatible';
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'groq', 'openai-compatible'];
+
+export type ProviderConfig = {
+  kind: ProviderKind;
+  name?: string;
+  /** The environment variable holding the key (the key itself never goes in a config file). */
+  apiKeyEnv?: string;
+  baseURL?: string;
+  models?: Array<string | (Partial<ModelSpec> & { id: string })>;
+  limits?: Limits;
+};
+
+export type CliConfig = {
+  providers: ProviderConfig[];
+  strategy?: 'cheapest' | 'most-capable' | 'fastest';
+  maxAttempts?: number;
+  /** Deadline per request, across attempts and waits. */
+  timeoutMs?: number;
+  /** Request fields applied to every batch line that does not set them (e.g. maxTokens, minCapability). */
+  defaults?: Record<string, unknown>;
+};
+
+const STRATEGIES = ['cheapest', 'most-capable', 'fastest'];
+const LIMIT_FIELDS = ['rpm', 'tpm', 'inputTpm', 'outputTpm', 'maxConcurrent'] as const;
+const TOP_FIELDS = ['providers', 'strategy', 'maxAttempts', 'timeoutMs', 'defaults'];
+const PROVIDER_FIELDS = ['kind', 'name', 'apiKeyEnv', 'baseURL', 'models', 'limits'];
+
+/** Reads and validates a config file; every problem names the file and the field. */
+export function loadConfig(path: string): CliConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return validateConfig(value);
+}
+
+function fail(field: string, problem: string): never {
+  throw new ConfigError(`${field} ${problem}`, { field });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function positive(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    fail(field, `must be a positive number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function text(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) fail(field, 'must be a non-empty string');
+  return value;
+}
+
+function unknownKeys(value: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key))
+      fail(field ? `${field}.${key}` : key, `is not a known option (expected one of: ${allowed.join(', ')})`);
+  }
+}
+
+/** Validates a parsed config object. Throws `ConfigError` whose message and `field` point at the problem. */
+export function validateConfig(value: unknown): CliConfig {
+  if (!isObject(value)) fail('config', 'must be a JSON object');
+  unknownKeys(value, TOP_FIELDS, '');
+  if (!Array.isArray(value.providers) || value.providers.length === 0)
+    fail('providers', 'must be a non-empty array');
+  const names = new Set<string>();
+  const providers = value.providers.map((item, index) => {
+    const provider = validateProvider(item, `providers[${index}]`);
+    const name = provider.name ?? provider.kind;
+    if (names.has(name))
+      fail(`providers[${index}].name`, `"${name}" is used twice; give each provider a unique name`);
+    names.add(name);
+    return provider;
+  });
+  const config: CliConfig = { providers };
+  if (value.strategy !== undefined) {
+    if (typeof value.strategy !== 'string' || !STRATEGIES.includes(value.strategy))
+      fail('strategy', `must be one of ${STRATEGIES.join(', ')}`);
+    config.strategy = value.strategy as CliConfig['strategy'];
+  }
+  const maxAttempts = positive(value.maxAttempts, 'maxAttempts');
+  if (maxAttempts !== undefined) {
+    if (!Number.isInteger(maxAttempts)) fail('maxAttempts', 'must be a whole number');
+    config.maxAttempts = maxAttempts;
+  }
+  const timeoutMs = positive(value.timeoutMs, 'timeoutMs');
+  if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;
+  if (value.defaults !== undefined) {
+    if (!isObject(value.defaults)) fail('defaults', 'must be an object of request fields');
+    config.defaults = value.defaults;
+  }
+  return config;
+}
+
+function validateProvider(value: unknown, field: string): ProviderConfig {
+  if (!isObject(value)) fail(field, 'must be an object');
+  unknownKeys(value, PROVIDER_FIELDS, field);
+  if (typeof value.kind !== 'string' || !PROVIDER_KINDS.includes(value.kind as ProviderKind))
+    fail(`${field}.kind`, `must be one of ${PROVIDER_KINDS.join(', ')}`);
+  const kind = value.kind as ProviderKind;
+  const provider: ProviderConfig = { kind };
+  const name = text(value.name, `${field}.name`);
+  if (name !== undefined) provider.name = name;
+  const apiKeyEnv = text(value.apiKeyEnv, `${field}.apiKeyEnv`);
+  if (apiKeyEnv !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv))
+      fail(`${field}.apiKeyEnv`, 'must be the name of an environment variable, not a key');
+    provider.apiKeyEnv = apiKeyEnv;
+  }
+  const baseURL = text(value.baseURL, `${field}.baseURL`);
+  if (baseURL !== undefined) {
+    if (!URL.canParse(baseURL)) fail(`${field}.baseURL`, `must be a URL, got "${baseURL}"`);
+    provider.baseURL = baseURL;
+  }
+  if (kind === 'openai-compatible') {
+    if (!baseURL) fail(`${field}.baseURL`, 'is required for kind openai-compatible');
+    if (value.models === undefined) fail(`${field}.models`, 'is required for kind openai-compatible');
+  }
+  if (value.models !== undefined) provider.models = validateModels(value.models, `${field}.models`);
+  if (value.limits !== undefined) provider.limits = validateLimits(value.limits, `${field}.limits`);
+  return provider;
+}
+
+function validateModels(value: unknown, field: string): NonNullable<ProviderConfig['models']> {
+  if (!Array.isArray(value) || value.length === 0) fail(field, 'must be a non-empty array');
+  return value.map((model, index) => {
+    if (typeof model === 'string' && model.length > 0) return model;
+    if (!isObject(model) || typeof model.id !== 'string' || model.id.length === 0)
+      fail(`${field}[${index}]`, 'must be a model id or an object with an "id"');
+    for (const key of ['capability', 'inputUsdPerMTok', 'outputUsdPerMTok', 'contextWindow'] as const) {
+      if (model[key] !== undefined && (typeof model[key] !== 'number' || (model[key] as number) < 0))
+        fail(`${field}[${index}].${key}`, 'must be a non-negative number');
+    }
+    if (model.limits !== undefined) validateLimits(model.limits, `${field}[${index}].limits`);
+    return model as Partial<ModelSpec> & { id: string };
+  });
+}
+
+function validateLimits(value: unknown, field: string): Limits {
+  if (!isObject(value)) fail(field, 'must be an object');
+  unknownKeys(value, LIMIT_FIELDS, field);
+  const limits: Limits = {};
+  for (const key of LIMIT_FIELDS) {
+    const number = positive(value[key], `${field}.${key}`);
+    if (number !== undefined) limits[key] = number;
+  }
+  return limits;
+}

@@ -1,0 +1,8 @@
+import type { BenchModule } from './bench-module.js';
+
+/** Every benchmark, in the order `pnpm bench` runs them. Add one line per bench module. */
+export const benches: Array<() => Promise<BenchModule>> = [
+  () => import('./overhead.js'),
+  () => import('./goodput.js'),
+  () => import('./router-overhead-module.js'),
+];
