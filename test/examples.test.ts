@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+// Every example runs as its own process, exactly as the README tells users to run it (tsx with the
+// source condition), offline against simulated providers.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const run = promisify(execFile);
+const env = { ...process.env, LLM_ROUTER_LIVE: '', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GROQ_API_KEY: '' };
+
+async function example(file: string, args: string[] = []) {
+  const { stdout, stderr } = await run(tsx, ['--conditions=@llm-router/source', file, ...args], {
+    cwd: root,
+    env,
+    timeout: 60_000,
+  });
+  return { stdout, stderr };
+}
+
+describe.concurrent('examples', () => {
+  it('basic-routing sends each request to the cheapest model that qualifies', async () => {
+    const { stdout } = await example('examples/basic-routing.ts');
+    expect(stdout).toMatch(/^a quick label \(any model\): groq\/openai\/gpt-oss-20b, \d+ tokens, \$/m);
+    expect(stdout).toMatch(/^a careful plan \(capability >= 8\): anthropic\/claude-sonnet-5, /m);
+    expect(stdout).toMatch(/^a tool call \(needs tools\): groq\/.*tool calls: lookup_order\(/m);
+  });
+
+  it('fallback-on-429 answers every request although the cheapest provider sends 429s', async () => {
+    const { stdout } = await example('examples/fallback-on-429.ts');
+    expect(stdout).toMatch(/^ {2}fallback: groq\/openai\/gpt-oss-20b \(rate_limit\) → /m);
+    expect(stdout).toMatch(/^request 1: served by (openai|anthropic)\/\S+ after groq:rate_limit → \w+:success$/m);
+    expect(stdout.match(/^request \d: served by/gm)).toHaveLength(3);
+  });
+
+  it('tool-agent-loop runs a tool and ends with a text answer', async () => {
+    const { stdout } = await example('examples/tool-agent-loop.ts');
+    expect(stdout).toMatch(/^turn 1: \S+ finished with tool-calls$/m);
+    expect(stdout).toMatch(/^ {2}tool get_weather\(\{"city":.*\}\) → \{"city":/m);
+    expect(stdout).toMatch(/^turn 2: \S+ finished with stop$/m);
+    expect(stdout).toMatch(/^answer: /m);
+  });
+
+  it('custom-adapter ranks the free service first and falls back when it is busy', async () => {
+    const { stdout } = await example('examples/custom-adapter.ts');
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/→ faq\/faq-v1 \(faq:success\), \$0\.000000$/);
+    expect(lines[2]).toMatch(/→ groq\/\S+ \(faq:overloaded → groq:success\)/);
+    expect(lines[3]).toMatch(/^"Compare .*→ groq\/openai\/gpt-oss-120b \(groq:success\)/);
+  });
+
+  it('the batch example writes one result per id with --simulate', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'llm-router-example-')), 'results.jsonl');
+    const { stderr } = await example('packages/cli/src/bin.ts', [
+      'batch',
+      'examples/batch/input.jsonl',
+      '--out',
+      out,
+      '--simulate',
+    ]);
+    const results = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; ok: boolean });
+    expect(results.map((result) => result.id).sort()).toEqual(['bad-1', 'j1', 'p1', 's1', 's2', 't1', 't2', 't3']);
+    expect(results.filter((result) => !result.ok).map((result) => result.id)).toEqual(['bad-1']);
+    expect(stderr).toMatch(/line 7: "messages" must be a non-empty array/);
+    expect(stderr).toMatch(/^done: 7 ok, 1 failed/m);
+  });
+});
