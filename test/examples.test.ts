@@ -23,21 +23,21 @@ async function example(file: string, args: string[] = []) {
 }
 
 describe.concurrent('examples', () => {
-  it('basic-routing sends each request to the cheapest model that qualifies', async () => {
+  it('basic-routing sends each request to the cheapest model that qualifies', { timeout: 120_000 }, async () => {
     const { stdout } = await example('examples/basic-routing.ts');
     expect(stdout).toMatch(/^a quick label \(any model\): groq\/openai\/gpt-oss-20b, \d+ tokens, \$/m);
     expect(stdout).toMatch(/^a careful plan \(capability >= 8\): anthropic\/claude-sonnet-5, /m);
     expect(stdout).toMatch(/^a tool call \(needs tools\): groq\/.*tool calls: lookup_order\(/m);
   });
 
-  it('fallback-on-429 answers every request although the cheapest provider sends 429s', async () => {
+  it('fallback-on-429 answers every request although the cheapest provider sends 429s', { timeout: 120_000 }, async () => {
     const { stdout } = await example('examples/fallback-on-429.ts');
     expect(stdout).toMatch(/^ {2}fallback: groq\/openai\/gpt-oss-20b \(rate_limit\) → /m);
     expect(stdout).toMatch(/^request 1: served by (openai|anthropic)\/\S+ after groq:rate_limit → \w+:success$/m);
     expect(stdout.match(/^request \d: served by/gm)).toHaveLength(3);
   });
 
-  it('tool-agent-loop runs a tool and ends with a text answer', async () => {
+  it('tool-agent-loop runs a tool and ends with a text answer', { timeout: 120_000 }, async () => {
     const { stdout } = await example('examples/tool-agent-loop.ts');
     expect(stdout).toMatch(/^turn 1: \S+ finished with tool-calls$/m);
     expect(stdout).toMatch(/^ {2}tool get_weather\(\{"city":.*\}\) → \{"city":/m);
@@ -45,7 +45,7 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^answer: /m);
   });
 
-  it('custom-adapter ranks the free service first and falls back when it is busy', async () => {
+  it('custom-adapter ranks the free service first and falls back when it is busy', { timeout: 120_000 }, async () => {
     const { stdout } = await example('examples/custom-adapter.ts');
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/→ faq\/faq-v1 \(faq:success\), \$0\.000000$/);
@@ -53,7 +53,7 @@ describe.concurrent('examples', () => {
     expect(lines[3]).toMatch(/^"Compare .*→ groq\/openai\/gpt-oss-120b \(groq:success\)/);
   });
 
-  it('the batch example writes one result per id with --simulate', async () => {
+  it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'llm-router-example-')), 'results.jsonl');
     const { stderr } = await example('packages/cli/src/bin.ts', [
       'batch',
