@@ -7,11 +7,16 @@ import { setup } from './setup.js';
 
 const { providers, close, live } = await setup();
 const router = createRouter({ providers });
-console.log(`providers: ${providers.map((provider) => provider.name).join(', ')}${live ? ' (live)' : ' (simulated)'}`);
+console.log(
+  `providers: ${providers.map((provider) => provider.name).join(', ')}${live ? ' (live)' : ' (simulated)'}`,
+);
 
 try {
   const requests = {
-    'a quick label (any model)': { messages: [{ role: 'user' as const, content: 'Label this: "app crashes on login"' }], maxTokens: 20 },
+    'a quick label (any model)': {
+      messages: [{ role: 'user' as const, content: 'Label this: "app crashes on login"' }],
+      maxTokens: 20,
+    },
     'a careful plan (capability >= 8)': {
       messages: [{ role: 'user' as const, content: 'Plan a zero-downtime database migration.' }],
       minCapability: 8,
@@ -32,7 +37,9 @@ try {
   };
   for (const [label, request] of Object.entries(requests)) {
     const result = await router.chat(request);
-    const calls = result.toolCalls.map((call) => `${call.name}(${JSON.stringify(call.arguments)})`).join(', ');
+    const calls = result.toolCalls
+      .map((call) => `${call.name}(${JSON.stringify(call.arguments)})`)
+      .join(', ');
     console.log(
       `${label}: ${result.provider}/${result.model}, ${result.usage.totalTokens} tokens, $${result.costUsd.toFixed(6)}` +
         (calls ? `, tool calls: ${calls}` : `, "${result.text.slice(0, 40)}…"`),

@@ -38,17 +38,31 @@ function faqService(): ProviderAdapter {
       calls++;
       // Every third call the service is "overloaded": say so with a failure class, never retry here.
       if (calls % 3 === 0)
-        throw new ProviderError('faq service is busy', { failure: 'overloaded', provider: 'faq', model: call.model, status: 503 });
+        throw new ProviderError('faq service is busy', {
+          failure: 'overloaded',
+          provider: 'faq',
+          model: call.model,
+          status: 503,
+        });
       const last = call.messages.at(-1);
       const question = typeof last?.content === 'string' ? last.content.toLowerCase() : '';
       const topic = Object.keys(FAQ).find((key) => question.includes(key));
       const text = topic ? (FAQ[topic] as string) : 'I only know about refunds and hours.';
       const inputTokens = Math.ceil(question.length / 4);
       const outputTokens = Math.ceil(text.length / 4);
-      return { text, toolCalls: [], finishReason: 'stop', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+      return {
+        text,
+        toolCalls: [],
+        finishReason: 'stop',
+        usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      };
     },
     async doStream() {
-      throw new ProviderError('faq service does not stream', { failure: 'invalid_request', provider: 'faq', model: 'faq-v1' });
+      throw new ProviderError('faq service does not stream', {
+        failure: 'invalid_request',
+        provider: 'faq',
+        model: 'faq-v1',
+      });
     },
   };
 }

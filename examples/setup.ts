@@ -15,7 +15,11 @@ export type Setup = {
 };
 
 type Kind = 'openai' | 'anthropic' | 'groq';
-const KEYS: Record<Kind, string> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY', groq: 'GROQ_API_KEY' };
+const KEYS: Record<Kind, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  groq: 'GROQ_API_KEY',
+};
 const FACTORIES = { openai, anthropic, groq };
 
 export type ProviderPlan = { kind: Kind; models: string[]; limits?: Limits; faults?: SimFaults };
@@ -36,7 +40,9 @@ export async function setup(plan: ProviderPlan[] = DEFAULT_PLAN): Promise<Setup>
   if (live) {
     const providers = plan
       .filter((item) => process.env[KEYS[item.kind]])
-      .map((item) => FACTORIES[item.kind]({ models: item.models, ...(item.limits ? { limits: item.limits } : {}) }));
+      .map((item) =>
+        FACTORIES[item.kind]({ models: item.models, ...(item.limits ? { limits: item.limits } : {}) }),
+      );
     return { providers, sims: {}, live, close: async () => {} };
   }
   const sims: Record<string, SimulatedProvider> = {};

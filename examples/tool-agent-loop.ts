@@ -15,7 +15,8 @@ const tools: ToolDefinition[] = [
 ];
 
 function runTool(name: string, args: unknown): string {
-  if (name === 'get_weather') return JSON.stringify({ city: (args as { city?: string }).city ?? '?', celsius: 18, sky: 'clear' });
+  if (name === 'get_weather')
+    return JSON.stringify({ city: (args as { city?: string }).city ?? '?', celsius: 18, sky: 'clear' });
   return JSON.stringify({ error: `unknown tool ${name}` });
 }
 

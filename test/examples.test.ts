@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const run = promisify(execFile);
-const env = { ...process.env, LLM_ROUTER_LIVE: '', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GROQ_API_KEY: '' };
+const env = {
+  ...process.env,
+  LLM_ROUTER_LIVE: '',
+  OPENAI_API_KEY: '',
+  ANTHROPIC_API_KEY: '',
+  GROQ_API_KEY: '',
+};
 
 async function example(file: string, args: string[] = []) {
   const { stdout, stderr } = await run(tsx, ['--conditions=@llm-router/source', file, ...args], {
@@ -23,17 +29,23 @@ async function example(file: string, args: string[] = []) {
 }
 
 describe.concurrent('examples', () => {
-  it('basic-routing sends each request to the cheapest model that qualifies', { timeout: 120_000 }, async () => {
+  it('basic-routing sends each request to the cheapest model that qualifies', {
+    timeout: 120_000,
+  }, async () => {
     const { stdout } = await example('examples/basic-routing.ts');
     expect(stdout).toMatch(/^a quick label \(any model\): groq\/openai\/gpt-oss-20b, \d+ tokens, \$/m);
     expect(stdout).toMatch(/^a careful plan \(capability >= 8\): anthropic\/claude-sonnet-5, /m);
     expect(stdout).toMatch(/^a tool call \(needs tools\): groq\/.*tool calls: lookup_order\(/m);
   });
 
-  it('fallback-on-429 answers every request although the cheapest provider sends 429s', { timeout: 120_000 }, async () => {
+  it('fallback-on-429 answers every request although the cheapest provider sends 429s', {
+    timeout: 120_000,
+  }, async () => {
     const { stdout } = await example('examples/fallback-on-429.ts');
     expect(stdout).toMatch(/^ {2}fallback: groq\/openai\/gpt-oss-20b \(rate_limit\) → /m);
-    expect(stdout).toMatch(/^request 1: served by (openai|anthropic)\/\S+ after groq:rate_limit → \w+:success$/m);
+    expect(stdout).toMatch(
+      /^request 1: served by (openai|anthropic)\/\S+ after groq:rate_limit → \w+:success$/m,
+    );
     expect(stdout.match(/^request \d: served by/gm)).toHaveLength(3);
   });
 
@@ -45,7 +57,9 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^answer: /m);
   });
 
-  it('custom-adapter ranks the free service first and falls back when it is busy', { timeout: 120_000 }, async () => {
+  it('custom-adapter ranks the free service first and falls back when it is busy', {
+    timeout: 120_000,
+  }, async () => {
     const { stdout } = await example('examples/custom-adapter.ts');
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/→ faq\/faq-v1 \(faq:success\), \$0\.000000$/);
@@ -66,7 +80,16 @@ describe.concurrent('examples', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { id: string; ok: boolean });
-    expect(results.map((result) => result.id).sort()).toEqual(['bad-1', 'j1', 'p1', 's1', 's2', 't1', 't2', 't3']);
+    expect(results.map((result) => result.id).sort()).toEqual([
+      'bad-1',
+      'j1',
+      'p1',
+      's1',
+      's2',
+      't1',
+      't2',
+      't3',
+    ]);
     expect(results.filter((result) => !result.ok).map((result) => result.id)).toEqual(['bad-1']);
     expect(stderr).toMatch(/line 7: "messages" must be a non-empty array/);
     expect(stderr).toMatch(/^done: 7 ok, 1 failed/m);

@@ -12,7 +12,12 @@ export type Outcome = { ok: true; result: AdapterResult; lane: number } | { ok: 
 export function sdkWithRetries(fleet: Fleet) {
   const sim = fleet.sims[0];
   if (!sim) throw new Error('no simulator');
-  const client = new Groq({ apiKey: sim.apiKey, baseURL: sim.baseURL, maxRetries: 2, fetch: scaledRetryFetch });
+  const client = new Groq({
+    apiKey: sim.apiKey,
+    baseURL: sim.baseURL,
+    maxRetries: 2,
+    fetch: scaledRetryFetch,
+  });
   const model = fleet.adapters[0]?.models[0]?.id ?? '';
   return async (index: number): Promise<Outcome> => {
     try {
@@ -47,7 +52,9 @@ async function scaledRetryFetch(input: string | URL | Request, init?: RequestIni
   if (response.status !== 429) return response;
   const headers = new Headers(response.headers);
   const seconds = Number(headers.get('retry-after'));
-  const ms = Number(headers.get('retry-after-ms') ?? (Number.isFinite(seconds) ? seconds * 1_000 : Number.NaN));
+  const ms = Number(
+    headers.get('retry-after-ms') ?? (Number.isFinite(seconds) ? seconds * 1_000 : Number.NaN),
+  );
   if (Number.isFinite(ms)) {
     headers.delete('retry-after');
     headers.set('retry-after-ms', String(ms / TIME_SCALE));

@@ -1,6 +1,6 @@
-import type { Clock, ModelSpec, ProviderAdapter } from '@llm-router/core';
-import { scaledClock } from '@llm-router/cli';
 import { anthropic } from '@llm-router/anthropic';
+import { scaledClock } from '@llm-router/cli';
+import type { Clock, ModelSpec, ProviderAdapter } from '@llm-router/core';
 import { groq } from '@llm-router/groq';
 import { openai } from '@llm-router/openai';
 import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
@@ -51,7 +51,11 @@ export async function startFleet(knownLimits: boolean): Promise<Fleet> {
       models: [lane.model],
       ...(knownLimits ? { limits: { rpm: lane.rpm } } : {}),
     };
-    return lane.kind === 'groq' ? groq(options) : lane.kind === 'openai' ? openai(options) : anthropic(options);
+    return lane.kind === 'groq'
+      ? groq(options)
+      : lane.kind === 'openai'
+        ? openai(options)
+        : anthropic(options);
   });
   return {
     clock,

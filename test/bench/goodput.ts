@@ -73,12 +73,18 @@ async function measure(
       const model = spec(fleet.adapters[lane] ?? (fleet.adapters[0] as never));
       inputTokens += result.usage.inputTokens;
       outputTokens += result.usage.outputTokens;
-      costUsd += (result.usage.inputTokens * model.inputUsdPerMTok + result.usage.outputTokens * model.outputUsdPerMTok) / 1e6;
+      costUsd +=
+        (result.usage.inputTokens * model.inputUsdPerMTok +
+          result.usage.outputTokens * model.outputUsdPerMTok) /
+        1e6;
     }
     const perRequest = fleet.adapters.map((adapter) => {
       const model = spec(adapter);
       const count = Math.max(1, completed.length);
-      return ((inputTokens / count) * model.inputUsdPerMTok + (outputTokens / count) * model.outputUsdPerMTok) / 1e6;
+      return (
+        ((inputTokens / count) * model.inputUsdPerMTok + (outputTokens / count) * model.outputUsdPerMTok) /
+        1e6
+      );
     });
     const best = ideal(REQUESTS, perRequest);
     const goodput = completed.length / simSeconds / (REQUESTS / Math.max(best.seconds, 1e-9));

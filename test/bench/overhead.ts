@@ -23,7 +23,14 @@ function row(label: string, samples: number[]): BenchRow {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
   const us = (ms: number) => (ms * 1_000).toFixed(0);
-  return { case: label, metrics: { 'p50 (µs)': us(percentile(sorted, 50)), 'p99 (µs)': us(percentile(sorted, 99)), 'mean (µs)': us(mean) } };
+  return {
+    case: label,
+    metrics: {
+      'p50 (µs)': us(percentile(sorted, 50)),
+      'p99 (µs)': us(percentile(sorted, 99)),
+      'mean (µs)': us(mean),
+    },
+  };
 }
 
 async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, samples: number) {
@@ -39,8 +46,16 @@ async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, 
 }
 
 function difference(label: string, base: number[], other: number[]): BenchRow {
-  const p50 = (values: number[]) => percentile([...values].sort((x, y) => x - y), 50);
-  const p99 = (values: number[]) => percentile([...values].sort((x, y) => x - y), 99);
+  const p50 = (values: number[]) =>
+    percentile(
+      [...values].sort((x, y) => x - y),
+      50,
+    );
+  const p99 = (values: number[]) =>
+    percentile(
+      [...values].sort((x, y) => x - y),
+      99,
+    );
   return {
     case: label,
     metrics: {

@@ -35,7 +35,9 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-console.log(`# llm-router benchmarks\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}\n`);
+console.log(
+  `# llm-router benchmarks\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}\n`,
+);
 
 const results: Array<{ name: string; rows: BenchRow[]; error?: string }> = [];
 let failed = false;

@@ -24,7 +24,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       const help = command === 'demo' ? DEMO_HELP : command === 'batch' ? BATCH_HELP : HELP;
       io.stderr.write(`llm-router: ${(error as Error).message}\n\n${help}\n`);
       return 1;
@@ -33,7 +36,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.stderr.write(`llm-router: config error: ${error.message}\n`);
       return 1;
     }
-    io.stderr.write(`llm-router: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `llm-router: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

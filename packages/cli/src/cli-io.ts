@@ -31,13 +31,15 @@ export class UsageError extends Error {
 export function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
   return number;
 }
 
 export function positiveNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new UsageError(`${flag} must be a positive number, got "${value}"`);
   return number;
 }

@@ -16,8 +16,18 @@ describe('validateConfig', () => {
   it('accepts a full config', () => {
     const config = validateConfig({
       providers: [
-        { kind: 'openai', apiKeyEnv: 'OPENAI_API_KEY', models: ['gpt-5.4-mini'], limits: { rpm: 500, tpm: 200_000 } },
-        { kind: 'openai-compatible', name: 'local', baseURL: 'http://127.0.0.1:8000/v1', models: [{ id: 'llama', capability: 4 }] },
+        {
+          kind: 'openai',
+          apiKeyEnv: 'OPENAI_API_KEY',
+          models: ['gpt-5.4-mini'],
+          limits: { rpm: 500, tpm: 200_000 },
+        },
+        {
+          kind: 'openai-compatible',
+          name: 'local',
+          baseURL: 'http://127.0.0.1:8000/v1',
+          models: [{ id: 'llama', capability: 4 }],
+        },
       ],
       strategy: 'cheapest',
       maxAttempts: 4,
@@ -36,11 +46,19 @@ describe('validateConfig', () => {
       'providers[1].limits.rpm',
       'providers[1].limits.rpm must be a positive number',
     ],
-    [{ providers: [{ kind: 'openai', limits: { rpn: 3 } }] }, 'providers[0].limits.rpn', 'is not a known option'],
+    [
+      { providers: [{ kind: 'openai', limits: { rpn: 3 } }] },
+      'providers[0].limits.rpn',
+      'is not a known option',
+    ],
     [{ providers: [{ kind: 'openai' }, { kind: 'openai' }] }, 'providers[1].name', 'used twice'],
     [{ providers: [{ kind: 'openai-compatible', models: ['m'] }] }, 'providers[0].baseURL', 'is required'],
     [{ providers: [{ kind: 'openai', apiKeyEnv: 'sk-abc123' }] }, 'providers[0].apiKeyEnv', 'not a key'],
-    [{ providers: [{ kind: 'openai', models: [{ capability: 3 }] }] }, 'providers[0].models[0]', 'with an "id"'],
+    [
+      { providers: [{ kind: 'openai', models: [{ capability: 3 }] }] },
+      'providers[0].models[0]',
+      'with an "id"',
+    ],
     [{ providers: [{ kind: 'openai' }], strategy: 'best' }, 'strategy', 'must be one of'],
     [{ providers: [{ kind: 'openai' }], maxAttempts: 2.5 }, 'maxAttempts', 'whole number'],
     [{ providers: [{ kind: 'openai' }], retries: 2 }, 'retries', 'is not a known option'],

@@ -1,29 +1,23 @@
-/** A plain text table with right-aligned numbers; the first row is the header. */
+/** A plain text table; the first row is the header, columns of numbers are right-aligned. */
 export function formatTable(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cells = rows.map((row) => row.map((cell) => String(cell)));
   const widths: number[] = [];
-  for (const row of cells) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
-  const numeric = (index: number) =>
-    cells.slice(1).every((row) => row[index] === undefined || /^[-$\d.,%s×x ]+$/.test(row[index] ?? ''));
+  for (const row of cells) {
+    for (const [index, cell] of row.entries()) widths[index] = Math.max(widths[index] ?? 0, cell.length);
+  }
+  const numeric = widths.map((_, index) =>
+    cells.slice(1).every((row) => /^[-$\d.,%]*$/.test(row[index] ?? '')),
+  );
   const line = (row: string[]) =>
     row
-      .map((cell, index) => (numeric(index) && index > 0 ? cell.padStart(widths[index] ?? 0) : cell.padEnd(widths[index] ?? 0)))
+      .map((cell, index) =>
+        numeric[index] ? cell.padStart(widths[index] ?? 0) : cell.padEnd(widths[index] ?? 0),
+      )
       .join('  ')
       .trimEnd();
-  const [header, ...body] = cells;
+  const [header = [], ...body] = cells;
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  return [line(header ?? []), rule, ...body.map(line)].join('\n');
-}
-
-/** A markdown table (for benchmark output and docs). */
-export function formatMarkdownTable(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  const [header, ...body] = rows.map((row) => row.map((cell) => String(cell)));
-  if (!header) return '';
-  return [
-    `| ${header.join(' | ')} |`,
-    `| ${header.map((_, index) => (index === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...body.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
+  return [line(header), rule, ...body.map(line)].join('\n');
 }
 
 export function usd(value: number): string {

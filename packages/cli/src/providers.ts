@@ -103,7 +103,11 @@ export async function simulatedProviders(
   };
 }
 
-function adapter(config: ProviderConfig, apiKey: string | undefined, baseURL: string | undefined): ProviderAdapter {
+function adapter(
+  config: ProviderConfig,
+  apiKey: string | undefined,
+  baseURL: string | undefined,
+): ProviderAdapter {
   const common = {
     ...(config.name ? { name: config.name } : {}),
     ...(apiKey ? { apiKey } : {}),

@@ -55,7 +55,9 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
 
   const config: CliConfig = values.config ? loadConfig(values.config) : SIMULATED_CONFIG;
   if (!values.config && !values.simulate && !hasAnyKey(io.env))
-    throw new UsageError('no --config and no provider keys in the environment: pass --simulate to try it offline');
+    throw new UsageError(
+      'no --config and no provider keys in the environment: pass --simulate to try it offline',
+    );
   const clock: Clock | undefined = values.simulate ? scaledClock(timeScale) : undefined;
   const set: ProviderSet = values.simulate
     ? await simulatedProviders(config.providers, { seed, clock, latency: { ttftMs: 5 } })
@@ -120,7 +122,9 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
     if (summary.trimmedBytes > 0) parts.push(`removed a torn last line (${summary.trimmedBytes} bytes)`);
     if (summary.interrupted || abort.signal.aborted) {
       const left = summary.total - summary.done;
-      io.stderr.write(`interrupted: ${parts.join(', ')}; ${left} left, run the same command again to finish\n`);
+      io.stderr.write(
+        `interrupted: ${parts.join(', ')}; ${left} left, run the same command again to finish\n`,
+      );
       return 130;
     }
     io.stderr.write(`done: ${parts.join(', ')} → ${values.out}\n`);

@@ -15,17 +15,40 @@ function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'llm-router-resume-'));
   const input = join(dir, 'input.jsonl');
   const lines = Array.from({ length: COUNT }, (_, index) =>
-    JSON.stringify({ id: `r${index}`, messages: [{ role: 'user', content: `request ${index}` }], maxTokens: 20 }),
+    JSON.stringify({
+      id: `r${index}`,
+      messages: [{ role: 'user', content: `request ${index}` }],
+      maxTokens: 20,
+    }),
   );
   writeFileSync(input, `${lines.join('\n')}\n`);
   return { input, output: join(dir, 'results.jsonl') };
 }
 
-function start(input: string, output: string): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@llm-router/source', bin, 'batch', input, '--out', output, '--simulate', '--concurrency', '4'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function start(
+  input: string,
+  output: string,
+): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--conditions=@llm-router/source',
+      bin,
+      'batch',
+      input,
+      '--out',
+      output,
+      '--simulate',
+      '--concurrency',
+      '4',
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += chunk));
   const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
@@ -66,7 +89,9 @@ function expectEveryIdOnce(path: string): void {
 }
 
 describe('llm-router batch as a process', () => {
-  it('resumes after SIGKILL (and a torn last line) with every id written exactly once', { timeout: 120_000 }, async () => {
+  it('resumes after SIGKILL (and a torn last line) with every id written exactly once', {
+    timeout: 120_000,
+  }, async () => {
     const { input, output } = workspace();
     const first = start(input, output);
     await whenLines(output, 20, first.done);
@@ -76,7 +101,9 @@ describe('llm-router batch as a process', () => {
     const written = results(output).map((result) => result.id);
     expect(written.length).toBeLessThan(COUNT);
     // A kill in the middle of a write leaves a partial line: simulate one for an id not yet written.
-    const pending = Array.from({ length: COUNT }, (_, index) => `r${index}`).find((id) => !written.includes(id));
+    const pending = Array.from({ length: COUNT }, (_, index) => `r${index}`).find(
+      (id) => !written.includes(id),
+    );
     appendFileSync(output, `{"id":"${pending}","ok":true,"te`);
 
     const second = start(input, output);
@@ -87,14 +114,18 @@ describe('llm-router batch as a process', () => {
     expectEveryIdOnce(output);
   });
 
-  it('stops on SIGINT with a summary and a non-zero exit, then finishes on the next run', { timeout: 120_000 }, async () => {
+  it('stops on SIGINT with a summary and a non-zero exit, then finishes on the next run', {
+    timeout: 120_000,
+  }, async () => {
     const { input, output } = workspace();
     const first = start(input, output);
     await whenLines(output, 20, first.done);
     first.child.kill('SIGINT');
     const interrupted = await first.done;
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toMatch(/^interrupted: \d+ ok, 0 failed, .* left, run the same command again to finish$/m);
+    expect(interrupted.stderr).toMatch(
+      /^interrupted: \d+ ok, 0 failed, .* left, run the same command again to finish$/m,
+    );
     expect(results(output).length).toBeLessThan(COUNT);
 
     const second = await start(input, output).done;

@@ -12,9 +12,18 @@ describe('parseLine', () => {
   });
 
   it('reports JSON errors and missing ids with the line number', () => {
-    expect(parseLine('{"id":', 4)).toMatchObject({ kind: 'unreadable', message: expect.stringMatching(/^line 4: not valid JSON/) });
-    expect(parseLine('[1]', 5)).toMatchObject({ kind: 'unreadable', message: 'line 5: must be a JSON object' });
-    expect(parseLine('{"messages":[]}', 6)).toMatchObject({ kind: 'unreadable', message: expect.stringContaining('line 6: "id"') });
+    expect(parseLine('{"id":', 4)).toMatchObject({
+      kind: 'unreadable',
+      message: expect.stringMatching(/^line 4: not valid JSON/),
+    });
+    expect(parseLine('[1]', 5)).toMatchObject({
+      kind: 'unreadable',
+      message: 'line 5: must be a JSON object',
+    });
+    expect(parseLine('{"messages":[]}', 6)).toMatchObject({
+      kind: 'unreadable',
+      message: expect.stringContaining('line 6: "id"'),
+    });
   });
 
   it('marks a line with an id but no messages as invalid, keeping the id', () => {

@@ -11,7 +11,10 @@ export type InputItem =
 
 /** Reads a JSONL file line by line (1-based line numbers), skipping blank lines. */
 export async function* readInput(path: string): AsyncGenerator<InputItem> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let line = 0;
   for await (const text of lines) {
     line++;
@@ -25,7 +28,11 @@ export function parseLine(text: string, line: number): InputItem {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { kind: 'unreadable', line, message: `line ${line}: not valid JSON (${(error as Error).message})` };
+    return {
+      kind: 'unreadable',
+      line,
+      message: `line ${line}: not valid JSON (${(error as Error).message})`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { kind: 'unreadable', line, message: `line ${line}: must be a JSON object` };

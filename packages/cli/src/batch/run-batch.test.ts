@@ -12,11 +12,13 @@ function files(lines: string[]) {
   return { input, output: join(dir, 'out.jsonl') };
 }
 
-const line = (id: unknown, text = 'hi') => JSON.stringify({ id, messages: [{ role: 'user', content: text }] });
+const line = (id: unknown, text = 'hi') =>
+  JSON.stringify({ id, messages: [{ role: 'user', content: text }] });
 
 function reply(request: ChatRequest): ChatResult {
   const content = request.messages[0]?.content;
-  if (content === 'bad') throw new InvalidRequestError('temperature must be between 0 and 2', { field: 'temperature' });
+  if (content === 'bad')
+    throw new InvalidRequestError('temperature must be between 0 and 2', { field: 'temperature' });
   return {
     text: `echo ${String(content)}`,
     toolCalls: [],
@@ -38,9 +40,23 @@ const read = (path: string) =>
 
 describe('runBatch', () => {
   it('writes one result line per id, errors included, and reports unreadable lines', async () => {
-    const { input, output } = files([line('a'), '{not json', line(2, 'bad'), '{"id":"c"}', line('a'), '', line('d')]);
+    const { input, output } = files([
+      line('a'),
+      '{not json',
+      line(2, 'bad'),
+      '{"id":"c"}',
+      line('a'),
+      '',
+      line('d'),
+    ]);
     const reports: string[] = [];
-    const summary = await runBatch({ input, output, router: echo, concurrency: 2, report: (m) => reports.push(m) });
+    const summary = await runBatch({
+      input,
+      output,
+      router: echo,
+      concurrency: 2,
+      report: (m) => reports.push(m),
+    });
     const results = read(output);
     expect(results.map((r) => r.id).sort()).toEqual([2, 'a', 'c', 'd']);
     expect(results.find((r) => r.id === 'a')).toEqual({
@@ -58,13 +74,23 @@ describe('runBatch', () => {
       ok: false,
       error: { code: 'invalid_request', message: 'temperature must be between 0 and 2' },
     });
-    expect(results.find((r) => r.id === 'c')).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(results.find((r) => r.id === 'c')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
     expect(reports).toEqual([
       expect.stringMatching(/^line 2: not valid JSON/),
       'line 4: "messages" must be a non-empty array',
       'line 5: id "a" appears earlier in the input; this line is skipped',
     ]);
-    expect(summary).toMatchObject({ total: 4, done: 4, succeeded: 2, failed: 2, unreadable: 2, interrupted: false });
+    expect(summary).toMatchObject({
+      total: 4,
+      done: 4,
+      succeeded: 2,
+      failed: 2,
+      unreadable: 2,
+      interrupted: false,
+    });
   });
 
   it('skips ids an earlier run wrote and trims a torn last line', async () => {
@@ -120,7 +146,14 @@ describe('runBatch', () => {
         return pending;
       },
     };
-    const summary = await runBatch({ input, output, router, concurrency: 1, stop: stop.signal, abort: abort.signal });
+    const summary = await runBatch({
+      input,
+      output,
+      router,
+      concurrency: 1,
+      stop: stop.signal,
+      abort: abort.signal,
+    });
     expect(summary.interrupted).toBe(true);
     expect(calls).toBe(3);
     expect(read(output).map((r) => r.id)).toEqual([0, 1]);

@@ -28,7 +28,10 @@ function demoFaults(name: string): SimFaults | undefined {
   if (name === 'openai') return { rateLimit: 0.03, serverError: 0.01 };
   if (name === 'anthropic') return { overloaded: 0.05 };
   if (name === 'groq')
-    return { rateLimit: 0.04, script: [...Array<'ok'>(40).fill('ok'), ...Array<'serverError'>(15).fill('serverError')] };
+    return {
+      rateLimit: 0.04,
+      script: [...Array<'ok'>(40).fill('ok'), ...Array<'serverError'>(15).fill('serverError')],
+    };
   return undefined;
 }
 
@@ -67,7 +70,11 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
         faults: demoFaults,
         latency: { ttftMs: 20, tokensPerSecond: 4_000 },
       });
-  const router = createRouter({ providers: set.providers, queue: { maxWaiting: concurrency * 4 }, ...(clock ? { clock } : {}) });
+  const router = createRouter({
+    providers: set.providers,
+    queue: { maxWaiting: concurrency * 4 },
+    ...(clock ? { clock } : {}),
+  });
   const tally = new DemoTally(set.providers);
   tally.listen(router);
   const streaming = typeof (router as unknown as Partial<Streamer>).stream === 'function';
@@ -107,7 +114,9 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     out(tally.table(set.sims));
     out('');
     const wall = performance.now() - started;
-    out(`requests: ${count}, answered: ${count - tally.errors.length}, errors the caller saw: ${tally.errors.length}`);
+    out(
+      `requests: ${count}, answered: ${count - tally.errors.length}, errors the caller saw: ${tally.errors.length}`,
+    );
     if (tally.mostCapable) {
       const saved = tally.mostCapableCostUsd > 0 ? (1 - tally.costUsd / tally.mostCapableCostUsd) * 100 : 0;
       out(
@@ -115,7 +124,9 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
           `(the most capable model offered): ${saved.toFixed(0)}% less`,
       );
     }
-    out(`wall time: ${duration(wall)}${clock ? ` (${duration(wall * timeScale)} of simulated provider time)` : ''}`);
+    out(
+      `wall time: ${duration(wall)}${clock ? ` (${duration(wall * timeScale)} of simulated provider time)` : ''}`,
+    );
     if (examples.length) {
       out('');
       out('a few requests that fell back:');
@@ -129,7 +140,10 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function send(router: Partial<Streamer> & { chat(request: ChatRequest): Promise<ChatResult> }, item: WorkItem) {
+async function send(
+  router: Partial<Streamer> & { chat(request: ChatRequest): Promise<ChatResult> },
+  item: WorkItem,
+) {
   if (item.stream && router.stream) {
     const stream = router.stream(item.request);
     for await (const _event of stream) {
@@ -141,6 +155,8 @@ async function send(router: Partial<Streamer> & { chat(request: ChatRequest): Pr
 }
 
 function describe(item: WorkItem, result: ChatResult): string {
-  const path = result.attempts.map((attempt) => `${attempt.provider}/${attempt.model} ${attempt.outcome}`).join(' → ');
+  const path = result.attempts
+    .map((attempt) => `${attempt.provider}/${attempt.model} ${attempt.outcome}`)
+    .join(' → ');
   return `${item.kind}${item.stream ? ' (streamed)' : ''}: ${path}`;
 }

@@ -78,7 +78,9 @@ export class DemoTally {
     const spec = this.mostCapable?.spec;
     if (spec)
       this.mostCapableCostUsd +=
-        (result.usage.inputTokens * spec.inputUsdPerMTok + result.usage.outputTokens * spec.outputUsdPerMTok) / 1e6;
+        (result.usage.inputTokens * spec.inputUsdPerMTok +
+          result.usage.outputTokens * spec.outputUsdPerMTok) /
+        1e6;
   }
 
   error(error: unknown): void {
@@ -99,7 +101,18 @@ export class DemoTally {
   /** The per-provider table; `sims` adds the 429s each simulated server sent. */
   table(sims: ReadonlyMap<string, SimulatedProvider>): string {
     const rows: Array<Array<string | number>> = [
-      ['provider', 'served', 'attempts', 'tokens in', 'tokens out', '429s sent', 'fallbacks', 'cooldowns', 'breaker trips', 'cost'],
+      [
+        'provider',
+        'served',
+        'attempts',
+        'tokens in',
+        'tokens out',
+        '429s sent',
+        'fallbacks',
+        'cooldowns',
+        'breaker trips',
+        'cost',
+      ],
     ];
     const total = { served: 0, attempts: 0, in: 0, out: 0, sent: 0, fallbacks: 0, cooldowns: 0, trips: 0 };
     for (const [name, entry] of this.byProvider) {
@@ -143,7 +156,16 @@ export class DemoTally {
   #entry(provider: string): ProviderTally {
     let entry = this.byProvider.get(provider);
     if (!entry) {
-      entry = { served: 0, attempts: 0, inputTokens: 0, outputTokens: 0, fallbacksFrom: 0, cooldowns: 0, breakerTrips: 0, costUsd: 0 };
+      entry = {
+        served: 0,
+        attempts: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        fallbacksFrom: 0,
+        cooldowns: 0,
+        breakerTrips: 0,
+        costUsd: 0,
+      };
       this.byProvider.set(provider, entry);
     }
     return entry;

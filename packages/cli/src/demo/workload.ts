@@ -45,7 +45,10 @@ export function demoWorkload(count: number, seed: number, streaming: boolean): W
         stream,
         request: {
           messages: [
-            { role: 'system', content: 'Label the ticket as bug, question or feature. Answer with one word.' },
+            {
+              role: 'system',
+              content: 'Label the ticket as bug, question or feature. Answer with one word.',
+            },
             { role: 'user', content: words(random, 20 + Math.floor(random() * 60)) },
           ],
           maxTokens: 16,
@@ -56,7 +59,9 @@ export function demoWorkload(count: number, seed: number, streaming: boolean): W
         kind: 'summarize',
         stream,
         request: {
-          messages: [{ role: 'user', content: `Summarize:\n${words(random, 300 + Math.floor(random() * 900))}` }],
+          messages: [
+            { role: 'user', content: `Summarize:\n${words(random, 300 + Math.floor(random() * 900))}` },
+          ],
           maxTokens: 200,
           minCapability: 5,
         },
