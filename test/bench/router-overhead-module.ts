@@ -3,7 +3,8 @@ import type { BenchRow } from './bench-module.js';
 import { benchRouterOverhead } from './router-overhead.js';
 
 export const name = 'router-hot-path';
-export const description = 'The router around an adapter that answers at once: time per request (router only).';
+export const description =
+  'The router around an adapter that answers at once: time per request (router only).';
 
 export async function run(): Promise<BenchRow[]> {
   const lines = await benchRouterOverhead();
