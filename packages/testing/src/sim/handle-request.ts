@@ -40,6 +40,7 @@ type Failure = {
   outcome: string;
   model?: string;
   rateLimit?: { retryAfterMs?: number; omitHeaders?: boolean };
+  shouldRetry?: boolean;
 };
 
 const STREAM_TYPE = 'text/event-stream; charset=utf-8';
@@ -131,6 +132,8 @@ function respond(exchange: Exchange, request: IncomingMessage, raw: string): Fai
   }
   if (step.outcome !== 'ok') {
     const failure = forcedFailure(exchange, parsed, step);
+    if (failure && failure !== 'continue' && step.shouldRetry !== undefined)
+      failure.shouldRetry = step.shouldRetry;
     if (failure !== 'continue') return failure;
   }
   reply(exchange, parsed, admitted, step);
@@ -243,6 +246,7 @@ function sendFailure(exchange: Exchange, failure: Failure): void {
   if (rateLimit && !rateLimit.omitHeaders && rateLimit.retryAfterMs !== undefined) {
     context.wire.retryHeaders(rateLimit.retryAfterMs, headers);
   }
+  if (failure.shouldRetry !== undefined) headers['x-should-retry'] = String(failure.shouldRetry);
   countOutcome(stats, failure.outcome);
   const { status, body, html } = context.wire.error(failure.error, exchange.requestId);
   if (html) headers['content-type'] = 'text/html';

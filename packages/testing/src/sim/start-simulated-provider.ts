@@ -93,12 +93,16 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
       context.counter = 0;
     },
     close() {
-      closed ??= new Promise<void>((resolve) => {
+      closed ??= (async () => {
         for (const timer of context.pending.timers) clearTimeout(timer);
         context.pending.timers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Wait for every socket's close so stats() reads zero open connections afterwards.
+        const socketsClosed = [...sockets].map(
+          (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()).destroy()),
+        );
+        await Promise.all([stopped, ...socketsClosed]);
+      })();
       return closed;
     },
   };

@@ -56,6 +56,8 @@ export type SimScriptStep = {
   omitHeaders?: boolean;
   /** stall/cut/drop/inbandError: content chunks sent before the fault (default: half, at least 1). */
   afterChunks?: number;
+  /** Any error outcome: send `x-should-retry: true|false`, which the SDKs obey before the status. */
+  shouldRetry?: boolean;
   /** serverError: status to send (default 500; 502 sends an HTML body like a CDN would). */
   status?: number;
 };

@@ -1,0 +1,55 @@
+import OpenAI from 'openai';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSimulatedProvider } from './start-simulated-provider.js';
+
+const request = { model: 'gpt-5.4-mini', messages: [{ role: 'user' as const, content: 'Pace yourself' }] };
+const sim = await startSimulatedProvider({ protocol: 'openai' });
+afterAll(() => sim.close());
+
+describe('simulated provider behaviour', () => {
+  it('counts SDK retries, and x-should-retry: false stops them', async () => {
+    const retrying = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.baseURL, maxRetries: 1 });
+    sim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 5 }, 'ok'] });
+    await retrying.chat.completions.create(request);
+    expect(sim.stats()).toMatchObject({ requests: 1 + 1, retries: 1 });
+    sim.reset();
+    sim.setFaults({ script: [{ outcome: 'serverError', shouldRetry: false }, 'ok'] });
+    const error = await retrying.chat.completions.create(request).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(sim.stats()).toMatchObject({ requests: 1, retries: 0 });
+  });
+
+  it('paces a stream with latency and still sends the same text', async () => {
+    const paced = await startSimulatedProvider({
+      protocol: 'openai',
+      latency: { ttftMs: 5, tokensPerSecond: 5000 },
+    });
+    try {
+      const client = new OpenAI({ apiKey: paced.apiKey, baseURL: paced.baseURL, maxRetries: 0 });
+      const whole = await client.chat.completions.create(request);
+      let text = '';
+      for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
+        text += chunk.choices[0]?.delta.content ?? '';
+      }
+      expect(text).toBe(whole.choices[0]?.message.content);
+    } finally {
+      await paced.close();
+    }
+  });
+
+  it('close() ends hanging requests and connections', async () => {
+    const hanging = await startSimulatedProvider({ protocol: 'openai', faults: { script: ['timeout'] } });
+    const client = new OpenAI({ apiKey: hanging.apiKey, baseURL: hanging.baseURL, maxRetries: 0 });
+    const pending = client.chat.completions.create(request).catch((caught: unknown) => caught);
+    await expect.poll(() => hanging.stats().inFlight).toBe(1);
+    await hanging.close();
+    expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(hanging.stats().openConnections).toBe(0);
+  });
+
+  it('rejects unknown protocols and fault names', async () => {
+    await expect(startSimulatedProvider({ protocol: 'gemini' as 'openai' })).rejects.toThrow(/protocol/);
+    expect(() => sim.setFaults({ serverErorr: 0.5 } as never)).toThrow(/unknown fault 'serverErorr'/);
+    expect(() => sim.setFaults({ serverError: 2 })).toThrow(/between 0 and 1/);
+  });
+});
