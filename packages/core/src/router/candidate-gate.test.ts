@@ -115,4 +115,36 @@ describe('CandidateGate seam', () => {
     await stream.result.catch(() => {});
     expect(outcomes).toMatchObject([{ type: 'failure', failure: 'stream_cut', usage: { outputTokens: 3 } }]);
   });
+
+  it('an abort while an asynchronous admit is pending rejects at once and gives back a late grant', async () => {
+    let grant: ((admission: Admission) => void) | undefined;
+    const reports: Outcome['type'][] = [];
+    const gate: CandidateGate = {
+      admit: () =>
+        new Promise<Admission>((resolve) => {
+          grant = resolve;
+        }),
+      report: (_offer, _request, _ticket, outcome) => {
+        reports.push(outcome.type);
+      },
+    };
+    const { router, adapters, clock } = gated(gate);
+    const controller = new AbortController();
+    const pending = router.chat({ ...say('hi'), signal: controller.signal });
+    await clock.flush();
+    controller.abort('no more');
+    await expect(pending).rejects.toBe('no more');
+    grant?.({ action: 'go', ticket: 'reservation' });
+    await clock.flush();
+    expect(reports).toEqual(['cancelled']);
+    expect(adapters[0]?.calls).toHaveLength(0);
+  });
+
+  it('the deadline also ends a pending asynchronous admit', async () => {
+    const gate: CandidateGate = { admit: () => new Promise<Admission>(() => {}), report: () => {} };
+    const { router, clock } = gated(gate);
+    const pending = router.chat({ ...say('hi'), timeoutMs: 500 }).catch((caught: unknown) => caught);
+    await clock.advance(500);
+    expect(await pending).toMatchObject({ code: 'deadline_exceeded' });
+  });
 });

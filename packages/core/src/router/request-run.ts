@@ -142,13 +142,40 @@ export class RequestRun {
     for (let index = from; index < candidates.length; index++) {
       const candidate = index === from ? firstCandidate : (candidates[index] as Candidate);
       if (index !== from && (!this.#usable(candidate) || this.failed.has(candidate.key))) continue;
-      const admission =
-        index === from ? await first : await this.state.gate.admit(candidate, this.gateRequest, this.now);
+      const admission = await this.#admitted(
+        candidate,
+        index === from ? first : this.state.gate.admit(candidate, this.gateRequest, this.now),
+      );
       const decided = this.#consider(candidate, admission, skips);
       if (decided) return decided;
       if (admission.action === 'wait') soonest = Math.min(soonest, admission.retryInMs);
     }
     return this.#waitOrGiveUp(skips, soonest);
+  }
+
+  /** Awaits an asynchronous admission (a shared store), honouring the caller's abort and the deadline. */
+  async #admitted(candidate: Candidate, admission: MaybePromise<Admission>): Promise<Admission> {
+    if (!isPromise(admission) || (!this.request.signal && this.deadline === Infinity)) return admission;
+    const guard = new AttemptSignal(this.state.options.clock, this.request.signal, this.deadline);
+    try {
+      return await guard.race(() => admission);
+    } catch (error) {
+      // Whatever the gate grants after we stopped waiting goes straight back.
+      admission.then(
+        (late) => {
+          if (late.action === 'go')
+            this.report(
+              { candidate, ticket: late.ticket, waitedMs: 0 },
+              { type: 'cancelled', durationMs: 0 },
+            );
+        },
+        () => {},
+      );
+      if (guard.deadlinePassed) throw this.deadlineError();
+      throw error;
+    } finally {
+      guard.dispose();
+    }
   }
 
   #consider(candidate: Candidate, admission: Admission, skips: string[]): Pick | undefined {
