@@ -67,6 +67,16 @@ describe.concurrent('examples', () => {
     expect(lines[3]).toMatch(/^"Compare .*→ groq\/openai\/gpt-oss-120b \(groq:success\)/);
   });
 
+  it('streaming falls back before the first token and reports a cut after it', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/streaming.ts');
+    expect(stdout).toMatch(/^first: fallback groq \(overloaded\) → openai$/m);
+    expect(stdout).toMatch(/^first: finished \(stop\), \d+ chars, \$/m);
+    expect(stdout).toMatch(/^second: finished \(stop\)/m);
+    expect(stdout).toMatch(/^third: interrupted after \d+ chars \(stream_cut\); partial text kept$/m);
+  });
+
   it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'llm-router-example-')), 'results.jsonl');
     const { stderr } = await example('packages/cli/src/bin.ts', [

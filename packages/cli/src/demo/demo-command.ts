@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ChatRequest, type ChatResult, createRouter } from '@llm-router/core';
+import { type ChatResult, createRouter, type Router } from '@llm-router/core';
 import type { SimFaults } from '@llm-router/testing';
 import { keyedProviders } from '../batch/batch-command.js';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
@@ -34,8 +34,6 @@ function demoFaults(name: string): SimFaults | undefined {
     };
   return undefined;
 }
-
-type Streamer = { stream(request: ChatRequest): AsyncIterable<unknown> & { result: Promise<ChatResult> } };
 
 export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -77,8 +75,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   });
   const tally = new DemoTally(set.providers);
   tally.listen(router);
-  const streaming = typeof (router as unknown as Partial<Streamer>).stream === 'function';
-  const work = demoWorkload(count, seed, streaming);
+  const work = demoWorkload(count, seed, true);
   const out = (text: string) => io.stdout.write(`${text}\n`);
 
   out(
@@ -98,7 +95,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     while (next < work.length) {
       const item = work[next++] as WorkItem;
       try {
-        const result = await send(router as unknown as Partial<Streamer> & typeof router, item);
+        const result = await send(router, item);
         tally.result(result);
         if (examples.length < 3 && result.attempts.length > 1) examples.push(describe(item, result));
       } catch (error) {
@@ -114,9 +111,15 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     out(tally.table(set.sims));
     out('');
     const wall = performance.now() - started;
+    const streamed = work.filter((item) => item.stream).length;
     out(
-      `requests: ${count}, answered: ${count - tally.errors.length}, errors the caller saw: ${tally.errors.length}`,
+      `requests: ${count} (${streamed} streamed), answered: ${count - tally.errors.length}, ` +
+        `errors the caller saw: ${tally.errors.length}`,
     );
+    if (!live) {
+      const sent = [...set.sims.values()].reduce((sum, sim) => sum + sim.stats().rateLimited, 0);
+      out(`429s the simulators sent (limits and injected faults): ${sent}, every one absorbed by a fallback`);
+    }
     if (tally.mostCapable) {
       const saved = tally.mostCapableCostUsd > 0 ? (1 - tally.costUsd / tally.mostCapableCostUsd) * 100 : 0;
       out(
@@ -140,11 +143,8 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function send(
-  router: Partial<Streamer> & { chat(request: ChatRequest): Promise<ChatResult> },
-  item: WorkItem,
-) {
-  if (item.stream && router.stream) {
+async function send(router: Router, item: WorkItem): Promise<ChatResult> {
+  if (item.stream) {
     const stream = router.stream(item.request);
     for await (const _event of stream) {
       // A real agent would render the deltas; the demo only drains them.
