@@ -34,10 +34,17 @@ export class RedisHealth {
   constructor(client: Redis | Cluster, options: HealthOptions) {
     this.#client = client;
     this.#options = options;
-    client.on('ready', () => {
-      this.#retryAt = 0;
-    });
+    client.on('ready', this.#onReady);
     if (client.status !== 'ready') this.#startup = this.#firstConnection();
+  }
+
+  #onReady = () => {
+    this.#retryAt = 0;
+  };
+
+  /** Stops listening to the client (which may outlive the store). */
+  dispose(): void {
+    this.#client.off('ready', this.#onReady);
   }
 
   /** While the first connection is being made: a promise to await so the first calls are shared too. */

@@ -22,7 +22,7 @@ export type RedisStoreOptions = {
   url?: string;
   /** Namespace for keys; processes that share limits use the same one. Default `llm-router`. */
   prefix?: string;
-  /** A command that takes longer degrades the store. Default 250. */
+  /** A command that takes longer degrades the store. Default 1000. */
   commandTimeoutMs?: number;
   /** While degraded, how often a call tries Redis again. Default 1000. */
   probeIntervalMs?: number;
@@ -65,7 +65,7 @@ type ReserveReply = [
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
   const prefix = options.prefix ?? 'llm-router';
-  const timeoutMs = positive(options.commandTimeoutMs, 250, 'commandTimeoutMs');
+  const timeoutMs = positive(options.commandTimeoutMs, 1_000, 'commandTimeoutMs');
   const share = options.degradedShare ?? 1;
   if (!(share > 0 && share <= 1))
     throw new ConfigError('redisStore: degradedShare must be in (0, 1]', { field: 'degradedShare' });
@@ -128,9 +128,21 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return scaled;
   }
 
+  // Loading every script once per connection spares the first calls a NOSCRIPT round trip each.
+  let loading: Promise<unknown> | undefined;
+  const preload = () => {
+    loading = Promise.all(Object.values(scripts).map((script) => client.script('LOAD', script.lua)))
+      .catch(() => {})
+      .finally(() => {
+        loading = undefined;
+      });
+  };
+  client.on('ready', preload);
+  if (client.status === 'ready') preload();
+
   async function run<T>(script: Script, keys: string[], args: string[]): Promise<T> {
-    const startup = health.startup;
-    if (startup) await startup;
+    if (health.startup) await health.startup;
+    if (loading) await loading;
     return withTimeout(evaluate<T>(client, script, keys, args), timeoutMs);
   }
 
@@ -243,6 +255,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     async close() {
+      client.off('ready', preload);
+      health.dispose();
       await fallback.close?.();
       if (!owned) return;
       try {

@@ -1,0 +1,116 @@
+import { type BudgetLimits, memoryStore, type RouterStore } from '@llm-router/core';
+import { redisStore } from '@llm-router/redis';
+import { Redis } from 'ioredis';
+import { redisServerBinary, startRedisServer } from '../redis-server.js';
+
+type Row = {
+  case: string;
+  metrics: Record<string, number | string>;
+  target?: { text: string; met: boolean };
+};
+
+export const name = 'redis-admission';
+export const description =
+  'Budget admission (reserve) latency: the in-memory store vs the Redis store (one EVALSHA on a local ' +
+  'redis-server over loopback), one call at a time and 16 in flight; and whether 4 stores sharing one ' +
+  'limit ever admit more than it.';
+
+const ROUNDS = 5_000;
+const limits: BudgetLimits = {
+  requests: { capacity: 1e12, windowMs: 60_000 },
+  tokens: { capacity: 1e15, windowMs: 60_000 },
+};
+const amounts = { requests: 1, tokens: 500 };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+}
+
+function row(label: string, samples: number[], elapsedMs: number): Row {
+  samples.sort((a, b) => a - b);
+  return {
+    case: label,
+    metrics: {
+      'p50 µs': Number((percentile(samples, 0.5) * 1000).toFixed(1)),
+      'p99 µs': Number((percentile(samples, 0.99) * 1000).toFixed(1)),
+      'admissions/s': Math.round((samples.length / elapsedMs) * 1000),
+    },
+  };
+}
+
+async function sequential(store: RouterStore, label: string): Promise<Row> {
+  for (let i = 0; i < 500; i++) await store.reserve('bench/warmup', limits, amounts, 0);
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = performance.now();
+    const result = store.reserve('bench/model', limits, amounts, 0);
+    if (result instanceof Promise) await result;
+    samples.push(performance.now() - start);
+  }
+  return row(label, samples, performance.now() - started);
+}
+
+async function concurrent(store: RouterStore, label: string, inFlight: number): Promise<Row> {
+  const samples: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next++ < ROUNDS) {
+      const start = performance.now();
+      await store.reserve('bench/model', limits, amounts, 0);
+      samples.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return row(label, samples, performance.now() - started);
+}
+
+/** Four stores race for a 1,000-request budget that refills slowly: how many get through? */
+async function overAdmission(url: string): Promise<Row> {
+  const tight: BudgetLimits = { requests: { capacity: 1_000, windowMs: 3_600_000 } };
+  const stores = Array.from({ length: 4 }, () => redisStore({ url, prefix: 'bench-race' }));
+  const results = await Promise.all(
+    Array.from({ length: 2_000 }, (_, i) => stores[i % 4]?.reserve('bench/race', tight, { requests: 1 }, 0)),
+  );
+  await Promise.all(stores.map((store) => store.close()));
+  // The budget refills ~0.3 requests a second, so a fraction of one may be admitted during the race.
+  const admitted = results.filter((result) => result?.ok).length;
+  return {
+    case: '4 redis stores, 2,000 concurrent reserves of a 1,000 budget',
+    metrics: { admitted, 'over the limit': Math.max(0, admitted - 1_001) },
+    target: { text: 'never over', met: admitted <= 1_001 },
+  };
+}
+
+/** CPU the server spent per reserve script, which the load on the client machine does not inflate. */
+async function serverCost(url: string): Promise<Row> {
+  const client = new Redis(url);
+  const stats = String(await client.info('commandstats'));
+  client.disconnect();
+  const line = stats.split('\n').find((entry) => entry.startsWith('cmdstat_evalsha:')) ?? '';
+  const perCall = /usec_per_call=([\d.]+)/.exec(line)?.[1] ?? 'n/a';
+  return { case: 'redis-server CPU per EVALSHA', metrics: { 'µs per call': perCall } };
+}
+
+export async function run(): Promise<Row[]> {
+  const rows = [await sequential(memoryStore(), 'memory store, sequential')];
+  if (!redisServerBinary) return [...rows, { case: 'redis store', metrics: { skipped: 'no redis-server' } }];
+  const server = await startRedisServer();
+  try {
+    const store = redisStore({ url: server.url, prefix: 'bench' });
+    rows.push(await sequential(store, 'redis store, sequential'));
+    rows.push(await concurrent(store, 'redis store, 16 in flight', 16));
+    await store.close();
+    rows.push(await overAdmission(server.url));
+    rows.push(await serverCost(server.url));
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+// `tsx --conditions=@llm-router/source test/bench/redis-admission.bench.ts` runs it alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const result of await run()) console.log(result.case, JSON.stringify(result.metrics));
+}
