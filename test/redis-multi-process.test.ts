@@ -1,0 +1,140 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';
+import type { RunCommand, RunReport, WorkerConfig } from './redis-worker.js';
+
+const WORKERS = 4;
+const RPM = 60;
+const workerScript = fileURLToPath(new URL('./redis-worker.ts', import.meta.url));
+
+type Worker = { child: ChildProcess; run(command: Omit<RunCommand, 'type' | 'id'>): Promise<RunReport> };
+
+function startWorker(config: WorkerConfig): Promise<Worker> {
+  const child = fork(workerScript, {
+    execArgv: ['--conditions=@llm-router/source', '--import', 'tsx'],
+    env: { ...process.env, LLM_ROUTER_WORKER: JSON.stringify(config) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let next = 0;
+  const waiting = new Map<number, (report: RunReport) => void>();
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+    child.on('message', (message: RunReport | { type: 'ready' }) => {
+      if ('type' in message) {
+        resolve({
+          child,
+          run: (command) =>
+            new Promise((done) => {
+              const id = ++next;
+              waiting.set(id, done);
+              child.send({ type: 'run', id, ...command });
+            }),
+        });
+        return;
+      }
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    });
+  });
+}
+
+const total = (reports: RunReport[], field: 'ok' | 'failed' | 'deadline') =>
+  reports.reduce((sum, report) => sum + report[field], 0);
+
+describe.skipIf(!redisServerBinary)(
+  `${WORKERS} worker processes share one provider limit through Redis${redisServerBinary ? '' : ` (${SKIP_REASON})`}`,
+  () => {
+    let server: RedisServer;
+    let sim: SimulatedProvider;
+    let workers: Worker[] = [];
+    let simStart = 0;
+    const runAll = (command: Omit<RunCommand, 'type' | 'id'>) =>
+      Promise.all(workers.map((worker) => worker.run(command)));
+
+    beforeAll(async () => {
+      server = await startRedisServer();
+      sim = await startSimulatedProvider({ protocol: 'openai', limits: { rpm: RPM }, replyTokens: 5 });
+      simStart = Date.now();
+      const config = {
+        redisUrl: server.url,
+        baseURL: sim.baseURL,
+        apiKey: sim.apiKey,
+        prefix: 'mp',
+        rpm: RPM,
+      };
+      workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(config)));
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.child.once('exit', () => resolve());
+              worker.child.send({ type: 'close' });
+            }),
+        ),
+      );
+      await sim?.close();
+      await server?.stop();
+    });
+
+    it('honours a cooldown one process set from the others’ next request', async () => {
+      // The next request to reach the simulator is refused with Retry-After: 60 s.
+      sim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 60_000 }] });
+      const [first] = workers;
+      const cooled = await first?.run({ model: ['gpt-5.4-nano', 'gpt-5.4-mini'], concurrency: 1, count: 1 });
+      expect(cooled).toMatchObject({ ok: 1, byModel: { 'gpt-5.4-mini': 1 } });
+      const nanoBefore = sim.stats().models['gpt-5.4-nano']?.requests;
+      expect(nanoBefore).toBe(1);
+
+      const reports = await runAll({ model: ['gpt-5.4-nano', 'gpt-5.4-mini'], concurrency: 1, count: 2 });
+      expect(total(reports, 'ok')).toBe(WORKERS * 2);
+      // Nobody sent another request to the cooling model: Redis refused their reservations.
+      expect(sim.stats().models['gpt-5.4-nano']?.requests).toBe(1);
+      expect(sim.stats().rateLimited).toBe(1);
+    });
+
+    it('together stay inside the limit: zero 429s and at least 90% of what it allows', async () => {
+      const before = sim.stats();
+      const started = Date.now();
+      const reports = await runAll({ model: 'gpt-5.4-mini', concurrency: 4, durationMs: 2_500 });
+      const elapsedMs = Date.now() - started;
+      const after = sim.stats();
+      expect(after.rateLimited - before.rateLimited).toBe(0);
+      expect(total(reports, 'failed')).toBe(0);
+      // The simulator's bucket held RPM minus what the cooldown test used, and refilled RPM a minute.
+      const used = before.models['gpt-5.4-mini']?.requests ?? 0;
+      const allowed =
+        Math.min(RPM, RPM - used + (RPM * (started - simStart)) / 60_000) + (RPM * elapsedMs) / 60_000;
+      expect(total(reports, 'ok')).toBeGreaterThanOrEqual(Math.floor(0.9 * allowed));
+      expect(total(reports, 'ok')).toBeLessThanOrEqual(Math.ceil(allowed));
+    });
+
+    it('completes every request when Redis dies mid-run, and recovers when it comes back empty', async () => {
+      const running = runAll({ model: 'gpt-5.4', concurrency: 2, count: 4 });
+      await server.kill();
+      const reports = await running;
+      expect(total(reports, 'ok')).toBe(WORKERS * 4);
+      expect(reports.every((report) => report.degraded && report.degradedEvents === 1)).toBe(true);
+
+      await server.restart();
+      await vi.waitFor(
+        async () => {
+          const again = await runAll({ model: 'gpt-5.4', concurrency: 1, count: 1 });
+          expect(total(again, 'ok')).toBe(WORKERS);
+          expect(again.every((report) => !report.degraded && report.recoveredEvents === 1)).toBe(true);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+      // The shared budget was rebuilt in the new, empty server.
+      const admin = new Redis(server.url);
+      expect(await admin.exists('{mp:openai/gpt-5.4}:budget')).toBe(1);
+      admin.disconnect();
+    });
+  },
+);
