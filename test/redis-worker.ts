@@ -33,7 +33,6 @@ let recoveredEvents = 0;
 const store = redisStore({
   url: config.redisUrl,
   prefix: config.prefix,
-  commandTimeoutMs: 500,
   probeIntervalMs: 50,
   degradedShare: 1 / 4,
   onDegraded: () => degradedEvents++,
@@ -44,7 +43,7 @@ const router = createRouter({
     openai({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
-      models: ['gpt-5.4-nano', 'gpt-5.4-mini', 'gpt-5.4'],
+      models: ['gpt-5.4-nano', 'gpt-5.4-mini', 'gpt-5.4', 'gpt-5.5'],
       limits: { rpm: config.rpm },
     }),
   ],
@@ -79,8 +78,10 @@ async function run(command: RunCommand): Promise<RunReport> {
         report.ok++;
         report.byModel[result.model] = (report.byModel[result.model] ?? 0) + 1;
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'deadline_exceeded' && Number.isFinite(endAt)) report.deadline++;
+        const { code, attempts } = error as { code?: string; attempts?: unknown[] };
+        // In a timed run, a request the budget cannot admit before the end is refused without being sent.
+        const unsent = code === 'deadline_exceeded' || (code === 'all_providers_failed' && attempts?.length === 0);
+        if (unsent && Number.isFinite(endAt)) report.deadline++;
         else {
           report.failed++;
           if (report.errors.length < 5) report.errors.push(`${code}: ${(error as Error).message}`);
