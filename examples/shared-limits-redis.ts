@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   );
   const ok = results.reduce((sum, result) => sum + result.ok, 0);
   const failed = results.reduce((sum, result) => sum + result.failed, 0);
-  console.log(`${WORKERS} workers: ${ok} answered, ${failed} failed in ${Date.now() - started} ms (limit ${RPM} RPM)`);
+  console.log(
+    `${WORKERS} workers: ${ok} answered, ${failed} failed in ${Date.now() - started} ms (limit ${RPM} RPM)`,
+  );
   if (sim) {
     console.log(`the provider sent ${sim.stats().rateLimited} 429s`);
     await sim.close();

@@ -80,7 +80,8 @@ async function run(command: RunCommand): Promise<RunReport> {
       } catch (error) {
         const { code, attempts } = error as { code?: string; attempts?: unknown[] };
         // In a timed run, a request the budget cannot admit before the end is refused without being sent.
-        const unsent = code === 'deadline_exceeded' || (code === 'all_providers_failed' && attempts?.length === 0);
+        const unsent =
+          code === 'deadline_exceeded' || (code === 'all_providers_failed' && attempts?.length === 0);
         if (unsent && Number.isFinite(endAt)) report.deadline++;
         else {
           report.failed++;

@@ -5,4 +5,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./overhead.js'),
   () => import('./goodput.js'),
   () => import('./router-overhead-module.js'),
+  () => import('./redis-admission.bench.js'),
 ];
