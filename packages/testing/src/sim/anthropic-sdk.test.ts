@@ -184,4 +184,15 @@ describe('simulated Anthropic through the official SDK', () => {
     await expect(client.messages.create(request)).resolves.toBeTruthy();
     expect(sim.stats()).toMatchObject({ rateLimited: 1, outcomes: { ok: 3, rateLimit: 1 } });
   });
+
+  it('charges output tokens as generated and 429s when the output bucket is empty', async () => {
+    sim.setLimits({ outputTpm: 60 });
+    const first = await client.messages.create(request);
+    const second = await client.messages.create(request);
+    expect(first.usage.output_tokens + second.usage.output_tokens).toBeGreaterThan(60);
+    const error = await failure(client.messages.create(request));
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(error.message).toContain('60 output tokens per minute');
+    expect(error.headers?.get('anthropic-ratelimit-output-tokens-remaining')).toBe('0');
+  });
 });
