@@ -100,7 +100,7 @@ describe.skipIf(!redisServerBinary)(
     it('together stay inside the limit: zero 429s and at least 90% of what it allows', async () => {
       const before = sim.stats();
       const started = Date.now();
-      const reports = await runAll({ model: 'gpt-5.4', concurrency: 4, durationMs: 2_500 });
+      const reports = await runAll({ model: 'gpt-5.4', concurrency: 4, durationMs: 5_000 });
       const elapsedMs = Date.now() - started;
       const after = sim.stats();
       expect(after.rateLimited - before.rateLimited).toBe(0);
@@ -112,9 +112,9 @@ describe.skipIf(!redisServerBinary)(
     });
 
     it('completes every request when Redis dies mid-run, and recovers when it comes back empty', async () => {
-      const running = runAll({ model: 'gpt-5.5', concurrency: 2, count: 4 });
+      // Killed while the workers are up and connected (between two of their requests, so every worker sees it).
       await server.kill();
-      const reports = await running;
+      const reports = await runAll({ model: 'gpt-5.5', concurrency: 2, count: 4 });
       expect(total(reports, 'ok')).toBe(WORKERS * 4);
       expect(reports.every((report) => report.degraded && report.degradedEvents === 1)).toBe(true);
 
