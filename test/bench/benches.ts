@@ -6,4 +6,6 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./goodput.js'),
   () => import('./router-overhead-module.js'),
   () => import('./redis-admission.bench.js'),
+  () => import('./admission.js'),
+  () => import('./bottleneck.js'),
 ];
