@@ -23,6 +23,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 type Sims = { openai: SimulatedProvider; anthropic: SimulatedProvider; groq: SimulatedProvider };
 let sims: Sims;
 let router: Router;
+let clock: FakeClock;
 
 const OPENAI: ModelRef = { provider: 'openai', model: 'gpt-5.4-mini' }; // 400k window
 const ANTHROPIC: ModelRef = { provider: 'anthropic', model: 'claude-haiku-4-5' }; // 200k window
@@ -63,9 +64,10 @@ beforeEach(() => {
 
 function makeRouter(options: { maxAttempts?: number; openaiClient?: OpenAI } = {}): Router {
   const { openaiClient, ...rest } = options;
+  clock = new FakeClock();
   return createRouter({
     ...rest,
-    clock: new FakeClock(),
+    clock,
     providers: [
       openaiClient
         ? openai({ client: openaiClient, models: ['gpt-5.4-mini'] })
@@ -103,18 +105,24 @@ describe('router over the real adapters', () => {
     expect(result.attempts[0]?.status).toBe(529);
   });
 
-  // Unskip when cooldowns (the resilience CandidateGate) are on main: the open gate sidelines nothing.
-  it.skip('quota exhaustion sidelines the provider: the next request does not try it', async () => {
+  it('quota exhaustion sidelines the provider for long; a short 429 does not', async () => {
     script(sims.openai, 'quota');
     const first = await router.chat(request([OPENAI, GROQ]));
     expect(outcomes(first.attempts)).toEqual(['openai:quota', 'groq:success']);
-    const second = await router.chat(request([OPENAI, GROQ]));
-    expect(outcomes(second.attempts)).toEqual(['groq:success']);
+    await clock.advance(10 * 60_000);
+    const later = await router.chat(request([OPENAI, GROQ]));
+    expect(outcomes(later.attempts)).toEqual(['groq:success']);
     expect(sims.openai.stats().requests).toBe(1);
+
+    script(sims.groq, { outcome: 'rateLimit', retryAfterMs: 2000 });
+    const limited = await router.chat(request([GROQ, ANTHROPIC]));
+    expect(outcomes(limited.attempts)).toEqual(['groq:rate_limit', 'anthropic:success']);
+    await clock.advance(3000);
+    const recovered = await router.chat(request([GROQ, ANTHROPIC]));
+    expect(outcomes(recovered.attempts)).toEqual(['groq:success']);
   });
 
-  // Unskip with the quota case above: budgets that learn from headers come with the resilience gate.
-  it.skip('learns a limit from the response headers and steers away before the provider answers 429', async () => {
+  it('learns a limit from the response headers and steers away before the provider answers 429', async () => {
     sims.openai.setLimits({ rpm: 2 });
     const providers: string[] = [];
     for (let index = 0; index < 3; index++)
