@@ -9,6 +9,7 @@ import {
   registerSecret,
   resolveModels,
   SPECIFICATION_VERSION,
+  signalForSdk,
 } from '@llm-router/core';
 import { convertRequest } from './convert-request.js';
 import { convertResponse, isMessage } from './convert-response.js';
@@ -71,7 +72,9 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
 
   // Per request rather than as client defaults, so they reach a client passed in too.
   const requestOptions = (call: AdapterCall) =>
-    options.headers ? { signal: call.signal, headers: options.headers } : { signal: call.signal };
+    options.headers
+      ? { signal: signalForSdk(call.signal), headers: options.headers }
+      : { signal: signalForSdk(call.signal) };
 
   async function doGenerate(call: AdapterCall): Promise<AdapterResult> {
     const context = { provider: name, model: call.model, signal: call.signal };

@@ -22,6 +22,7 @@ export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-lim
 export { redact, registerSecret } from './redact.js';
 export type { MemoryStore } from './resilience/memory-store.js';
 export { memoryStore } from './resilience/memory-store.js';
+export { signalForSdk } from './router/attempt-signal.js';
 export type {
   Admission,
   CandidateGate,
@@ -57,7 +58,6 @@ export {
   resultRoutingInfo,
   routingInfo,
 } from './routing-info.js';
-
 export type {
   AdapterCall,
   AdapterResult,

@@ -18,6 +18,16 @@ function sharedNeverAborted(): AbortSignal {
 }
 
 /**
+ * The signal to hand an SDK for `signal`: undefined when it can never fire. The official SDKs add an
+ * abort listener to the signal they are given on every request and never remove it, so passing the
+ * router's shared never-aborted signal would grow its listener list (and the cost of each
+ * `addEventListener`) for the life of the process.
+ */
+export function signalForSdk(signal: AbortSignal): AbortSignal | undefined {
+  return signal === neverAborted ? undefined : signal;
+}
+
+/**
  * The signal for one adapter call, aborted by the caller's signal (with its reason), by the request's
  * deadline, or by the router (`abort`: stream watchdogs, closing a stream). `dispose` unhooks it all.
  */

@@ -10,6 +10,7 @@ import {
   RouterError,
   redact,
   SPECIFICATION_VERSION,
+  signalForSdk,
 } from '@llm-router/core';
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 import { convertResponse } from './convert-response.js';
@@ -25,7 +26,7 @@ export type ChatCompletionsClient = {
     completions: {
       create(
         body: WireRequestBody,
-        options: { signal: AbortSignal },
+        options: { signal?: AbortSignal | undefined },
       ): { withResponse(): Promise<{ data: unknown; response: Response }> };
     };
   };
@@ -92,7 +93,7 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
       const { body, client } = prepare(call, false);
       try {
         const { data, response } = await client.chat.completions
-          .create(body, { signal: call.signal })
+          .create(body, { signal: signalForSdk(call.signal) })
           .withResponse();
         const rateLimit = parseRateLimitHeaders(response.headers, { requestsWindowMs });
         const requestId =
@@ -124,7 +125,9 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
       const { body, client } = prepare(call, true);
       let opened: { data: unknown; response: Response };
       try {
-        opened = await client.chat.completions.create(body, { signal: call.signal }).withResponse();
+        opened = await client.chat.completions
+          .create(body, { signal: signalForSdk(call.signal) })
+          .withResponse();
       } catch (error) {
         throw fail(error, call, false);
       }

@@ -1,0 +1,55 @@
+import { getEventListeners } from 'node:events';
+import { createRouter } from '@llm-router/core';
+import { openai } from '@llm-router/openai';
+import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The official SDKs add an abort listener to the signal of every request and never remove it. The
+// router must therefore never hand one long-lived signal to the SDK, or its listener list grows forever.
+describe('signals handed to the SDK', () => {
+  let sim: SimulatedProvider;
+  beforeAll(async () => {
+    sim = await startSimulatedProvider({ protocol: 'openai', replyTokens: 5 });
+  });
+  afterAll(() => sim.close());
+
+  function spiedRouter() {
+    const client = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.baseURL, maxRetries: 0 });
+    const seen: Array<AbortSignal | undefined> = [];
+    const create = client.chat.completions.create.bind(client.chat.completions);
+    client.chat.completions.create = ((body: never, options?: { signal?: AbortSignal }) => {
+      seen.push(options?.signal);
+      return create(body, options);
+    }) as typeof client.chat.completions.create;
+    const router = createRouter({ providers: [openai({ client, models: ['gpt-5.4-mini'] })] });
+    return { router, seen };
+  }
+
+  it('passes no signal when nothing can abort the call, so no listener accumulates', async () => {
+    const { router, seen } = spiedRouter();
+    for (let index = 0; index < 30; index++)
+      await router.chat({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(seen).toHaveLength(30);
+    expect(seen.every((signal) => signal === undefined)).toBe(true);
+    await router.close();
+  });
+
+  it('passes a per-call signal that is left with no listeners once the call is done', async () => {
+    const { router, seen } = spiedRouter();
+    const controller = new AbortController();
+    for (let index = 0; index < 5; index++) {
+      await router.chat({
+        messages: [{ role: 'user', content: 'hi' }],
+        timeoutMs: 30_000,
+        signal: controller.signal,
+      });
+    }
+    const signals = new Set(seen);
+    expect(signals.size).toBe(5);
+    expect(seen.every((signal) => signal instanceof AbortSignal)).toBe(true);
+    // The caller's own signal is not left holding listeners from finished calls.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    await router.close();
+  });
+});
