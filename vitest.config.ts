@@ -13,6 +13,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A few end-to-end tests race real sockets and child processes; on a starved machine one can miss
+    // a window. CI retries a failed test once, so a load spike cannot block a landing; locally a
+    // failure is reported as it happened. Retried tests are listed in the report.
+    retry: process.env.CI ? 1 : 0,
     typecheck: { enabled: false },
   },
 });
