@@ -38,6 +38,16 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^a tool call \(needs tools\): groq\/.*tool calls: lookup_order\(/m);
   });
 
+  it('openai-drop-in runs SDK-typed agent code unchanged and falls back on a 429', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/openai-drop-in.ts');
+    expect(stdout).toMatch(
+      /^chat\.completion from anthropic\/claude-sonnet-5 via \[openai\/gpt-5\.4-mini:rate_limit -> anthropic\/claude-sonnet-5:success\]$/m,
+    );
+    expect(stdout.match(/^chat\.completion from /gm)).toHaveLength(2);
+  });
+
   it('fallback-on-429 answers every request although the cheapest provider sends 429s', {
     timeout: 120_000,
   }, async () => {
