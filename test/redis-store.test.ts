@@ -66,6 +66,23 @@ describe.skipIf(!redisServerBinary)(
       expect(admitted.ok && admitted.headroom).toBeCloseTo(0.4, 2);
     });
 
+    it('keeps the slack it is asked for, and lowers a remaining count by what is pending', async () => {
+      const a = store();
+      // 50 an hour: 30 minutes of slack is half a bucket, so 25 requests must stay.
+      const half = 30 * 60_000;
+      for (let i = 0; i < 25; i++)
+        expect(await a.reserve(KEY, slow, { requests: 1 }, 0, half)).toMatchObject({ ok: true });
+      expect(await a.reserve(KEY, slow, { requests: 1 }, 0, half)).toMatchObject({
+        ok: false,
+        dimension: 'requests',
+      });
+      expect(await a.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({ ok: true });
+      await a.observe(KEY, { tokens: { limit: 1_000, remaining: 300, pending: 200, windowMs: HOUR } }, 0);
+      const b = store();
+      await b.reserve(KEY, slow, { tokens: 1 }, 0);
+      expect(b.inspect(KEY, slow, 0).tokens?.available).toBeCloseTo(99, 0);
+    });
+
     it("refills by the server's clock, not the callers'", async () => {
       const a = store();
       const tight: BudgetLimits = { requests: { capacity: 2, windowMs: HOUR } };

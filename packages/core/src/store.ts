@@ -16,7 +16,17 @@ export type BudgetLimits = Partial<Record<Dimension, BucketLimit>>;
 export type Amounts = Partial<Record<Dimension, number>>;
 
 /** What a response's headers said about one dimension, relative to `now`. */
-export type ObservedLimit = { limit?: number; remaining?: number; resetMs?: number; windowMs?: number };
+export type ObservedLimit = {
+  limit?: number;
+  remaining?: number;
+  resetMs?: number;
+  windowMs?: number;
+  /**
+   * Units this process reserved for calls admitted after the answered one and still in flight: the
+   * provider may not have counted them in `remaining` yet, so the level is lowered to `remaining - pending`.
+   */
+  pending?: number;
+};
 export type Observation = Partial<Record<Dimension, ObservedLimit>>;
 
 export type ReserveResult =
@@ -38,9 +48,17 @@ export interface RouterStore {
   readonly kind: string;
   /**
    * Takes `amounts` from every dimension's bucket, all or nothing. `limits` are the configured
-   * limits; a store prefers what it has learned from headers (`observe`) where it has.
+   * limits; a store prefers what it has learned from headers (`observe`) where it has. With `slackMs`,
+   * each bucket must also keep what it refills in that time (never more than its capacity): the router
+   * asks for it while the provider may not have counted the model's first calls yet.
    */
-  reserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number): MaybePromise<ReserveResult>;
+  reserve(
+    key: string,
+    limits: BudgetLimits,
+    amounts: Amounts,
+    now: number,
+    slackMs?: number,
+  ): MaybePromise<ReserveResult>;
   /** Corrects a reservation to what was really used: refunds the difference or charges the excess. */
   settle(
     key: string,

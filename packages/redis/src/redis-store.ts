@@ -173,8 +173,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       return health.degraded;
     },
 
-    reserve(key, limits, amounts, now) {
-      const args = [...limitArgs(limits), ...amountArgs(amounts)];
+    reserve(key, limits, amounts, now, slackMs = 0) {
+      const args = [...limitArgs(limits), ...amountArgs(amounts), String(slackMs)];
       return shared<ReserveReply, ReserveResult>(
         scripts.reserve,
         [budgetKey(key), cooldownKey(key)],
@@ -189,7 +189,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
           return { ok: false, dimension: dimension as Dimension, retryInMs };
         },
-        () => fallback.reserve(key, localLimits(limits), amounts, now),
+        () => fallback.reserve(key, localLimits(limits), amounts, now, slackMs),
       );
     },
 
@@ -211,10 +211,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       for (const dimension of DIMENSIONS) {
         const seen = observation[dimension];
         if (!seen || (seen.limit === undefined && seen.remaining === undefined)) continue;
-        args.push(dimension, text(seen.limit), text(seen.remaining), String(seen.windowMs ?? MINUTE_MS));
+        args.push(
+          dimension,
+          text(seen.limit),
+          text(seen.remaining),
+          String(seen.windowMs ?? MINUTE_MS),
+          String(seen.pending ?? 0),
+        );
       }
       if (args.length === 0) return;
-      args.unshift(String(args.length / 4));
+      args.unshift(String(args.length / 5));
       return shared<string[], void>(
         scripts.observe,
         [budgetKey(key)],

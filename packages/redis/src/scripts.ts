@@ -94,7 +94,8 @@ end
 `;
 
 /**
- * KEYS: budget, cooldown. ARGV: configured limits, then the four amounts in `DIMENSIONS` order.
+ * KEYS: budget, cooldown. ARGV: configured limits, the four amounts in `DIMENSIONS` order, then the
+ * slack in ms (refill each bucket must keep besides the amount, up to its capacity).
  * Returns `{ verdict, value, dimension, cooldownMs, snapshot }`: verdict 1 = reserved (value = headroom),
  * 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left).
  */
@@ -103,6 +104,7 @@ local now = server_now()
 local buckets = load(KEYS[1])
 local i = configure(buckets, now, 1)
 local amounts = amounts_at(i)
+local slack = tonumber(ARGV[i + 4]) or 0
 local cooldown = redis.call('PTTL', KEYS[2])
 if cooldown > 0 then
   return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now) }
@@ -113,10 +115,12 @@ for _, b in ipairs(buckets) do
   if amount and amount > 0 then
     refill(b, now)
     local wait = 0
+    local need = amount
+    if slack > 0 then need = math.min(amount + slack * b.c / b.w, b.c) end
     if amount > b.c then
       wait = math.huge
-    elseif amount > b.l then
-      wait = math.ceil((amount - b.l) * b.w / b.c)
+    elseif need > b.l then
+      wait = math.ceil((need - b.l) * b.w / b.c)
     end
     if wait > retry then
       retry = wait
@@ -159,9 +163,10 @@ return snapshot(buckets, now)
 `;
 
 /**
- * KEYS: budget. ARGV: a count, then (dimension, limit or '', remaining or '', windowMs) quads. A learned
- * limit replaces the capacity of the bucket with that window (or adds one); a remaining count only ever
- * lowers the level, since reservations still in flight are not in the provider's count yet.
+ * KEYS: budget. ARGV: a count, then (dimension, limit or '', remaining or '', windowMs, pending) groups.
+ * A learned limit replaces the capacity of the bucket with that window (or adds one); a remaining count
+ * only ever lowers the level, to `remaining - pending` (calls sent after the answered one that the
+ * provider may not have counted yet).
  */
 const OBSERVE = `${COMMON}
 local now = server_now()
@@ -170,7 +175,8 @@ local n = tonumber(ARGV[1])
 local i = 2
 for _ = 1, n do
   local d, limit, remaining, w = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
-  i = i + 4
+  local pending = tonumber(ARGV[i + 4]) or 0
+  i = i + 5
   local b = find(buckets, d, w)
   if limit and limit > 0 then
     if not b then
@@ -184,7 +190,7 @@ for _ = 1, n do
   end
   if b and remaining then
     refill(b, now)
-    if remaining < b.l then b.l = remaining end
+    if remaining - pending < b.l then b.l = remaining - pending end
   end
 end
 save(KEYS[1], buckets)

@@ -1,5 +1,5 @@
 import type { FailureClass } from '../failure.js';
-import type { Amounts, BudgetLimits, Observation } from '../store.js';
+import { type Amounts, type BudgetLimits, DIMENSIONS, type Observation } from '../store.js';
 import type { Limits, RateLimitSnapshot, Usage } from '../types.js';
 
 const MINUTE_MS = 60_000;
@@ -56,15 +56,29 @@ export function chargedFor(failure: FailureClass | 'cancelled', inputTokens: num
   return { requests: 1, tokens: inputTokens, inputTokens };
 }
 
-/** A response's rate-limit headers as a store observation (windows default to a minute). */
-export function observationOf(snapshot: RateLimitSnapshot): Observation {
-  const { requests, tokens, inputTokens, outputTokens } = snapshot;
+/**
+ * A response's rate-limit headers as a store observation (windows default to a minute), with what
+ * calls admitted after the answered one still hold, which the provider's count may not include yet.
+ */
+export function observationOf(snapshot: RateLimitSnapshot, pending: Amounts): Observation {
   const observation: Observation = {};
-  if (requests) observation.requests = requests;
-  if (tokens) observation.tokens = tokens;
-  if (inputTokens) observation.inputTokens = inputTokens;
-  if (outputTokens) observation.outputTokens = outputTokens;
+  for (const dimension of DIMENSIONS) {
+    const seen = snapshot[dimension];
+    if (!seen) continue;
+    const units = pending[dimension];
+    observation[dimension] = units ? { ...seen, pending: units } : seen;
+  }
   return observation;
+}
+
+/** The refill of `ms` in every configured bucket: what a cold start gives back on its first answer. */
+export function refillOf(limits: BudgetLimits, ms: number): Amounts {
+  const amounts: Amounts = {};
+  for (const dimension of DIMENSIONS) {
+    const limit = limits[dimension];
+    if (limit) amounts[dimension] = (limit.capacity * ms) / limit.windowMs;
+  }
+  return amounts;
 }
 
 /** Whether configured limits say anything about budgets (else the model is learned from headers). */

@@ -71,6 +71,26 @@ describe('memoryStore budgets', () => {
     expect(store.inspect(KEY, limits, 0).tokens?.available).toBe(100);
   });
 
+  it('lowers the level below remaining by what was sent after the answered call', () => {
+    const store = memoryStore();
+    store.observe(KEY, { tokens: { limit: 1_000, remaining: 300, pending: 200 } }, 0);
+    expect(store.inspect(KEY, limits, 0).tokens?.available).toBe(100);
+  });
+
+  it('keeps a slack of refill on top of the amount, never more than the capacity', () => {
+    const store = memoryStore();
+    // 3 per minute: 10 s of slack is half a request, so the third needs 1.5 left and waits 10 s.
+    expect(store.reserve(KEY, limits, { requests: 1 }, 0, 10_000)).toMatchObject({ ok: true });
+    expect(store.reserve(KEY, limits, { requests: 1 }, 0, 10_000)).toMatchObject({ ok: true });
+    expect(store.reserve(KEY, limits, { requests: 1 }, 0, 10_000)).toEqual({
+      ok: false,
+      dimension: 'requests',
+      retryInMs: 10_000,
+    });
+    // A whole bucket still fits a full bucket, whatever the slack.
+    expect(store.reserve('other', limits, { tokens: 1_000 }, 0, 60_000)).toMatchObject({ ok: true });
+  });
+
   it('learns a model with no configured limits entirely from headers', () => {
     const store = memoryStore();
     expect(store.reserve(KEY, {}, { requests: 1, tokens: 50 }, 0)).toEqual({ ok: true, headroom: 1 });

@@ -13,7 +13,7 @@ type Levels = Partial<Record<Dimension, { capacity: number; available: number }>
 
 /** A `RouterStore` whose every answer is synchronous. */
 export interface MemoryStore extends RouterStore {
-  reserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number): ReserveResult;
+  reserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number, slackMs?: number): ReserveResult;
   settle(key: string, limits: BudgetLimits, reserved: Amounts, actual: Amounts, now: number): void;
   observe(key: string, observation: Observation, now: number): void;
   inspect(key: string, limits: BudgetLimits, now: number): Levels;
@@ -27,8 +27,8 @@ export interface MemoryStore extends RouterStore {
  *
  * A model has one bucket per dimension and window. Configured limits create buckets; headers (`observe`)
  * replace the capacity of the bucket with the same window or add a bucket for a new window, and lower
- * its level to the `remaining` the provider reported (never raise it: our own reservations for calls
- * still in flight are not in the provider's count yet).
+ * its level to the `remaining` the provider reported less what we sent since (never raise it: our own
+ * reservations for calls still in flight are not in the provider's count yet).
  */
 export function memoryStore(): MemoryStore {
   const models = new Map<string, ModelState>();
@@ -68,7 +68,7 @@ export function memoryStore(): MemoryStore {
   return {
     kind: 'memory',
 
-    reserve(key, limits, amounts, now): ReserveResult {
+    reserve(key, limits, amounts, now, slackMs = 0): ReserveResult {
       const model = state(key);
       configure(model, limits, now);
       let headroom = 1;
@@ -78,7 +78,7 @@ export function memoryStore(): MemoryStore {
         const amount = amounts[entry.dimension];
         if (!amount) continue;
         refill(entry, now);
-        const wait = timeUntilFits(entry, amount);
+        const wait = timeUntilFits(entry, amount, slackMs);
         if (wait > retryInMs) {
           retryInMs = wait;
           shortest = entry.dimension;
@@ -124,7 +124,8 @@ export function memoryStore(): MemoryStore {
         }
         if (entry && seen.remaining !== undefined) {
           refill(entry, now);
-          if (seen.remaining < entry.level) entry.level = seen.remaining;
+          const left = seen.remaining - (seen.pending ?? 0);
+          if (left < entry.level) entry.level = left;
         }
       }
     },

@@ -3,7 +3,7 @@ import type { FailureClass } from '../failure.js';
 import type { Admission } from '../router/candidate-gate.js';
 import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
-import type { BudgetLimits } from '../store.js';
+import type { Amounts, BudgetLimits } from '../store.js';
 import { type BreakerPermit, type CircuitState, ModelBreaker } from './model-breaker.js';
 import type { ResilienceOptions } from './resilience-options.js';
 
@@ -36,6 +36,11 @@ export class ModelGuard {
   #announcedUntil = 0;
   #quotaUntil = 0;
   #low = false;
+  /** Reservations of the calls in flight, in the order they were admitted. */
+  readonly #calls = new Set<Amounts>();
+  /** When the first call went out; cleared by the first answer. */
+  #coldSince: number | undefined;
+  #answered = false;
 
   constructor(
     offer: Offer,
@@ -103,6 +108,52 @@ export class ModelGuard {
         retryInMs: SLOT_WAIT_MS,
       };
     return undefined;
+  }
+
+  /**
+   * Until the provider first answers, it may not have counted our calls yet (a cold connection can take
+   * longer than the refill of a request), so nothing that refilled since the first call may be spent.
+   */
+  coldSlackMs(now: number): number {
+    return this.#coldSince === undefined ? 0 : now - this.#coldSince;
+  }
+
+  /** A call went out with `reserved`. */
+  sent(reserved: Amounts, now: number): void {
+    this.#calls.add(reserved);
+    if (!this.#answered && this.#coldSince === undefined) this.#coldSince = now;
+  }
+
+  /**
+   * The first answer from the provider: returns how long the calls went uncounted, whose refill the
+   * budget must give back (the provider started counting at the latest now). 0 after the first time.
+   */
+  answered(now: number): number {
+    if (this.#answered) return 0;
+    this.#answered = true;
+    const since = this.#coldSince;
+    this.#coldSince = undefined;
+    return since === undefined ? 0 : Math.max(0, now - since);
+  }
+
+  /** What the calls admitted after the one that reserved `reserved` still hold, per dimension. */
+  pendingAfter(reserved: Amounts): Amounts {
+    const pending: Amounts = {};
+    let after = false;
+    for (const call of this.#calls) {
+      if (after)
+        for (const key in call) {
+          const dimension = key as keyof Amounts;
+          pending[dimension] = (pending[dimension] ?? 0) + (call[dimension] ?? 0);
+        }
+      else if (call === reserved) after = true;
+    }
+    return pending;
+  }
+
+  /** The call that reserved `reserved` is over. */
+  done(reserved: Amounts): void {
+    this.#calls.delete(reserved);
   }
 
   probeWaitMs(): number {

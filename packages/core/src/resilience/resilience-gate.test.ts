@@ -7,6 +7,12 @@ import { say, setup } from '../router/test-helpers.js';
 const cheap = { id: 'cheap', capability: 3, inputUsdPerMTok: 0.1, outputUsdPerMTok: 0.4 };
 const dear = { id: 'dear', capability: 6, inputUsdPerMTok: 1, outputUsdPerMTok: 4 };
 
+const finishEvent = {
+  type: 'finish',
+  finishReason: 'stop',
+  usage: { inputTokens: 5, outputTokens: 1, totalTokens: 6 },
+} as const;
+
 function record(router: Router, names: RouterEventName[]) {
   const seen: Array<{ name: RouterEventName } & Record<string, unknown>> = [];
   for (const name of names)
@@ -97,8 +103,9 @@ describe('resilience gate in the router (fake clock)', () => {
     const times = adapters[0]?.calls.map((call) => call.at) ?? [];
     expect(times).toHaveLength(12);
     expect(withinBucket(times, 5)).toBe(true);
-    // The first five go at once; the rest one every 12 s as the bucket refills.
-    expect(times.slice(4, 7).map((time) => time - (times[0] ?? 0))).toEqual([0, 12_000, 24_000]);
+    // The first five go at once; the rest one every 12 s as the bucket refills, counted from the
+    // provider's first answer at 100 ms (it may not have counted the burst before).
+    expect(times.slice(4, 7).map((time) => time - (times[0] ?? 0))).toEqual([0, 12_100, 24_100]);
   });
 
   it('steers to the next candidate before the budget runs out, then uses the reserve', async () => {
@@ -225,5 +232,58 @@ describe('resilience gate in the router (fake clock)', () => {
     const times = adapters[0]?.calls.map((call) => call.at - (adapters[0]?.calls[0]?.at ?? 0));
     // The probe goes alone; its headers say 2 left of 3 per minute: two more go, the fourth waits 20 s.
     expect(times).toEqual([0, 50, 50, 20_050]);
+  });
+
+  it('an answer lowers the budget to its remaining count less the calls sent after it', async () => {
+    const rateLimit = { requests: { limit: 10, remaining: 3 } };
+    const { router, clock } = setup(
+      [
+        {
+          name: 'a',
+          models: [{ ...cheap, limits: { rpm: 10 } }],
+          respond: (_call, { n }) =>
+            n === 1 ? { reply: 'ok', latencyMs: 100, rateLimit } : { reply: 'ok', latencyMs: 5_000 },
+        },
+      ],
+      { budget: { reserveFraction: 0 } },
+    );
+    const first = router.chat(say('one'));
+    const second = router.chat(say('two'));
+    await clock.advance(100);
+    await first;
+    // The provider counted 7 by the first answer; the second call may not be among them yet.
+    expect(router.stats().providers.a?.models.cheap?.budget?.requests?.available).toBe(2);
+    await clock.runAll();
+    await second;
+  });
+
+  it('spends no refill until the provider first answers, then counts the refill from there', async () => {
+    const { router, clock, adapters } = setup(
+      [
+        {
+          name: 'a',
+          models: [{ ...cheap, limits: { rpm: 60 } }],
+          respond: (_call, { n }) =>
+            n === 1
+              ? {
+                  stream: [{ type: 'text-delta', text: 'ok' }, finishEvent],
+                  latencyMs: 2_000,
+                  delayMs: 10_000,
+                }
+              : { reply: 'ok', latencyMs: 5_000 },
+        },
+      ],
+      { budget: { reserveFraction: 0 } },
+    );
+    const first = (async () => {
+      for await (const _event of router.stream(say('slow stream')));
+    })();
+    const rest = Promise.all(Array.from({ length: 60 }, () => router.chat(say('hi'))));
+    await clock.runAll();
+    await Promise.all([first, rest]);
+    const times = adapters[0]?.calls.map((call) => call.at - (adapters[0]?.calls[0]?.at ?? 0)) ?? [];
+    // 60 go at once. The 61st would have fitted after 1 s, but the provider may not have counted the
+    // first ones before its first answer: the stream's headers at 2 s. The refill counts from there.
+    expect(times.slice(58)).toEqual([0, 0, 3_000]);
   });
 });

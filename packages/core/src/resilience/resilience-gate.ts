@@ -10,7 +10,15 @@ import type {
 import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
 import type { Amounts, MaybePromise, ReserveResult } from '../store.js';
-import { budgetLimits, chargedFor, hasBudget, observationOf, reservation, usedBy } from './budget-plan.js';
+import {
+  budgetLimits,
+  chargedFor,
+  hasBudget,
+  observationOf,
+  refillOf,
+  reservation,
+  usedBy,
+} from './budget-plan.js';
 import { cooldownMs } from './cooldown-policy.js';
 import { ModelGuard, type Permit } from './model-guard.js';
 import { type ResilienceOptions, resilienceOptions } from './resilience-options.js';
@@ -65,7 +73,8 @@ export class ResilienceGate implements CandidateGate {
       const refusal = guard.check(until, now);
       if (refusal) return refusal;
       const amounts = reservation(request.estimatedInputTokens, request.expectedOutputTokens);
-      return then(this.options.store.reserve(offer.key, guard.budget, amounts, now), (result) =>
+      const slackMs = guard.coldSlackMs(now);
+      return then(this.options.store.reserve(offer.key, guard.budget, amounts, now, slackMs), (result) =>
         this.#reserved(guard, request, amounts, result, now),
       );
     });
@@ -100,6 +109,7 @@ export class ResilienceGate implements CandidateGate {
       this.#settle(guard, amounts, {}, now);
       return { action: 'wait', reason: 'circuit half-open, probe in flight', retryInMs: guard.probeWaitMs() };
     }
+    guard.sent(amounts, now);
     const ticket: Ticket = { reserved: amounts, permit };
     return { action: 'go', ticket };
   }
@@ -116,11 +126,15 @@ export class ResilienceGate implements CandidateGate {
     const input = request.estimatedInputTokens;
     const work: Array<MaybePromise<unknown>> = [];
     const { store } = this.options;
+    const inFlight = outcome.type !== 'cancelled' && outcome.rateLimit ? guard.pendingAfter(reserved) : {};
+    guard.done(reserved);
+    if (outcome.type !== 'cancelled') this.opened(offer, ticket, now);
     if (outcome.type === 'success') {
       permit.succeed();
       guard.succeeded();
       work.push(store.settle(offer.key, guard.budget, reserved, usedBy(outcome.usage), now));
-      if (outcome.rateLimit) work.push(store.observe(offer.key, observationOf(outcome.rateLimit), now));
+      if (outcome.rateLimit)
+        work.push(store.observe(offer.key, observationOf(outcome.rateLimit, inFlight), now));
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
       guard.abandoned();
@@ -130,7 +144,8 @@ export class ResilienceGate implements CandidateGate {
       guard.failed(outcome.failure === 'rate_limit');
       const charged = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
       work.push(store.settle(offer.key, guard.budget, reserved, charged, now));
-      if (outcome.rateLimit) work.push(store.observe(offer.key, observationOf(outcome.rateLimit), now));
+      if (outcome.rateLimit)
+        work.push(store.observe(offer.key, observationOf(outcome.rateLimit, inFlight), now));
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
       if (ms !== undefined)
         work.push(
@@ -143,6 +158,16 @@ export class ResilienceGate implements CandidateGate {
     this.#queue.wakeAll();
     const pending = work.filter(isPromise);
     if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+  }
+
+  /**
+   * The provider answered a call (a stream opened, or any reply): the first answer after a cold start
+   * gives back the refill the budget gained while the provider may not have counted our calls.
+   */
+  opened(offer: Offer, _ticket: unknown, now: number): void {
+    const guard = this.guard(offer);
+    const coldMs = guard.answered(now);
+    if (coldMs > 0 && hasBudget(guard.budget)) this.#settle(guard, {}, refillOf(guard.budget, coldMs), now);
   }
 
   wait(request: GateRequest, ms: number, signal: AbortSignal): Promise<void> {

@@ -36,6 +36,17 @@ describe('token bucket arithmetic', () => {
     expect(timeUntilFits({ ...fullBucket(60, 60_000, 0), level }, amount)).toBe(expected);
   });
 
+  it.each([
+    { level: 10, amount: 5, slackMs: 5_000, expected: 0 },
+    { level: 10, amount: 8, slackMs: 5_000, expected: 3_000 },
+    { level: 59, amount: 60, slackMs: 5_000, expected: 1_000 },
+  ])(
+    'with $slackMs ms of slack, $amount fits at level $level in $expected ms',
+    ({ level, amount, slackMs, expected }) => {
+      expect(timeUntilFits({ ...fullBucket(60, 60_000, 0), level }, amount, slackMs)).toBe(expected);
+    },
+  );
+
   it('credits never overfill and debits may go negative', () => {
     const bucket = { ...fullBucket(100, 60_000, 0), level: 90 };
     credit(bucket, 50);

@@ -28,11 +28,12 @@ export function refill(bucket: Bucket, now: number): void {
 
 /**
  * Milliseconds until `amount` fits in a bucket already refilled to now: 0 when it fits, `Infinity` when
- * it never can (more than the capacity).
+ * it never can (more than the capacity). `slackMs` of refill must be left over as well, up to capacity.
  */
-export function timeUntilFits(bucket: Bucket, amount: number): number {
+export function timeUntilFits(bucket: Bucket, amount: number, slackMs = 0): number {
   if (amount > bucket.capacity) return Number.POSITIVE_INFINITY;
-  const missing = amount - bucket.level;
+  const slack = slackMs > 0 ? (slackMs * bucket.capacity) / bucket.windowMs : 0;
+  const missing = Math.min(amount + slack, bucket.capacity) - bucket.level;
   if (missing <= 0) return 0;
   return Math.ceil((missing * bucket.windowMs) / bucket.capacity);
 }

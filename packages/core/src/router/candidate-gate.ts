@@ -59,6 +59,8 @@ export interface CandidateGate {
     outcome: Outcome,
     now: number,
   ): MaybePromise<void>;
+  /** An admitted streaming call got its response headers (before any content); `report` still follows. */
+  opened?(offer: Offer, ticket: unknown, now: number): void;
   /**
    * Called when no candidate can go now and the earliest may in `ms`. Resolves when it is worth
    * trying again (a queue may wake earlier); rejects with `signal.reason` when the signal aborts.
