@@ -64,8 +64,9 @@ describe('a burst of 200 requests against simulated limits', () => {
     expect(results.reduce((sum, result) => sum + result.attempts.length, 0)).toBe(200);
   });
 
-  // Groq sends no header for its per-minute request limit (its request headers are per day), so its RPM
-  // must be configured; OpenAI and Anthropic are learned from their headers alone.
+  // Groq sends no header for its per-minute request limit (its request headers are per day); its first
+  // 429 states it, too late for a burst, so here its RPM is configured. OpenAI and Anthropic are learned
+  // from their headers alone.
   it('without limits configured: at most a handful of 429s while the headers are learned', async () => {
     for (const sim of sims) sim.reset();
     const router = createRouter({ providers: providers(undefined, { rpm: RPM }) });

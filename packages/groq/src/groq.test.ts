@@ -56,4 +56,23 @@ describe('groq()', () => {
       await sim.close();
     }
   });
+
+  it('learns the per-minute request limit, which no header states, from a 429 message', async () => {
+    const sim = await startSimulatedProvider({ protocol: 'groq', limits: { rpm: 2 } });
+    try {
+      const adapter = groq({ apiKey: sim.apiKey, baseURL: sim.baseURL });
+      const first = await adapter.doGenerate(call());
+      // Headers count requests per day only.
+      expect(first.rateLimit?.requests?.windowMs).toBe(86_400_000);
+      await adapter.doGenerate(call());
+      const error = await adapter.doGenerate(call()).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({
+        failure: 'rate_limit',
+        status: 429,
+        rateLimit: { requests: { limit: 2, remaining: 0, windowMs: 60_000 } },
+      });
+    } finally {
+      await sim.close();
+    }
+  });
 });

@@ -226,4 +226,24 @@ describe('OpenAI errors → failure classes', () => {
     expect(describeSdkError(new OpenAI.APIUserAbortError(), OpenAI, live, false)).toBe('abort');
     expect(describeSdkError(new TypeError('terminated'), OpenAI, controller.signal, true)).toBe('abort');
   });
+
+  it('learns the exhausted window from a 429 message, over a header for another window', () => {
+    // Groq: the headers count requests per day, the 429 is about the minute.
+    const message =
+      'Rate limit reached for model `m` in organization `o` service tier `on_demand` on requests per minute (RPM): Limit 30, Used 30, Requested 1.';
+    const error = toProviderError(
+      {
+        kind: 'status',
+        status: 429,
+        message,
+        body: { message, type: 'requests', code: 'rate_limit_exceeded' },
+        headers: new Headers({
+          'x-ratelimit-limit-requests': '14400',
+          'x-ratelimit-remaining-requests': '14000',
+        }),
+      },
+      { provider: 'groq', model: 'm', requestsWindowMs: 86_400_000 },
+    );
+    expect(error.rateLimit?.requests).toEqual({ limit: 30, remaining: 0, windowMs: 60_000 });
+  });
 });

@@ -3,8 +3,10 @@ import {
   type HeaderReader,
   ProviderError,
   parseRetryAfter,
+  type RateLimitSnapshot,
   redact,
 } from '@llm-router/core';
+import { parseLimitMessage } from './parse-limit-message.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 import type { WireErrorBody } from './wire-types.js';
 
@@ -73,10 +75,14 @@ export type ErrorContext = {
 /** Facts → the classified, redacted `ProviderError` the router acts on. */
 export function toProviderError(facts: ErrorFacts, context: ErrorContext): ProviderError {
   const failure = classifyError(facts);
-  const rateLimit = parseRateLimitHeaders(facts.headers, { requestsWindowMs: context.requestsWindowMs });
+  const detail = text(facts.body?.message) || facts.message;
+  const headers = parseRateLimitHeaders(facts.headers, { requestsWindowMs: context.requestsWindowMs });
+  const rateLimit = withNamedWindow(
+    headers,
+    failure === 'rate_limit' ? parseLimitMessage(detail) : undefined,
+  );
   const retryAfterMs = parseRetryAfter(facts.headers);
   const requestId = facts.headers?.get('x-request-id') ?? undefined;
-  const detail = text(facts.body?.message) || facts.message;
   const status = facts.status === undefined ? '' : ` ${facts.status}`;
   return new ProviderError(redact(`${context.provider}${status} (${failure}): ${stripStatus(detail)}`), {
     failure,
@@ -88,6 +94,20 @@ export function toProviderError(facts: ErrorFacts, context: ErrorContext): Provi
     ...(requestId ? { requestId } : {}),
     cause: redactedCause(context.cause),
   });
+}
+
+// The message names the window that refused the call: it wins over a header about another window of the
+// same dimension (Groq's headers count requests per day; its 429 may be about the minute).
+function withNamedWindow(
+  headers: RateLimitSnapshot | undefined,
+  named: RateLimitSnapshot | undefined,
+): RateLimitSnapshot | undefined {
+  if (!named) return headers;
+  const merged: RateLimitSnapshot = { ...headers };
+  if (named.requests && headers?.requests?.windowMs !== named.requests.windowMs)
+    merged.requests = named.requests;
+  if (named.tokens && headers?.tokens?.windowMs !== named.tokens.windowMs) merged.tokens = named.tokens;
+  return merged;
 }
 
 function text(value: unknown): string {
