@@ -117,7 +117,9 @@ describe('router over the real adapters', () => {
     script(sims.groq, { outcome: 'rateLimit', retryAfterMs: 2000 });
     const limited = await router.chat(request([GROQ, ANTHROPIC]));
     expect(outcomes(limited.attempts)).toEqual(['groq:rate_limit', 'anthropic:success']);
-    await clock.advance(3000);
+    // Past the 2 s cooldown, and past the 3 s the minute bucket its 429 message described as used up
+    // (Limit = Used = the simulator's default RPM) takes to refill beyond the 5% reserve.
+    await clock.advance(3_100);
     const recovered = await router.chat(request([GROQ, ANTHROPIC]));
     expect(outcomes(recovered.attempts)).toEqual(['groq:success']);
   });
