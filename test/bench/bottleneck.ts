@@ -88,7 +88,7 @@ async function cancelQueued(): Promise<BenchRow[]> {
   await limiter.stop();
   const queue = new WaitQueue(systemClock, 10);
   const ours = new AbortController();
-  const waiting = queue.wait(systemClock.now() + 300, 0, ours.signal);
+  const waiting = queue.wait(systemClock.now() + 300, { signal: ours.signal });
   const abortedAt = performance.now();
   ours.abort();
   const reason = await waiting.catch((error: Error) => error.name);

@@ -49,6 +49,7 @@ async function measure(
 ): Promise<BenchRow> {
   const fleet = await startFleet(knownLimits);
   try {
+    await fleet.warm();
     const send = make(fleet);
     const outcomes: Outcome[] = [];
     let next = 0;

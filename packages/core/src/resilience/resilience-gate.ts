@@ -110,6 +110,8 @@ export class ResilienceGate implements CandidateGate {
       return { action: 'wait', reason: 'circuit half-open, probe in flight', retryInMs: guard.probeWaitMs() };
     }
     guard.sent(amounts, now);
+    const place = this.#places.get(request);
+    if (place !== undefined) this.#queue.admitted(place);
     const ticket: Ticket = { reserved: amounts, permit };
     return { action: 'go', ticket };
   }
@@ -170,7 +172,7 @@ export class ResilienceGate implements CandidateGate {
     if (coldMs > 0 && hasBudget(guard.budget)) this.#settle(guard, {}, refillOf(guard.budget, coldMs), now);
   }
 
-  wait(request: GateRequest, ms: number, signal: AbortSignal): Promise<void> {
+  wait(request: GateRequest, ms: number, signal: AbortSignal, key?: string): Promise<void> {
     if (ms <= 0) {
       this.#mayUseReserve.add(request);
       return Promise.resolve();
@@ -182,7 +184,13 @@ export class ResilienceGate implements CandidateGate {
       this.#emit('queued', { requestId: request.requestId, waitMs: ms, waiting: this.#queue.size + 1 });
     }
     const now = this.#context.options.clock.now();
-    return this.#queue.wait(now + ms, request.request.priority ?? 0, signal, place);
+    return this.#queue.wait(now + ms, {
+      priority: request.request.priority ?? 0,
+      signal,
+      seq: place,
+      group: key,
+      latest: request.deadline,
+    });
   }
 
   inspect(offer: Offer, now: number): GateState {

@@ -1,14 +1,14 @@
 import { FakeClock } from '@llm-router/testing';
 import { describe, expect, it } from 'vitest';
 import { QueueFullError } from '../errors.js';
-import { WaitQueue } from './wait-queue.js';
+import { HEAD_TRUST_MS, WaitQueue } from './wait-queue.js';
 
 function setup(maxWaiting = 10) {
   const clock = new FakeClock(0);
   const queue = new WaitQueue(clock, maxWaiting);
   const woke: string[] = [];
   const enqueue = (name: string, wakeAt: number, priority = 0, signal?: AbortSignal) =>
-    queue.wait(wakeAt, priority, signal).then(
+    queue.wait(wakeAt, { priority, signal }).then(
       () => woke.push(`${name}@${clock.now()}`),
       (error: unknown) => woke.push(`${name}!${(error as Error).name}@${clock.now()}`),
     );
@@ -58,7 +58,7 @@ describe('WaitQueue', () => {
     const { queue } = setup();
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    await expect(queue.wait(1_000, 0, controller.signal)).rejects.toThrow('stop');
+    await expect(queue.wait(1_000, { signal: controller.signal })).rejects.toThrow('stop');
     expect(queue.size).toBe(0);
   });
 
@@ -66,7 +66,7 @@ describe('WaitQueue', () => {
     const { queue, enqueue } = setup(2);
     enqueue('a', 4_000);
     enqueue('b', 3_000);
-    const error = await queue.wait(1_000, 9).catch((caught: unknown) => caught);
+    const error = await queue.wait(1_000, { priority: 9 }).catch((caught: unknown) => caught);
     expect(QueueFullError.isInstance(error)).toBe(true);
     expect((error as QueueFullError).retryAfterMs).toBe(3_000);
   });
@@ -80,5 +80,75 @@ describe('WaitQueue', () => {
     await clock.flush();
     expect(woke).toEqual(['b@100', 'a@100']);
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  describe('groups take turns', () => {
+    function grouped() {
+      const { clock, queue } = setup();
+      const woke: string[] = [];
+      const seqs = new Map<string, number>();
+      const enqueue = (name: string, wakeAt: number, options: { group?: string; latest?: number } = {}) => {
+        const seq = seqs.get(name) ?? queue.nextSeq();
+        seqs.set(name, seq);
+        return queue
+          .wait(wakeAt, { seq, group: 'g', ...options })
+          .then(() => woke.push(`${name}@${clock.now()}`));
+      };
+      return { clock, queue, woke, enqueue, seq: (name: string) => seqs.get(name) as number };
+    }
+
+    it('wakes only the head; an admitted head hands the turn on, one back in line takes the rest along', async () => {
+      const { clock, queue, woke, enqueue, seq } = grouped();
+      enqueue('a', 1_000);
+      enqueue('b', 1_000);
+      enqueue('c', 1_000);
+      await clock.advance(1_000);
+      expect(woke).toEqual(['a@1000']);
+      queue.admitted(seq('a'));
+      await clock.flush();
+      expect(woke).toEqual(['a@1000', 'b@1000']);
+      // b finds no capacity until 3 000: c, still in line behind it, waits as long.
+      enqueue('b', 3_000);
+      await clock.advance(1_500);
+      expect(woke).toEqual(['a@1000', 'b@1000']);
+      await clock.advance(500);
+      expect(woke).toEqual(['a@1000', 'b@1000', 'b@3000']);
+      queue.admitted(seq('b'));
+      await clock.flush();
+      expect(woke).toEqual(['a@1000', 'b@1000', 'b@3000', 'c@3000']);
+    });
+
+    it('a head that never comes back is trusted for HEAD_TRUST_MS, then the next takes over', async () => {
+      const { clock, woke, enqueue } = grouped();
+      enqueue('a', 1_000);
+      enqueue('b', 1_000);
+      await clock.advance(1_000);
+      expect(woke).toEqual(['a@1000']);
+      await clock.runAll();
+      expect(woke).toEqual(['a@1000', `b@${1_000 + HEAD_TRUST_MS}`]);
+    });
+
+    it('never keeps a waiter past its latest time for its group', async () => {
+      const { clock, woke, enqueue } = grouped();
+      enqueue('a', 1_000);
+      enqueue('b', 1_000, { latest: 1_100 });
+      enqueue('c', 1_000);
+      await clock.advance(1_000);
+      enqueue('a', 5_000);
+      await clock.advance(100);
+      expect(woke).toEqual(['a@1000', 'b@1100']);
+      await clock.advance(3_900);
+      expect(woke).toEqual(['a@1000', 'b@1100', 'a@5000']);
+    });
+
+    it('a head that now waits for another model hands its old group on', async () => {
+      const { clock, woke, enqueue } = grouped();
+      enqueue('a', 1_000);
+      enqueue('b', 1_000);
+      await clock.advance(1_000);
+      enqueue('a', 9_000, { group: 'other' });
+      await clock.flush();
+      expect(woke).toEqual(['a@1000', 'b@1000']);
+    });
   });
 });

@@ -62,11 +62,11 @@ export interface CandidateGate {
   /** An admitted streaming call got its response headers (before any content); `report` still follows. */
   opened?(offer: Offer, ticket: unknown, now: number): void;
   /**
-   * Called when no candidate can go now and the earliest may in `ms`. Resolves when it is worth
-   * trying again (a queue may wake earlier); rejects with `signal.reason` when the signal aborts.
-   * Without it the loop sleeps `ms` on the clock.
+   * Called when no candidate can go now and the earliest may in `ms`; `key` is that candidate's.
+   * Resolves when it is worth trying again (a queue may wake earlier); rejects with `signal.reason`
+   * when the signal aborts. Without it the loop sleeps `ms` on the clock.
    */
-  wait?(request: GateRequest, ms: number, signal: AbortSignal): Promise<void>;
+  wait?(request: GateRequest, ms: number, signal: AbortSignal, key?: string): Promise<void>;
   /** Live state for `router.stats()`. */
   inspect?(offer: Offer, now: number): GateState;
   close?(): MaybePromise<void>;

@@ -117,17 +117,22 @@ export class RequestRun {
       throw this.#allFailed(`Gave up after maxAttempts (${this.state.options.maxAttempts}) attempts`);
     const skips: string[] = [];
     let soonest = Infinity;
+    let soonestKey: string | undefined;
     const { candidates } = this.ranking;
     for (let index = 0; index < candidates.length; index++) {
       const candidate = candidates[index] as Candidate;
       if (!this.#usable(candidate) || this.failed.has(candidate.key)) continue;
       const admission = this.state.gate.admit(candidate, this.gateRequest, this.now);
-      if (isPromise(admission)) return this.#pickAsync(admission, candidate, index, skips, soonest);
+      if (isPromise(admission))
+        return this.#pickAsync(admission, candidate, index, skips, soonest, soonestKey);
       const decided = this.#consider(candidate, admission, skips);
       if (decided) return decided;
-      if (admission.action === 'wait') soonest = Math.min(soonest, admission.retryInMs);
+      if (admission.action === 'wait' && admission.retryInMs < soonest) {
+        soonest = admission.retryInMs;
+        soonestKey = candidate.key;
+      }
     }
-    return this.#waitOrGiveUp(skips, soonest);
+    return this.#waitOrGiveUp(skips, soonest, soonestKey);
   }
 
   async #pickAsync(
@@ -136,8 +141,10 @@ export class RequestRun {
     from: number,
     skips: string[],
     soonestSoFar: number,
+    soonestKeySoFar: string | undefined,
   ): Promise<Pick> {
     let soonest = soonestSoFar;
+    let soonestKey = soonestKeySoFar;
     const { candidates } = this.ranking;
     for (let index = from; index < candidates.length; index++) {
       const candidate = index === from ? firstCandidate : (candidates[index] as Candidate);
@@ -148,9 +155,12 @@ export class RequestRun {
       );
       const decided = this.#consider(candidate, admission, skips);
       if (decided) return decided;
-      if (admission.action === 'wait') soonest = Math.min(soonest, admission.retryInMs);
+      if (admission.action === 'wait' && admission.retryInMs < soonest) {
+        soonest = admission.retryInMs;
+        soonestKey = candidate.key;
+      }
     }
-    return this.#waitOrGiveUp(skips, soonest);
+    return this.#waitOrGiveUp(skips, soonest, soonestKey);
   }
 
   /** Awaits an asynchronous admission (a shared store), honouring the caller's abort and the deadline. */
@@ -193,7 +203,7 @@ export class RequestRun {
   }
 
   /** Nothing can go now: wait for the sooner of a waiting candidate and a backoff re-try, or give up. */
-  async #waitOrGiveUp(skips: string[], soonest: number): Promise<Pick> {
+  async #waitOrGiveUp(skips: string[], soonest: number, soonestKey?: string): Promise<Pick> {
     const retry = this.ranking.candidates.find((candidate) => {
       const failed = this.failed.get(candidate.key);
       return failed !== undefined && RETRIABLE.has(failed.failure) && this.#usable(candidate);
@@ -228,7 +238,7 @@ export class RequestRun {
       const onAbort = () => controller.abort(abortReason(caller as AbortSignal));
       caller?.addEventListener('abort', onAbort, { once: true });
       try {
-        await gate.wait(this.gateRequest, delay, controller.signal);
+        await gate.wait(this.gateRequest, delay, controller.signal, soonestKey);
       } finally {
         caller?.removeEventListener('abort', onAbort);
       }
