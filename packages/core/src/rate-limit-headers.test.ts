@@ -26,6 +26,44 @@ describe('parseGoDuration', () => {
   );
 });
 
+describe('parseGoDuration agrees with the grammar it implements', () => {
+  // The grammar as a regular expression, the reference the hand-written scanner must match exactly.
+  const grammar = /^(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+$/;
+  const units: Record<string, number> = { h: 3.6e6, m: 6e4, s: 1e3, ms: 1, us: 1e-3, µs: 1e-3, ns: 1e-6 };
+  const reference = (text: string): number | undefined => {
+    const trimmed = text.trim();
+    if (trimmed === '') return undefined;
+    if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+    if (!grammar.test(trimmed)) return undefined;
+    let total = 0;
+    for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g))
+      total += Number(amount) * (units[unit as string] as number);
+    return total;
+  };
+
+  it('on every short string over its alphabet and on generated durations, valid and broken', () => {
+    const alphabet = ['1', '0', '.', 'h', 'm', 's', 'u', 'µ', 'n', ' ', '-'];
+    const texts: string[] = [''];
+    for (let length = 1; length <= 3; length++)
+      for (const prefix of texts.filter((text) => text.length === length - 1))
+        for (const char of alphabet) texts.push(prefix + char);
+    const parts = ['1', '12', '0.5', '2.', '.5', '7'];
+    const unitNames = [...Object.keys(units), 'x', ''];
+    let seed = 7;
+    const next = (count: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % count;
+    };
+    for (let index = 0; index < 1500; index++) {
+      let text = '';
+      for (let part = 0; part <= next(4); part++)
+        text += `${parts[next(parts.length)]}${unitNames[next(unitNames.length)]}`;
+      texts.push(next(5) === 0 ? ` ${text} ` : text);
+    }
+    for (const text of texts) expect(parseGoDuration(text), JSON.stringify(text)).toBe(reference(text));
+  });
+});
+
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-23T12:00:00Z');
 

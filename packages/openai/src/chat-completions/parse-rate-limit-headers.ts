@@ -14,6 +14,16 @@ export type RateLimitHeaderOptions = {
 };
 
 const MINUTE_MS = 60_000;
+const REQUESTS = headerNames('requests');
+const TOKENS = headerNames('tokens');
+
+function headerNames(name: string) {
+  return {
+    limit: `x-ratelimit-limit-${name}`,
+    remaining: `x-ratelimit-remaining-${name}`,
+    reset: `x-ratelimit-reset-${name}`,
+  };
+}
 
 /**
  * `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (resets as Go durations) plus retry-after →
@@ -24,20 +34,25 @@ export function parseRateLimitHeaders(
   options: RateLimitHeaderOptions,
 ): RateLimitSnapshot | undefined {
   if (!headers) return undefined;
-  const snapshot: RateLimitSnapshot = {};
-  const requests = readWindow(headers, 'requests', options.requestsWindowMs);
-  if (requests) snapshot.requests = requests;
-  const tokens = readWindow(headers, 'tokens', MINUTE_MS);
-  if (tokens) snapshot.tokens = tokens;
+  const requests = readWindow(headers, REQUESTS, options.requestsWindowMs);
+  const tokens = readWindow(headers, TOKENS, MINUTE_MS);
   const retryAfterMs = parseRetryAfter(headers, options.now);
+  if (!requests && !tokens && retryAfterMs === undefined) return undefined;
+  const snapshot: RateLimitSnapshot = {};
+  if (requests) snapshot.requests = requests;
+  if (tokens) snapshot.tokens = tokens;
   if (retryAfterMs !== undefined) snapshot.retryAfterMs = retryAfterMs;
-  return Object.keys(snapshot).length > 0 ? snapshot : undefined;
+  return snapshot;
 }
 
-function readWindow(headers: HeaderReader, name: string, windowMs: number): RateLimitWindow | undefined {
-  const limit = parseHeaderInteger(headers.get(`x-ratelimit-limit-${name}`));
-  const remaining = parseHeaderInteger(headers.get(`x-ratelimit-remaining-${name}`));
-  const resetMs = parseGoDuration(headers.get(`x-ratelimit-reset-${name}`));
+function readWindow(
+  headers: HeaderReader,
+  names: typeof REQUESTS,
+  windowMs: number,
+): RateLimitWindow | undefined {
+  const limit = parseHeaderInteger(headers.get(names.limit));
+  const remaining = parseHeaderInteger(headers.get(names.remaining));
+  const resetMs = parseGoDuration(headers.get(names.reset));
   if (limit === undefined && remaining === undefined && resetMs === undefined) return undefined;
   const window: RateLimitWindow = { windowMs };
   if (limit !== undefined) window.limit = limit;
