@@ -30,6 +30,8 @@ export function signalForSdk(signal: AbortSignal): AbortSignal | undefined {
 /**
  * The signal for one adapter call, aborted by the caller's signal (with its reason), by the request's
  * deadline, or by the router (`abort`: stream watchdogs, closing a stream). `dispose` unhooks it all.
+ * Router code may call `abort` only on a signal built `abortable`: without a caller signal or a
+ * deadline, any other one cannot be aborted, and `race` does not wait on it.
  */
 export class AttemptSignal {
   readonly #controller: AbortController | undefined;
@@ -88,6 +90,15 @@ export class AttemptSignal {
    */
   race<T>(start: () => Promise<T>): Promise<T> {
     if (this.#aborted) return Promise.reject(this.#controller?.signal.reason);
+    // Nothing can abort this attempt (no caller signal, no deadline, not a stream): there is no race
+    // to run, and wrapping the call's promise would cost a promise and two closures per attempt.
+    if (!this.#controller) {
+      try {
+        return Promise.resolve(start());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return new Promise<T>((resolve, reject) => {
       this.#rejectPending = reject;
       let promise: Promise<T>;

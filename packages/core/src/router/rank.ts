@@ -34,13 +34,17 @@ export type RankInput = {
 };
 
 type Needs = { tools: boolean; vision: boolean; json: boolean; stream: boolean };
+const FEATURES = ['tools', 'vision', 'json'] as const;
+
+function hasImage(request: ChatRequest): boolean {
+  for (const message of request.messages)
+    if (Array.isArray(message.content))
+      for (const part of message.content) if (part.type === 'image') return true;
+  return false;
+}
 
 function needsOf(request: ChatRequest, stream: boolean): Needs {
-  const vision =
-    request.require?.vision === true ||
-    request.messages.some(
-      (message) => Array.isArray(message.content) && message.content.some((part) => part.type === 'image'),
-    );
+  const vision = request.require?.vision === true || hasImage(request);
   const format = request.responseFormat?.type;
   return {
     tools: request.require?.tools === true || (request.tools?.length ?? 0) > 0,
@@ -65,7 +69,7 @@ function whyIneligible(
   const { spec } = offer;
   if (request.minCapability !== undefined && spec.capability < request.minCapability)
     return `capability ${spec.capability} is below minCapability ${request.minCapability}`;
-  for (const feature of ['tools', 'vision', 'json'] as const)
+  for (const feature of FEATURES)
     if (needs[feature] && spec.supports?.[feature] !== true) return `does not support ${feature}`;
   if (needs.stream && spec.supports?.streaming === false) return 'does not support streaming';
   const minWindow = request.require?.minContextWindow;
@@ -84,14 +88,16 @@ function whyIneligible(
 
 const byLatency = (a: number | undefined, b: number | undefined) => (a ?? Infinity) - (b ?? Infinity) || 0;
 
-function comparator(strategy: StrategyName): (a: RankCandidate, b: RankCandidate) => number {
-  const cost = (a: RankCandidate, b: RankCandidate) => a.estimatedCostUsd - b.estimatedCostUsd;
-  const capability = (a: RankCandidate, b: RankCandidate) => b.spec.capability - a.spec.capability;
-  const latency = (a: RankCandidate, b: RankCandidate) => byLatency(a.latencyMs, b.latencyMs);
-  if (strategy === 'most-capable') return (a, b) => capability(a, b) || cost(a, b) || latency(a, b);
-  if (strategy === 'fastest') return (a, b) => latency(a, b) || cost(a, b) || capability(a, b);
-  return (a, b) => cost(a, b) || capability(a, b) || latency(a, b);
-}
+type Ranked = RankCandidate & { group: number };
+const cost = (a: RankCandidate, b: RankCandidate) => a.estimatedCostUsd - b.estimatedCostUsd;
+const capability = (a: RankCandidate, b: RankCandidate) => b.spec.capability - a.spec.capability;
+const latency = (a: RankCandidate, b: RankCandidate) => byLatency(a.latencyMs, b.latencyMs);
+// Built once, not per request: pinned groups first, then the strategy's order.
+const COMPARATORS: Record<StrategyName, (a: Ranked, b: Ranked) => number> = {
+  cheapest: (a, b) => a.group - b.group || cost(a, b) || capability(a, b) || latency(a, b),
+  'most-capable': (a, b) => a.group - b.group || capability(a, b) || cost(a, b) || latency(a, b),
+  fastest: (a, b) => a.group - b.group || latency(a, b) || cost(a, b) || capability(a, b),
+};
 
 /**
  * One scoring pass: filters every offered model, prices this request on each eligible one and
@@ -104,23 +110,20 @@ export function rank(input: RankInput): Ranking {
   const tokensNeeded = estimatedInputTokens + (request.maxTokens ?? 0);
   const needs = needsOf(request, input.stream === true);
   const exclusions: Exclusion[] = [];
-  const exclude = (offer: Offer, reason: string) =>
-    exclusions.push({ provider: offer.provider, model: offer.model, reason });
 
   // Pinned refs make groups tried in the given order; unpinned, all offers form one group.
   const refs =
     request.model === undefined ? undefined : Array.isArray(request.model) ? request.model : [request.model];
-  const groupOf = (offer: Offer) => (refs ? refs.findIndex((ref) => matchesRef(offer, ref)) : 0);
 
-  const eligible: Array<RankCandidate & { offer: Offer; group: number }> = [];
+  const eligible: Array<Ranked & { offer: Offer }> = [];
   for (const offer of input.offers) {
-    const group = groupOf(offer);
+    const group = refs ? groupOf(offer, refs) : 0;
     const reason =
       group < 0
         ? 'not named in request.model'
         : (input.unavailable(offer) ?? whyIneligible(offer, request, needs, tokensNeeded));
     if (reason) {
-      exclude(offer, reason);
+      exclude(exclusions, offer, reason);
       continue;
     }
     const estimatedCostUsd =
@@ -141,10 +144,9 @@ export function rank(input: RankInput): Ranking {
   let ordered: readonly (RankCandidate & { offer?: Offer })[];
   if (typeof input.strategy === 'function') {
     const context: RankContext = { request, estimatedInputTokens, expectedOutputTokens };
-    ordered = customOrder(input.strategy, eligible, context, exclude);
+    ordered = customOrder(input.strategy, eligible, context, exclusions);
   } else {
-    const compare = comparator(input.strategy);
-    ordered = eligible.sort((a, b) => a.group - b.group || compare(a, b));
+    ordered = eligible.length > 1 ? eligible.sort(COMPARATORS[input.strategy]) : eligible;
   }
   // Built field by field: object spread costs about a microsecond per object on Node 20.
   const candidates: Candidate[] = [];
@@ -162,11 +164,21 @@ export function rank(input: RankInput): Ranking {
   return { candidates, exclusions, estimatedInputTokens, expectedOutputTokens };
 }
 
+function groupOf(offer: Offer, refs: readonly ModelRef[]): number {
+  for (let index = 0; index < refs.length; index++)
+    if (matchesRef(offer, refs[index] as ModelRef)) return index;
+  return -1;
+}
+
+function exclude(exclusions: Exclusion[], offer: Offer, reason: string): void {
+  exclusions.push({ provider: offer.provider, model: offer.model, reason });
+}
+
 function customOrder(
   rankFn: RankFn,
   eligible: Array<RankCandidate & { offer: Offer }>,
   context: RankContext,
-  exclude: (offer: Offer, reason: string) => void,
+  exclusions: Exclusion[],
 ): Array<RankCandidate & { offer: Offer }> {
   let result: readonly RankCandidate[];
   try {
@@ -202,6 +214,6 @@ function customOrder(
     }
   }
   for (const entry of eligible)
-    if (!seen.has(entry.offer)) exclude(entry.offer, 'left out by the custom strategy');
+    if (!seen.has(entry.offer)) exclude(exclusions, entry.offer, 'left out by the custom strategy');
   return picked;
 }

@@ -265,7 +265,8 @@ export class RequestRun {
       };
       hub.emit('fallback', this.fallback);
     }
-    hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.attempts.length + 1 });
+    if (hub.has('attempt-start'))
+      hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.attempts.length + 1 });
     return new AttemptSignal(this.state.options.clock, this.request.signal, this.deadline, abortable);
   }
 

@@ -60,9 +60,11 @@ export class RouterState {
       strategy: this.options.strategy,
       expectedOutputTokens: this.options.expectedOutputTokens,
       unavailable: this.unavailable,
-      latency: (offer) => this.countersOf(offer).ewmaMs,
+      latency: this.#latency,
     });
   }
+
+  readonly #latency = (offer: Offer): number | undefined => this.countersOf(offer).ewmaMs;
 
   /** auth: the key is wrong for this provider; no request should try it again until reconfigured. */
   disableProvider(provider: string, failure: FailureClass, message: string): void {

@@ -1,7 +1,7 @@
 import { ConfigError, ProviderError } from '../errors.js';
 import { createResilienceGate } from '../resilience/resilience-gate.js';
 import type { ChatRequest, ChatResult } from '../types.js';
-import { type FailDecision, failBeforeContent, type Output, recordSuccess } from './attempt-outcome.js';
+import { type FailDecision, failBeforeContent, recordSuccess } from './attempt-outcome.js';
 import type { GateFactory } from './candidate-gate.js';
 import type { Listener, RouterEventName } from './events.js';
 import type { RouterOptions } from './options.js';
@@ -66,14 +66,8 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
             contentFiltered(candidate.provider, candidate.model),
           );
         } else {
-          const kept: Output = {
-            text: output.text,
-            toolCalls: output.toolCalls,
-            finishReason: output.finishReason,
-            usage: output.usage,
-          };
-          if (output.requestId !== undefined) kept.requestId = output.requestId;
-          return recordSuccess(run, pick, startedAt, kept, output.rateLimit);
+          // recordSuccess copies only the result's own fields out of the adapter's output.
+          return recordSuccess(run, pick, startedAt, output, output.rateLimit);
         }
       } catch (error) {
         decision = failBeforeContent(run, pick, signal, startedAt, error);

@@ -14,11 +14,7 @@ function check(field: string, problem: string | undefined): void {
   if (problem) fail(field, problem);
 }
 
-function optional(
-  request: Record<string, unknown>,
-  key: string,
-  validate: (value: unknown) => string | undefined,
-) {
+function optional(request: Record<string, unknown>, key: string, validate: Rule) {
   if (request[key] !== undefined) check(key, validate(request[key]));
 }
 
@@ -44,31 +40,39 @@ function checkContent(content: unknown, at: string, role: unknown): void {
 function checkMessages(messages: unknown): void {
   if (!Array.isArray(messages) || messages.length === 0)
     fail('messages', `must be a non-empty array, got ${describe(messages)}`);
-  for (const [index, message] of messages.entries()) {
-    const at = `messages[${index}]`;
-    if (!isRecord(message)) fail(at, `must be a message object, got ${describe(message)}`);
-    check(`${at}.role`, checkOneOf(message.role, ROLES));
-    const hasToolCalls = Array.isArray(message.toolCalls) && message.toolCalls.length > 0;
-    if (
-      !(
-        message.role === 'assistant' &&
-        hasToolCalls &&
-        (message.content === '' || message.content === undefined)
-      )
-    )
-      checkContent(message.content, `${at}.content`, message.role);
-    if (message.toolCalls !== undefined) {
-      if (message.role !== 'assistant') check(`${at}.toolCalls`, 'is only allowed on assistant messages');
-      if (!Array.isArray(message.toolCalls)) check(`${at}.toolCalls`, 'must be an array');
-      for (const [callIndex, call] of (message.toolCalls as unknown[]).entries()) {
-        const path = `${at}.toolCalls[${callIndex}]`;
-        if (!isRecord(call)) fail(path, 'must be a tool call object');
-        check(`${path}.id`, checkString(call.id));
-        check(`${path}.name`, checkString(call.name));
-      }
+  for (let index = 0; index < messages.length; index++) {
+    const message: unknown = messages[index];
+    // The common message (a role and a string) is checked without building its path strings.
+    if (isRecord(message) && typeof message.content === 'string' && message.toolCalls === undefined) {
+      if (message.role === 'user' || message.role === 'system' || message.role === 'assistant') continue;
     }
-    if (message.role === 'tool') check(`${at}.toolCallId`, checkString(message.toolCallId));
+    checkMessage(message, `messages[${index}]`);
   }
+}
+
+function checkMessage(message: unknown, at: string): void {
+  if (!isRecord(message)) fail(at, `must be a message object, got ${describe(message)}`);
+  check(`${at}.role`, checkOneOf(message.role, ROLES));
+  const hasToolCalls = Array.isArray(message.toolCalls) && message.toolCalls.length > 0;
+  if (
+    !(
+      message.role === 'assistant' &&
+      hasToolCalls &&
+      (message.content === '' || message.content === undefined)
+    )
+  )
+    checkContent(message.content, `${at}.content`, message.role);
+  if (message.toolCalls !== undefined) {
+    if (message.role !== 'assistant') check(`${at}.toolCalls`, 'is only allowed on assistant messages');
+    if (!Array.isArray(message.toolCalls)) check(`${at}.toolCalls`, 'must be an array');
+    for (const [callIndex, call] of (message.toolCalls as unknown[]).entries()) {
+      const path = `${at}.toolCalls[${callIndex}]`;
+      if (!isRecord(call)) fail(path, 'must be a tool call object');
+      check(`${path}.id`, checkString(call.id));
+      check(`${path}.name`, checkString(call.name));
+    }
+  }
+  if (message.role === 'tool') check(`${at}.toolCallId`, checkString(message.toolCallId));
 }
 
 function checkModelRef(ref: unknown, at: string, isOffered: (ref: ModelRef) => boolean): void {
@@ -126,7 +130,23 @@ function checkResponseFormat(format: unknown): string | undefined {
   return undefined;
 }
 
-const positive = (value: unknown) => checkNumber(value, { min: 0, exclusiveMin: true });
+// The rules for optional fields, built once rather than as closures on every request.
+type Rule = (value: unknown) => string | undefined;
+const positive: Rule = (value) => checkNumber(value, { min: 0, exclusiveMin: true });
+const capabilityRule: Rule = (value) => checkNumber(value, { min: 1, max: 10 });
+const maxTokensRule: Rule = (value) => checkNumber(value, { min: 1, integer: true });
+const temperatureRule: Rule = (value) => checkNumber(value, { min: 0, max: 2 });
+const priorityRule: Rule = (value) => checkNumber(value, {});
+const onInterruptRule: Rule = (value) => checkOneOf(value, ['error', 'continue']);
+const stopRule: Rule = (value) =>
+  typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    ? undefined
+    : `must be a string or an array of strings, got ${describe(value)}`;
+const metadataRule: Rule = (value) =>
+  isRecord(value) && Object.values(value).every((item) => typeof item === 'string')
+    ? undefined
+    : 'must be an object of string values';
+const TIMEOUT_FIELDS = ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'];
 
 /** Throws InvalidRequestError naming the first field that is wrong. Sends nothing. */
 export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef) => boolean): void {
@@ -140,7 +160,7 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
       for (const [index, ref] of raw.model.entries()) checkModelRef(ref, `model[${index}]`, isOffered);
     } else checkModelRef(raw.model, 'model', isOffered);
   }
-  optional(raw, 'minCapability', (value) => checkNumber(value, { min: 1, max: 10 }));
+  optional(raw, 'minCapability', capabilityRule);
   if (raw.require !== undefined) {
     if (!isRecord(raw.require)) check('require', `must be an object, got ${describe(raw.require)}`);
     const require = raw.require as Record<string, unknown>;
@@ -149,13 +169,9 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
     if (require.minContextWindow !== undefined)
       check('require.minContextWindow', checkNumber(require.minContextWindow, { min: 1, integer: true }));
   }
-  optional(raw, 'maxTokens', (value) => checkNumber(value, { min: 1, integer: true }));
-  optional(raw, 'temperature', (value) => checkNumber(value, { min: 0, max: 2 }));
-  optional(raw, 'stop', (value) =>
-    typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
-      ? undefined
-      : `must be a string or an array of strings, got ${describe(value)}`,
-  );
+  optional(raw, 'maxTokens', maxTokensRule);
+  optional(raw, 'temperature', temperatureRule);
+  optional(raw, 'stop', stopRule);
   checkToolChoice(raw.toolChoice, checkTools(raw.tools));
   if (raw.responseFormat !== undefined) {
     const problem = checkResponseFormat(raw.responseFormat);
@@ -163,15 +179,11 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
       check(`responseFormat${problem.split(' ')[0]}`, problem.slice(problem.indexOf(' ') + 1));
     else check('responseFormat', problem);
   }
-  for (const key of ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs']) optional(raw, key, positive);
+  for (const key of TIMEOUT_FIELDS) optional(raw, key, positive);
   if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
     check('signal', 'must be an AbortSignal');
-  optional(raw, 'priority', (value) => checkNumber(value, {}));
-  optional(raw, 'metadata', (value) =>
-    isRecord(value) && Object.values(value).every((item) => typeof item === 'string')
-      ? undefined
-      : 'must be an object of string values',
-  );
-  optional(raw, 'onInterrupt', (value) => checkOneOf(value, ['error', 'continue']));
+  optional(raw, 'priority', priorityRule);
+  optional(raw, 'metadata', metadataRule);
+  optional(raw, 'onInterrupt', onInterruptRule);
   optional(raw, 'fallbackOnContentFilter', checkBoolean);
 }
