@@ -28,16 +28,15 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 /** One admitted call's slot in the breaker: settle it exactly once with the call's outcome. */
 export type BreakerPermit = { succeed(): void; fail(failure: FailureClass): void };
 
-type Settle = { resolve: (value?: unknown) => void; reject: (reason: { failure: FailureClass }) => void };
-
 // opossum starts a real timer for its own reset; we never let it fire (the clock decides), so give it the
 // longest delay Node accepts. It is unref'd and cleared when the breaker closes or is replaced.
 const NEVER_MS = 2_147_483_647;
 const noop = () => {};
-const pending = (settle: Settle) =>
+// opossum's action: a promise the slot settles when the call it stands for has its outcome.
+const pending = (slot: Slot) =>
   new Promise((resolve, reject) => {
-    settle.resolve = resolve;
-    settle.reject = reject;
+    slot.resolve = resolve;
+    slot.reject = reject;
   });
 // 429s, caller faults and aborts say nothing about the provider's health: they count as successes.
 const errorFilter = (error: { failure?: FailureClass }) =>
@@ -57,6 +56,7 @@ export class ModelBreaker {
   readonly #onChange: (state: CircuitState) => void;
   readonly #clock: Clock;
   readonly #bucketMs: number;
+  readonly #tickNow = () => this.#tick(this.#clock.now());
   #rotate = new EventEmitter();
   #rotatedAt: number;
   #breaker: CircuitBreaker;
@@ -90,21 +90,12 @@ export class ModelBreaker {
   }
 
   /** A slot for one call, or undefined when the circuit refuses (open, or half-open with its probe out). */
-  acquire(now: number): BreakerPermit | undefined {
+  acquire(now: number): Slot | undefined {
     const state = this.state(now);
     if (state === 'open' || (state === 'half-open' && !this.#breaker.pendingClose)) return undefined;
-    const settle = { resolve: noop, reject: noop } as Settle;
-    this.#breaker.fire(settle).catch(noop);
-    return {
-      succeed: () => {
-        this.#tick(this.#clock.now());
-        settle.resolve();
-      },
-      fail: (failure) => {
-        this.#tick(this.#clock.now());
-        settle.reject({ failure });
-      },
-    };
+    const slot = new Slot(this, this.#tickNow);
+    this.#breaker.fire(slot).catch(noop);
+    return slot;
   }
 
   /**
@@ -153,5 +144,35 @@ export class ModelBreaker {
     if (passed <= 0) return;
     this.#rotatedAt += passed * this.#bucketMs;
     for (let i = Math.min(passed, this.#options.buckets); i > 0; i--) this.#rotate.emit('rotate');
+  }
+}
+
+/**
+ * One admitted call's place in opossum (a class, not closures: one is made per call). `abandon` gives
+ * it back without an outcome.
+ */
+export class Slot implements BreakerPermit {
+  resolve: (value?: unknown) => void = noop;
+  reject: (reason: { failure: FailureClass }) => void = noop;
+  readonly #breaker: ModelBreaker;
+  readonly #tick: () => void;
+
+  constructor(breaker: ModelBreaker, tick: () => void) {
+    this.#breaker = breaker;
+    this.#tick = tick;
+  }
+
+  succeed(): void {
+    this.#tick();
+    this.resolve();
+  }
+
+  fail(failure: FailureClass): void {
+    this.#tick();
+    this.reject({ failure });
+  }
+
+  abandon(): void {
+    this.#breaker.abandon(this);
   }
 }

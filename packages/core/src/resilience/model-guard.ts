@@ -165,7 +165,7 @@ export class ModelGuard {
     const permit = this.#breaker.acquire(now);
     if (!permit) return undefined;
     this.#inFlight++;
-    return { ...permit, abandon: () => this.#breaker.abandon(permit) };
+    return permit;
   }
 
   succeeded(): void {
