@@ -14,8 +14,9 @@ function check(field: string, problem: string | undefined): void {
   if (problem) fail(field, problem);
 }
 
-function optional(request: Record<string, unknown>, key: string, validate: Rule) {
-  if (request[key] !== undefined) check(key, validate(request[key]));
+// Each caller reads its field by name: a keyed lookup per field on every request was measurable.
+function optional(key: string, value: unknown, validate: Rule): void {
+  if (value !== undefined) check(key, validate(value));
 }
 
 function checkContent(content: unknown, at: string, role: unknown): void {
@@ -90,9 +91,11 @@ function checkModelRef(ref: unknown, at: string, isOffered: (ref: ModelRef) => b
   }
 }
 
-function checkTools(tools: unknown): Set<string> {
+const NO_TOOLS: ReadonlySet<string> = new Set();
+
+function checkTools(tools: unknown): ReadonlySet<string> {
+  if (tools === undefined) return NO_TOOLS;
   const names = new Set<string>();
-  if (tools === undefined) return names;
   if (!Array.isArray(tools)) check('tools', `must be an array, got ${describe(tools)}`);
   for (const [index, tool] of (tools as unknown[]).entries()) {
     const at = `tools[${index}]`;
@@ -108,7 +111,7 @@ function checkTools(tools: unknown): Set<string> {
   return names;
 }
 
-function checkToolChoice(choice: unknown, toolNames: Set<string>): void {
+function checkToolChoice(choice: unknown, toolNames: ReadonlySet<string>): void {
   if (choice === undefined) return;
   if (typeof choice === 'string') {
     check('toolChoice', checkOneOf(choice, TOOL_CHOICES)?.replace(', got', ' or { name }, got'));
@@ -146,7 +149,6 @@ const metadataRule: Rule = (value) =>
   isRecord(value) && Object.values(value).every((item) => typeof item === 'string')
     ? undefined
     : 'must be an object of string values';
-const TIMEOUT_FIELDS = ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'];
 
 /** Throws InvalidRequestError naming the first field that is wrong. Sends nothing. */
 export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef) => boolean): void {
@@ -160,7 +162,7 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
       for (const [index, ref] of raw.model.entries()) checkModelRef(ref, `model[${index}]`, isOffered);
     } else checkModelRef(raw.model, 'model', isOffered);
   }
-  optional(raw, 'minCapability', capabilityRule);
+  optional('minCapability', raw.minCapability, capabilityRule);
   if (raw.require !== undefined) {
     if (!isRecord(raw.require)) check('require', `must be an object, got ${describe(raw.require)}`);
     const require = raw.require as Record<string, unknown>;
@@ -169,9 +171,9 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
     if (require.minContextWindow !== undefined)
       check('require.minContextWindow', checkNumber(require.minContextWindow, { min: 1, integer: true }));
   }
-  optional(raw, 'maxTokens', maxTokensRule);
-  optional(raw, 'temperature', temperatureRule);
-  optional(raw, 'stop', stopRule);
+  optional('maxTokens', raw.maxTokens, maxTokensRule);
+  optional('temperature', raw.temperature, temperatureRule);
+  optional('stop', raw.stop, stopRule);
   checkToolChoice(raw.toolChoice, checkTools(raw.tools));
   if (raw.responseFormat !== undefined) {
     const problem = checkResponseFormat(raw.responseFormat);
@@ -179,11 +181,13 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
       check(`responseFormat${problem.split(' ')[0]}`, problem.slice(problem.indexOf(' ') + 1));
     else check('responseFormat', problem);
   }
-  for (const key of TIMEOUT_FIELDS) optional(raw, key, positive);
+  optional('timeoutMs', raw.timeoutMs, positive);
+  optional('timeToFirstTokenMs', raw.timeToFirstTokenMs, positive);
+  optional('stallTimeoutMs', raw.stallTimeoutMs, positive);
   if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
     check('signal', 'must be an AbortSignal');
-  optional(raw, 'priority', priorityRule);
-  optional(raw, 'metadata', metadataRule);
-  optional(raw, 'onInterrupt', onInterruptRule);
-  optional(raw, 'fallbackOnContentFilter', checkBoolean);
+  optional('priority', raw.priority, priorityRule);
+  optional('metadata', raw.metadata, metadataRule);
+  optional('onInterrupt', raw.onInterrupt, onInterruptRule);
+  optional('fallbackOnContentFilter', raw.fallbackOnContentFilter, checkBoolean);
 }
