@@ -84,9 +84,14 @@ describe('rank', () => {
     ]);
   });
 
-  it("'fastest' orders by observed latency, unknown latency last, ties by cost", () => {
+  it("'fastest' orders by observed latency, a model not measured yet first, ties by cost", () => {
     const latency = { 'b/top': 100, 'a/mid': 400 };
-    expect(order([cheap, mid, top], say, 'fastest', latency).keys).toEqual(['b/top', 'a/mid', 'a/cheap']);
+    expect(order([cheap, mid, top], say, 'fastest', latency).keys).toEqual(['a/cheap', 'b/top', 'a/mid']);
+    expect(order([cheap, mid, top], say, 'fastest', { ...latency, 'a/cheap': 250 }).keys).toEqual([
+      'b/top',
+      'a/cheap',
+      'a/mid',
+    ]);
     expect(order([top, mid, cheap], say, 'fastest').keys).toEqual(['a/cheap', 'a/mid', 'b/top']);
   });
 

@@ -92,11 +92,15 @@ type Ranked = RankCandidate & { group: number };
 const cost = (a: RankCandidate, b: RankCandidate) => a.estimatedCostUsd - b.estimatedCostUsd;
 const capability = (a: RankCandidate, b: RankCandidate) => b.spec.capability - a.spec.capability;
 const latency = (a: RankCandidate, b: RankCandidate) => byLatency(a.latencyMs, b.latencyMs);
+// 'fastest' tries a model it has no latency for first: otherwise the first one measured would be the only.
+const unmeasuredFirst = (a: RankCandidate, b: RankCandidate) =>
+  (a.latencyMs === undefined ? 0 : 1) - (b.latencyMs === undefined ? 0 : 1);
 // Built once, not per request: pinned groups first, then the strategy's order.
 const COMPARATORS: Record<StrategyName, (a: Ranked, b: Ranked) => number> = {
   cheapest: (a, b) => a.group - b.group || cost(a, b) || capability(a, b) || latency(a, b),
   'most-capable': (a, b) => a.group - b.group || capability(a, b) || cost(a, b) || latency(a, b),
-  fastest: (a, b) => a.group - b.group || latency(a, b) || cost(a, b) || capability(a, b),
+  fastest: (a, b) =>
+    a.group - b.group || unmeasuredFirst(a, b) || latency(a, b) || cost(a, b) || capability(a, b),
 };
 
 /**
