@@ -7,7 +7,7 @@ import type { BenchRow } from './bench-module.js';
 // Run by overhead.ts in a child process without the source condition, so the packages load from their
 // builds (dist), as users run them. Prints the rows as JSON on stdout.
 
-const WARMUP = 300;
+const WARMUP = 1_500;
 const SAMPLES = 3_000;
 const MESSAGES = [{ role: 'user' as const, content: 'Say hi.' }];
 
@@ -29,12 +29,25 @@ function row(label: string, samples: number[]): BenchRow {
   };
 }
 
-async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, samples: number) {
+// After an HTTP call resolves, undici still has ~45 µs of clean-up queued (closing the body stream,
+// releasing the socket). It runs at the next await, whoever that is: code that awaits after the SDK (the
+// router does) pays for it, and so does the call that follows one that did not, so an interleaved run
+// charged the SDK-alone side's clean-up to the router. Each timed call therefore ends with one
+// setImmediate, on both sides, so every call pays for its own clean-up and nothing else.
+const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function interleave(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  samples: number,
+  drain: boolean,
+) {
   const times: [number[], number[]] = [[], []];
   for (let index = 0; index < WARMUP + samples; index++) {
     for (const [side, call] of [a, b].entries()) {
       const started = performance.now();
       await call();
+      if (drain) await drained();
       if (index >= WARMUP) times[side]?.push(performance.now() - started);
     }
   }
@@ -78,11 +91,13 @@ async function run(): Promise<BenchRow[]> {
       () => sdk.chat.completions.create({ model: 'gpt-5.4-mini', messages: MESSAGES }),
       () => router.chat({ messages: MESSAGES }),
       SAMPLES,
+      true,
     );
     const [adapterAlone, viaMemoryRouter] = await interleave(
       () => memory.doGenerate(call),
       () => memoryRouter.chat({ messages: MESSAGES }),
       SAMPLES * 3,
+      false,
     );
     memory.calls.length = 0;
     return [

@@ -61,6 +61,8 @@ export function chargedFor(failure: FailureClass | 'cancelled', inputTokens: num
  * calls admitted after the answered one still hold, which the provider's count may not include yet.
  */
 export function observationOf(snapshot: RateLimitSnapshot, pending: Amounts): Observation {
+  // Nothing sent since (the usual case): the snapshot is the observation (stores read only dimensions).
+  if (pending.requests === undefined && pending.tokens === undefined) return snapshot;
   const observation: Observation = {};
   for (const dimension of DIMENSIONS) {
     const seen = snapshot[dimension];

@@ -92,4 +92,17 @@ describe('ModelBreaker on a fake clock', () => {
     // 1 failure of 4 = 25 %
     expect(breaker.state(clock.now())).toBe('closed');
   });
+
+  it('counts successes of closed-circuit calls in the failure rate', async () => {
+    const { clock, breaker, call } = setup({ volumeThreshold: 5 });
+    for (let i = 0; i < 8; i++) await call('ok');
+    for (let i = 0; i < 7; i++) await call('server');
+    // 7 failures of 15 calls = 47 %: still closed; one more makes 8 of 16 = 50 %, not above.
+    expect(breaker.state(clock.now())).toBe('closed');
+    await call('server');
+    expect(breaker.state(clock.now())).toBe('closed');
+    await call('timeout');
+    // 9 of 17 = 53 %
+    expect(breaker.state(clock.now())).toBe('open');
+  });
 });

@@ -32,6 +32,7 @@ export type BreakerPermit = { succeed(): void; fail(failure: FailureClass): void
 // longest delay Node accepts. It is unref'd and cleared when the breaker closes or is replaced.
 const NEVER_MS = 2_147_483_647;
 const noop = () => {};
+const EMPTY: unknown[] = [];
 // opossum's action: a promise the slot settles when the call it stands for has its outcome.
 const pending = (slot: Slot) =>
   new Promise((resolve, reject) => {
@@ -50,13 +51,18 @@ const errorFilter = (error: { failure?: FailureClass }) =>
  * passed (checked on every use, no interval), and the open → half-open step happens when `state(now)`
  * sees `resetTimeoutMs` has passed since the circuit opened: we replace the open breaker by one
  * created half-open, which lets exactly one probe through. The router owns deadlines: `timeout: false`.
+ *
+ * A call admitted while the circuit is closed is only reported to opossum when it ends: a success (or a
+ * failure the breaker ignores) as opossum's own `fire` and `success` events, which is all its counts
+ * are made of; a breaker failure through `fire`, so opossum's rule decides whether to open. That saves
+ * the promises of `fire` on every successful call (about 30 µs between HTTP calls). A half-open probe
+ * goes through `fire` when it is admitted, since opossum lets only one through.
  */
 export class ModelBreaker {
   readonly #options: BreakerOptions;
   readonly #onChange: (state: CircuitState) => void;
   readonly #clock: Clock;
   readonly #bucketMs: number;
-  readonly #tickNow = () => this.#tick(this.#clock.now());
   #rotate = new EventEmitter();
   #rotatedAt: number;
   #breaker: CircuitBreaker;
@@ -93,9 +99,35 @@ export class ModelBreaker {
   acquire(now: number): Slot | undefined {
     const state = this.state(now);
     if (state === 'open' || (state === 'half-open' && !this.#breaker.pendingClose)) return undefined;
-    const slot = new Slot(this, this.#tickNow);
-    this.#breaker.fire(slot).catch(noop);
+    const slot = new Slot(this, this.#breaker);
+    if (state === 'half-open') this.#fire(slot);
     return slot;
+  }
+
+  /**
+   * A call ended. A probe settles its `fire`; a closed-circuit call counts in the breaker it was admitted
+   * by, if that is still the current one.
+   */
+  settle(slot: Slot, breaker: CircuitBreaker, failure: FailureClass | undefined): void {
+    this.#tick(this.#clock.now());
+    if (slot.fired) {
+      if (failure === undefined) slot.resolve();
+      else slot.reject({ failure });
+      return;
+    }
+    if (breaker !== this.#breaker) return;
+    if (failure === undefined || !isBreakerFailure(failure)) {
+      breaker.emit('fire', EMPTY);
+      breaker.emit('success', undefined, 0);
+      return;
+    }
+    this.#fire(slot);
+    slot.reject({ failure });
+  }
+
+  #fire(slot: Slot): void {
+    slot.fired = true;
+    this.#breaker.fire(slot).catch(noop);
   }
 
   /**
@@ -154,22 +186,22 @@ export class ModelBreaker {
 export class Slot implements BreakerPermit {
   resolve: (value?: unknown) => void = noop;
   reject: (reason: { failure: FailureClass }) => void = noop;
+  /** Went through opossum's `fire` (a half-open probe, or a failure being counted). */
+  fired = false;
   readonly #breaker: ModelBreaker;
-  readonly #tick: () => void;
+  readonly #admittedBy: CircuitBreaker;
 
-  constructor(breaker: ModelBreaker, tick: () => void) {
+  constructor(breaker: ModelBreaker, admittedBy: CircuitBreaker) {
     this.#breaker = breaker;
-    this.#tick = tick;
+    this.#admittedBy = admittedBy;
   }
 
   succeed(): void {
-    this.#tick();
-    this.resolve();
+    this.#breaker.settle(this, this.#admittedBy, undefined);
   }
 
   fail(failure: FailureClass): void {
-    this.#tick();
-    this.reject({ failure });
+    this.#breaker.settle(this, this.#admittedBy, failure);
   }
 
   abandon(): void {

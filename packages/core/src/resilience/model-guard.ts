@@ -139,6 +139,7 @@ export class ModelGuard {
   /** What the calls admitted after the one that reserved `reserved` still hold, per dimension. */
   pendingAfter(reserved: Amounts): Amounts {
     const pending: Amounts = {};
+    if (this.#calls.size < 2) return pending;
     let after = false;
     for (const call of this.#calls) {
       if (after)

@@ -26,6 +26,8 @@ import { WaitQueue } from './wait-queue.js';
 
 type Ticket = { reserved: Amounts; permit: Permit };
 
+const NONE: Amounts = {};
+
 const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
   typeof (value as Promise<T>)?.then === 'function';
 const then = <T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> =>
@@ -126,48 +128,57 @@ export class ResilienceGate implements CandidateGate {
     const guard = this.guard(offer);
     const { reserved, permit } = ticket as Ticket;
     const input = request.estimatedInputTokens;
-    const work: Array<MaybePromise<unknown>> = [];
     const { store } = this.options;
-    const inFlight = outcome.type !== 'cancelled' && outcome.rateLimit ? guard.pendingAfter(reserved) : {};
+    const key = offer.key;
+    // With the memory store every step below is synchronous; promises are collected only when not.
+    let pending: Array<Promise<unknown>> | undefined;
+    const track = (step: MaybePromise<unknown>) => {
+      if (!isPromise(step)) return;
+      if (pending) pending.push(step);
+      else pending = [step];
+    };
+    const inFlight = outcome.type !== 'cancelled' && outcome.rateLimit ? guard.pendingAfter(reserved) : NONE;
     guard.done(reserved);
-    if (outcome.type !== 'cancelled') this.opened(offer, ticket, now);
     if (outcome.type === 'success') {
+      this.#answered(guard, now);
       permit.succeed();
       guard.succeeded();
-      work.push(store.settle(offer.key, guard.budget, reserved, usedBy(outcome.usage), now));
-      if (outcome.rateLimit)
-        work.push(store.observe(offer.key, observationOf(outcome.rateLimit, inFlight), now));
+      track(store.settle(key, guard.budget, reserved, usedBy(outcome.usage), now));
+      if (outcome.rateLimit) track(store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
       guard.abandoned();
-      work.push(store.settle(offer.key, guard.budget, reserved, chargedFor('cancelled', input), now));
+      track(store.settle(key, guard.budget, reserved, chargedFor('cancelled', input), now));
     } else {
+      this.#answered(guard, now);
       permit.fail(outcome.failure);
       guard.failed(outcome.failure === 'rate_limit');
       const charged = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
-      work.push(store.settle(offer.key, guard.budget, reserved, charged, now));
-      if (outcome.rateLimit)
-        work.push(store.observe(offer.key, observationOf(outcome.rateLimit, inFlight), now));
+      track(store.settle(key, guard.budget, reserved, charged, now));
+      if (outcome.rateLimit) track(store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
       if (ms !== undefined)
-        work.push(
-          then(store.setCooldown(offer.key, now + ms, now), (until) =>
+        track(
+          then(store.setCooldown(key, now + ms, now), (until) =>
             guard.coolingUntil(until, outcome.failure, now),
           ),
         );
     }
     // Capacity may have come back (a refund, a free slot, a settled probe): let waiters look again.
     this.#queue.wakeAll();
-    const pending = work.filter(isPromise);
-    if (pending.length > 0) return Promise.all(pending).then(() => undefined);
+    if (pending) return Promise.all(pending).then(() => undefined);
+  }
+
+  /** A stream's response headers arrived: the provider answered (see `#answered`). */
+  opened(offer: Offer, _ticket: unknown, now: number): void {
+    this.#answered(this.guard(offer), now);
   }
 
   /**
-   * The provider answered a call (a stream opened, or any reply): the first answer after a cold start
-   * gives back the refill the budget gained while the provider may not have counted our calls.
+   * The provider answered a call: the first answer after a cold start gives back the refill the budget
+   * gained while the provider may not have counted our calls.
    */
-  opened(offer: Offer, _ticket: unknown, now: number): void {
-    const guard = this.guard(offer);
+  #answered(guard: ModelGuard, now: number): void {
     const coldMs = guard.answered(now);
     if (coldMs > 0 && hasBudget(guard.budget)) this.#settle(guard, {}, refillOf(guard.budget, coldMs), now);
   }
