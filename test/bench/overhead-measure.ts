@@ -1,24 +1,18 @@
 import { createRouter } from '@llm-router/core';
-import { openai } from '@llm-router/openai';
-import { scriptedAdapter, startSimulatedProvider } from '@llm-router/testing';
-import OpenAI from 'openai';
+import { scriptedAdapter } from '@llm-router/testing';
 import type { BenchRow } from './bench-module.js';
+import { ascending, drained, MESSAGES, MODEL, percentile, startLoopback } from './loopback.js';
 
 // Run by overhead.ts in a child process without the source condition, so the packages load from their
 // builds (dist), as users run them. Prints the rows as JSON on stdout.
 
 const WARMUP = 1_500;
 const SAMPLES = 3_000;
-const MESSAGES = [{ role: 'user' as const, content: 'Say hi.' }];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
+const us = (ms: number) => (ms * 1_000).toFixed(0);
 
 function row(label: string, samples: number[]): BenchRow {
-  const sorted = [...samples].sort((a, b) => a - b);
+  const sorted = ascending(samples);
   const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
-  const us = (ms: number) => (ms * 1_000).toFixed(0);
   return {
     case: label,
     metrics: {
@@ -29,13 +23,7 @@ function row(label: string, samples: number[]): BenchRow {
   };
 }
 
-// After an HTTP call resolves, undici still has ~45 µs of clean-up queued (closing the body stream,
-// releasing the socket). It runs at the next await, whoever that is: code that awaits after the SDK (the
-// router does) pays for it, and so does the call that follows one that did not, so an interleaved run
-// charged the SDK-alone side's clean-up to the router. Each timed call therefore ends with one
-// setImmediate, on both sides, so every call pays for its own clean-up and nothing else.
-const drained = () => new Promise<void>((resolve) => setImmediate(resolve));
-
+/** Times `a` and `b` alternately; over HTTP each call ends with `drained` (see loopback.ts). */
 async function interleave(
   a: () => Promise<unknown>,
   b: () => Promise<unknown>,
@@ -55,40 +43,19 @@ async function interleave(
 }
 
 function difference(label: string, base: number[], other: number[]): BenchRow {
-  const p50 = (values: number[]) =>
-    percentile(
-      [...values].sort((x, y) => x - y),
-      50,
-    );
-  const p99 = (values: number[]) =>
-    percentile(
-      [...values].sort((x, y) => x - y),
-      99,
-    );
-  return {
-    case: label,
-    metrics: {
-      'p50 (µs)': ((p50(other) - p50(base)) * 1_000).toFixed(0),
-      'p99 (µs)': ((p99(other) - p99(base)) * 1_000).toFixed(0),
-    },
-  };
+  const [baseSorted, otherSorted] = [ascending(base), ascending(other)];
+  const at = (p: number) => us(percentile(otherSorted, p) - percentile(baseSorted, p));
+  return { case: label, metrics: { 'p50 (µs)': at(50), 'p99 (µs)': at(99) } };
 }
 
 async function run(): Promise<BenchRow[]> {
-  const resolved = import.meta.resolve('@llm-router/core');
-  if (!resolved.endsWith('/dist/index.js'))
-    throw new Error(`expected @llm-router/core from its build, got ${resolved}`);
-  const sim = await startSimulatedProvider({ protocol: 'openai', replyTokens: 10 });
-  const sdk = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.baseURL, maxRetries: 0 });
-  const router = createRouter({
-    providers: [openai({ apiKey: sim.apiKey, baseURL: sim.baseURL, models: ['gpt-5.4-mini'] })],
-  });
+  const { sdk, router, close } = await startLoopback(10);
   const memory = scriptedAdapter({ name: 'memory', models: [{ id: 'm' }], respond: () => ({ reply: 'hi' }) });
   const memoryRouter = createRouter({ providers: [memory] });
   const call = { model: 'm', messages: MESSAGES, signal: new AbortController().signal };
   try {
     const [sdkAlone, viaRouter] = await interleave(
-      () => sdk.chat.completions.create({ model: 'gpt-5.4-mini', messages: MESSAGES }),
+      () => sdk.chat.completions.create({ model: MODEL, messages: MESSAGES }),
       () => router.chat({ messages: MESSAGES }),
       SAMPLES,
       true,
@@ -109,9 +76,8 @@ async function run(): Promise<BenchRow[]> {
       difference('memory: router overhead', adapterAlone, viaMemoryRouter),
     ];
   } finally {
-    await router.close();
     await memoryRouter.close();
-    await sim.close();
+    await close();
   }
 }
 

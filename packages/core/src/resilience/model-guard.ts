@@ -31,7 +31,6 @@ export class ModelGuard {
   readonly #maxConcurrent: number;
   /** No configured limits: learn from the first response's headers, one call at a time until then. */
   #learning: boolean;
-  #inFlight = 0;
   #streak = 0;
   #announcedUntil = 0;
   #quotaUntil = 0;
@@ -95,13 +94,14 @@ export class ModelGuard {
     const circuit = this.#breaker.state(now);
     if (circuit === 'open')
       return { action: 'wait', reason: 'circuit open', retryInMs: this.#breaker.reopensAt() - now };
-    if (this.#inFlight >= this.#maxConcurrent)
+    const inFlight = this.#calls.size;
+    if (inFlight >= this.#maxConcurrent)
       return {
         action: 'wait',
-        reason: `${this.#inFlight} calls in flight (maxConcurrent)`,
+        reason: `${inFlight} calls in flight (maxConcurrent)`,
         retryInMs: SLOT_WAIT_MS,
       };
-    if (this.#learning && this.#inFlight > 0)
+    if (this.#learning && inFlight > 0)
       return {
         action: 'wait',
         reason: 'learning limits from headers: one call at a time',
@@ -116,12 +116,6 @@ export class ModelGuard {
    */
   coldSlackMs(now: number): number {
     return this.#coldSince === undefined ? 0 : now - this.#coldSince;
-  }
-
-  /** A call went out with `reserved`. */
-  sent(reserved: Amounts, now: number): void {
-    this.#calls.add(reserved);
-    if (!this.#answered && this.#coldSince === undefined) this.#coldSince = now;
   }
 
   /**
@@ -161,32 +155,27 @@ export class ModelGuard {
     return SLOT_WAIT_MS;
   }
 
-  /** Takes a breaker slot and counts the call in flight; undefined when the half-open probe is out. */
-  acquire(now: number): Permit | undefined {
+  /**
+   * Takes a breaker slot and counts the call that reserved `reserved` in flight (until `done`);
+   * undefined when the half-open probe is out.
+   */
+  acquire(reserved: Amounts, now: number): Permit | undefined {
     const permit = this.#breaker.acquire(now);
     if (!permit) return undefined;
-    this.#inFlight++;
+    this.#calls.add(reserved);
+    if (!this.#answered && this.#coldSince === undefined) this.#coldSince = now;
     return permit;
   }
 
+  // An answer ends learning: its headers taught the store the limits, or no header ever will.
   succeeded(): void {
     this.#streak = 0;
-    this.#end(true);
+    this.#learning = false;
   }
 
   failed(rateLimited: boolean): void {
     this.#streak = rateLimited ? this.#streak + 1 : 0;
-    this.#end(true);
-  }
-
-  abandoned(): void {
-    this.#end(false);
-  }
-
-  // The first answer ends learning: its headers taught the store the limits, or no header ever will.
-  #end(answered: boolean): void {
-    this.#inFlight--;
-    if (answered) this.#learning = false;
+    this.#learning = false;
   }
 
   /** Records a cooldown the store now holds; announces it when it starts or grows. */

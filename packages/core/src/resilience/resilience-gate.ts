@@ -28,6 +28,17 @@ type Ticket = { reserved: Amounts; permit: Permit };
 
 const NONE: Amounts = {};
 
+/** Adds `step` to `list` when it is a promise (a shared store); a synchronous step allocates nothing. */
+function collect(
+  list: Array<Promise<unknown>> | undefined,
+  step: MaybePromise<unknown>,
+): Array<Promise<unknown>> | undefined {
+  if (!isPromise(step)) return list;
+  if (!list) return [step];
+  list.push(step);
+  return list;
+}
+
 const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> =>
   typeof (value as Promise<T>)?.then === 'function';
 const then = <T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> =>
@@ -106,12 +117,11 @@ export class ResilienceGate implements CandidateGate {
       return { action: 'wait', reason: 'budget low (kept in reserve)', retryInMs: 0 };
     }
     if (guard.markLow(low)) this.#announceLow(guard, now);
-    const permit = guard.acquire(now);
+    const permit = guard.acquire(amounts, now);
     if (!permit) {
       this.#settle(guard, amounts, {}, now);
       return { action: 'wait', reason: 'circuit half-open, probe in flight', retryInMs: guard.probeWaitMs() };
     }
-    guard.sent(amounts, now);
     const place = this.#places.get(request);
     if (place !== undefined) this.#queue.admitted(place);
     const ticket: Ticket = { reserved: amounts, permit };
@@ -132,33 +142,33 @@ export class ResilienceGate implements CandidateGate {
     const key = offer.key;
     // With the memory store every step below is synchronous; promises are collected only when not.
     let pending: Array<Promise<unknown>> | undefined;
-    const track = (step: MaybePromise<unknown>) => {
-      if (!isPromise(step)) return;
-      if (pending) pending.push(step);
-      else pending = [step];
-    };
     const inFlight = outcome.type !== 'cancelled' && outcome.rateLimit ? guard.pendingAfter(reserved) : NONE;
     guard.done(reserved);
     if (outcome.type === 'success') {
       this.#answered(guard, now);
       permit.succeed();
       guard.succeeded();
-      track(store.settle(key, guard.budget, reserved, usedBy(outcome.usage), now));
-      if (outcome.rateLimit) track(store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
+      pending = collect(pending, store.settle(key, guard.budget, reserved, usedBy(outcome.usage), now));
+      if (outcome.rateLimit)
+        pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
-      guard.abandoned();
-      track(store.settle(key, guard.budget, reserved, chargedFor('cancelled', input), now));
+      pending = collect(
+        pending,
+        store.settle(key, guard.budget, reserved, chargedFor('cancelled', input), now),
+      );
     } else {
       this.#answered(guard, now);
       permit.fail(outcome.failure);
       guard.failed(outcome.failure === 'rate_limit');
       const charged = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
-      track(store.settle(key, guard.budget, reserved, charged, now));
-      if (outcome.rateLimit) track(store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
+      pending = collect(pending, store.settle(key, guard.budget, reserved, charged, now));
+      if (outcome.rateLimit)
+        pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
       if (ms !== undefined)
-        track(
+        pending = collect(
+          pending,
           then(store.setCooldown(key, now + ms, now), (until) =>
             guard.coolingUntil(until, outcome.failure, now),
           ),
@@ -170,7 +180,7 @@ export class ResilienceGate implements CandidateGate {
   }
 
   /** A stream's response headers arrived: the provider answered (see `#answered`). */
-  opened(offer: Offer, _ticket: unknown, now: number): void {
+  opened(offer: Offer, now: number): void {
     this.#answered(this.guard(offer), now);
   }
 

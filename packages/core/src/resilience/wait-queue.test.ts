@@ -141,6 +141,18 @@ describe('WaitQueue', () => {
       expect(woke).toEqual(['a@1000', 'b@1100', 'a@5000']);
     });
 
+    it('a waiter woken by its deadline does not take the turn of the head still out', async () => {
+      const { clock, queue, woke, enqueue, seq } = grouped();
+      enqueue('a', 1_000);
+      enqueue('b', 1_000, { latest: 1_100 });
+      enqueue('c', 1_000);
+      await clock.advance(1_100);
+      expect(woke).toEqual(['a@1000', 'b@1100']);
+      queue.admitted(seq('a'));
+      await clock.flush();
+      expect(woke).toEqual(['a@1000', 'b@1100', 'c@1100']);
+    });
+
     it('a head that now waits for another model hands its old group on', async () => {
       const { clock, woke, enqueue } = grouped();
       enqueue('a', 1_000);

@@ -174,13 +174,13 @@ export class WaitQueue {
     for (const waiter of due) {
       if (waiter.group !== undefined) {
         const head = this.#heads.get(waiter.group);
-        if (head && now - head.since < HEAD_TRUST_MS) {
-          if (waiter.wakeAt < waiter.latest) {
-            waiter.wakeAt = Math.min(head.since + HEAD_TRUST_MS, waiter.latest);
-            continue;
-          }
+        const headOut = head !== undefined && now - head.since < HEAD_TRUST_MS;
+        // At its deadline a waiter wakes anyway, but only to fail: it does not take the head's turn.
+        if (!headOut) this.#heads.set(waiter.group, { seq: waiter.seq, since: now });
+        else if (waiter.wakeAt < waiter.latest) {
+          waiter.wakeAt = Math.min(head.since + HEAD_TRUST_MS, waiter.latest);
+          continue;
         }
-        this.#heads.set(waiter.group, { seq: waiter.seq, since: now });
       }
       this.#remove(waiter);
       waiter.resolve();

@@ -60,7 +60,7 @@ export interface CandidateGate {
     now: number,
   ): MaybePromise<void>;
   /** An admitted streaming call got its response headers (before any content); `report` still follows. */
-  opened?(offer: Offer, ticket: unknown, now: number): void;
+  opened?(offer: Offer, now: number): void;
   /**
    * Called when no candidate can go now and the earliest may in `ms`; `key` is that candidate's.
    * Resolves when it is worth trying again (a queue may wake earlier); rejects with `signal.reason`

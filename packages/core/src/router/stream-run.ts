@@ -86,7 +86,7 @@ async function* attemptLoop(
       watchdog.expect(startedAt + ttftMs);
       const call = run.adapterCall(candidate, signal.signal, messages);
       const opened = await signal.race(() => candidate.adapter.doStream(call));
-      run.state.gate.opened?.(candidate, pick.ticket, run.now);
+      run.state.gate.opened?.(candidate, run.now);
       const rateLimit: RateLimitSnapshot | undefined = opened.rateLimit;
       iterator = opened.events[Symbol.asyncIterator]();
       const source = iterator;
