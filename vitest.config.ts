@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests import workspace packages from their TypeScript sources (the `@llm-router/source`
+// Tests import workspace packages from their TypeScript sources (the `@spillway/source`
 // export condition), so `pnpm test` needs no build step.
-const conditions = ['@llm-router/source', 'import', 'module', 'node', 'default'];
+const conditions = ['@spillway/source', 'import', 'module', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@llm-router/source'] } },
+  ssr: { resolve: { conditions, externalConditions: ['@spillway/source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

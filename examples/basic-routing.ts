@@ -1,8 +1,8 @@
 // Basic routing: one router over three providers. Each request goes to the cheapest model that meets
 // what it asks for (capability, tools), and the result says who served it and what it cost.
 //
-//   pnpm tsx --conditions=@llm-router/source examples/basic-routing.ts
-import { createRouter } from '@llm-router/core';
+//   pnpm tsx --conditions=@spillway/source examples/basic-routing.ts
+import { createRouter } from '@spillway/core';
 import { setup } from './setup.js';
 
 const { providers, close, live } = await setup();

@@ -2,7 +2,7 @@
 // FAQ service answers for free (so it ranks first for easy requests), says what it can and cannot do,
 // and classifies its own failures so the router knows to fall back.
 //
-//   pnpm tsx --conditions=@llm-router/source examples/custom-adapter.ts
+//   pnpm tsx --conditions=@spillway/source examples/custom-adapter.ts
 import {
   type AdapterCall,
   type AdapterResult,
@@ -10,7 +10,7 @@ import {
   type ProviderAdapter,
   ProviderError,
   SPECIFICATION_VERSION,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { setup } from './setup.js';
 
 const FAQ: Record<string, string> = {

@@ -2,8 +2,8 @@
 // had used up the key's limit). The router puts that model on a cooldown and answers from the next
 // candidate at once: the caller never sees the 429.
 //
-//   pnpm tsx --conditions=@llm-router/source examples/fallback-on-429.ts
-import { createRouter } from '@llm-router/core';
+//   pnpm tsx --conditions=@spillway/source examples/fallback-on-429.ts
+import { createRouter } from '@spillway/core';
 import { setup } from './setup.js';
 
 const { providers, close, live } = await setup([

@@ -3,9 +3,9 @@
 // cheapest and available (here the OpenAI simulator answers 429 to the first call, and the router
 // falls back); results keep OpenAI's shapes, with the routing details one call away.
 //
-//   pnpm tsx --conditions=@llm-router/source examples/openai-drop-in.ts
-import { createRouter, routingInfo } from '@llm-router/core';
-import { createOpenAICompatibleClient } from '@llm-router/openai';
+//   pnpm tsx --conditions=@spillway/source examples/openai-drop-in.ts
+import { createRouter, routingInfo } from '@spillway/core';
+import { createOpenAICompatibleClient } from '@spillway/openai';
 import type OpenAI from 'openai';
 import { setup } from './setup.js';
 

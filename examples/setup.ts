@@ -1,10 +1,10 @@
 // Shared by the examples: real providers when their API keys are set, otherwise simulated ones
 // (real HTTP servers on 127.0.0.1 speaking each provider's protocol), so every example runs offline.
-import { anthropic } from '@llm-router/anthropic';
-import type { Limits, ProviderAdapter } from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { openai } from '@llm-router/openai';
-import { type SimFaults, type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { anthropic } from '@spillway/anthropic';
+import type { Limits, ProviderAdapter } from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { openai } from '@spillway/openai';
+import { type SimFaults, type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 
 export type Setup = {
   providers: ProviderAdapter[];
@@ -32,11 +32,11 @@ export const DEFAULT_PLAN: ProviderPlan[] = [
 ];
 
 /**
- * Live when LLM_ROUTER_LIVE=1 and at least one key is set (only providers with keys are used);
+ * Live when SPILLWAY_LIVE=1 and at least one key is set (only providers with keys are used);
  * simulated otherwise. Faults apply to simulators only.
  */
 export async function setup(plan: ProviderPlan[] = DEFAULT_PLAN): Promise<Setup> {
-  const live = process.env.LLM_ROUTER_LIVE === '1' && plan.some((item) => process.env[KEYS[item.kind]]);
+  const live = process.env.SPILLWAY_LIVE === '1' && plan.some((item) => process.env[KEYS[item.kind]]);
   if (live) {
     const providers = plan
       .filter((item) => process.env[KEYS[item.kind]])

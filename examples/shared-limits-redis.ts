@@ -2,17 +2,17 @@
 // so together they stay inside the account's RPM instead of each using all of it.
 //
 //   redis-server --port 6379 --save '' &          # any Redis 6+; REDIS_URL points elsewhere
-//   pnpm tsx --conditions=@llm-router/source examples/shared-limits-redis.ts
+//   pnpm tsx --conditions=@spillway/source examples/shared-limits-redis.ts
 //
 // Offline it runs against a simulated OpenAI server limited to 60 RPM. With OPENAI_API_KEY set it uses
 // the real API (set RPM to your account's limit). Without Redis each worker warns once and falls back to
 // its own share of the limit (degradedShare), so the example still completes.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createRouter } from '@llm-router/core';
-import { openai } from '@llm-router/openai';
-import { redisStore } from '@llm-router/redis';
-import { startSimulatedProvider } from '@llm-router/testing';
+import { createRouter } from '@spillway/core';
+import { openai } from '@spillway/openai';
+import { redisStore } from '@spillway/redis';
+import { startSimulatedProvider } from '@spillway/testing';
 
 const WORKERS = 4;
 // 64 requests against 60 RPM: the last few wait for the shared budget to refill instead of drawing 429s.

@@ -3,8 +3,8 @@
 // noticing. After content has been delivered, a cut is never hidden or restarted: the stream ends with
 // StreamInterruptedError carrying the partial text.
 //
-//   pnpm tsx --conditions=@llm-router/source examples/streaming.ts
-import { createRouter, StreamInterruptedError } from '@llm-router/core';
+//   pnpm tsx --conditions=@spillway/source examples/streaming.ts
+import { createRouter, StreamInterruptedError } from '@spillway/core';
 import { setup } from './setup.js';
 
 const { providers, close } = await setup([

@@ -2,8 +2,8 @@
 // model answers in text. Every turn is routed on its own (only models with tool support qualify), so
 // one conversation may be served by more than one provider.
 //
-//   pnpm tsx --conditions=@llm-router/source examples/tool-agent-loop.ts
-import { createRouter, type Message, type ToolDefinition } from '@llm-router/core';
+//   pnpm tsx --conditions=@spillway/source examples/tool-agent-loop.ts
+import { createRouter, type Message, type ToolDefinition } from '@spillway/core';
 import { setup } from './setup.js';
 
 const tools: ToolDefinition[] = [

@@ -16,7 +16,7 @@ if (!installed) {
   const [command, args] = onPath
     ? ['pnpm', ['install', '--frozen-lockfile']]
     : ['npx', ['--yes', packageManager, 'install', '--frozen-lockfile']];
-  console.error(`llm-router: installing dependencies (${command} ${args.join(' ')})`);
+  console.error(`spillway: installing dependencies (${command} ${args.join(' ')})`);
   execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 }
 

@@ -1,4 +1,4 @@
-import { catalog, catalogModels, findCatalogModel, resolveModels } from '@llm-router/core';
+import { catalog, catalogModels, findCatalogModel, resolveModels } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 
 describe('model catalog', () => {

@@ -2,11 +2,11 @@
 // with the router and simulated providers (real HTTP on loopback) behind them.
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
-import { anthropic, createAnthropicCompatibleClient } from '@llm-router/anthropic';
-import { createRouter, type Router, routingInfo } from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { createOpenAICompatibleClient, openai } from '@llm-router/openai';
-import { FakeClock, type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { anthropic, createAnthropicCompatibleClient } from '@spillway/anthropic';
+import { createRouter, type Router, routingInfo } from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { createOpenAICompatibleClient, openai } from '@spillway/openai';
+import { FakeClock, type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -13,14 +13,14 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const run = promisify(execFile);
 const env = {
   ...process.env,
-  LLM_ROUTER_LIVE: '',
+  SPILLWAY_LIVE: '',
   OPENAI_API_KEY: '',
   ANTHROPIC_API_KEY: '',
   GROQ_API_KEY: '',
 };
 
 async function example(file: string, args: string[] = []) {
-  const { stdout, stderr } = await run(tsx, ['--conditions=@llm-router/source', file, ...args], {
+  const { stdout, stderr } = await run(tsx, ['--conditions=@spillway/source', file, ...args], {
     cwd: root,
     env,
     timeout: 60_000,
@@ -88,7 +88,7 @@ describe.concurrent('examples', () => {
   });
 
   it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'llm-router-example-')), 'results.jsonl');
+    const out = join(mkdtempSync(join(tmpdir(), 'spillway-example-')), 'results.jsonl');
     const { stderr } = await example('packages/cli/src/bin.ts', [
       'batch',
       'examples/batch/input.jsonl',

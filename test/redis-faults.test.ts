@@ -1,5 +1,5 @@
-import type { BudgetLimits } from '@llm-router/core';
-import { type DegradedEvent, type RedisStore, redisStore } from '@llm-router/redis';
+import type { BudgetLimits } from '@spillway/core';
+import { type DegradedEvent, type RedisStore, redisStore } from '@spillway/redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';
 

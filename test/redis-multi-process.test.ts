@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';
@@ -14,8 +14,8 @@ type Worker = { child: ChildProcess; run(command: Omit<RunCommand, 'type' | 'id'
 
 function startWorker(config: WorkerConfig): Promise<Worker> {
   const child = fork(workerScript, {
-    execArgv: ['--conditions=@llm-router/source', '--import', 'tsx'],
-    env: { ...process.env, LLM_ROUTER_WORKER: JSON.stringify(config) },
+    execArgv: ['--conditions=@spillway/source', '--import', 'tsx'],
+    env: { ...process.env, SPILLWAY_WORKER: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 0;

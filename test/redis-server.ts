@@ -71,7 +71,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startRedisServer(): Promise<RedisServer> {
   const binary = redisServerBinary;
   if (!binary) throw new Error(SKIP_REASON);
-  const dir = mkdtempSync(join(tmpdir(), 'llm-router-redis-'));
+  const dir = mkdtempSync(join(tmpdir(), 'spillway-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined = await launch(binary, port, dir);
   const kill = async () => {

@@ -1,5 +1,5 @@
-import type { BudgetLimits } from '@llm-router/core';
-import { type RedisStore, redisStore } from '@llm-router/redis';
+import type { BudgetLimits } from '@spillway/core';
+import { type RedisStore, redisStore } from '@spillway/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';

@@ -1,8 +1,8 @@
 // One worker process of the multi-process Redis test: a router on the shared Redis store, sending chat
 // requests to a simulated OpenAI provider when the parent asks, and answering with what happened.
-import { createRouter } from '@llm-router/core';
-import { openai } from '@llm-router/openai';
-import { redisStore } from '@llm-router/redis';
+import { createRouter } from '@spillway/core';
+import { openai } from '@spillway/openai';
+import { redisStore } from '@spillway/redis';
 
 export type WorkerConfig = { redisUrl: string; baseURL: string; apiKey: string; prefix: string; rpm: number };
 export type RunCommand = {
@@ -27,7 +27,7 @@ export type RunReport = {
   recoveredEvents: number;
 };
 
-const config = JSON.parse(process.env.LLM_ROUTER_WORKER ?? '{}') as WorkerConfig;
+const config = JSON.parse(process.env.SPILLWAY_WORKER ?? '{}') as WorkerConfig;
 let degradedEvents = 0;
 let recoveredEvents = 0;
 const store = redisStore({

@@ -1,11 +1,11 @@
 // A burst at simulated providers whose limits would otherwise answer 429: the router's budgets keep
 // every provider inside its limit, so no 429 is sent, every request succeeds, and the overflow goes to
 // the next model in cost order. Without configured limits, the router learns them from the headers.
-import { anthropic } from '@llm-router/anthropic';
-import { createRouter } from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { openai } from '@llm-router/openai';
-import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { anthropic } from '@spillway/anthropic';
+import { createRouter } from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { openai } from '@spillway/openai';
+import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RPM = 70;

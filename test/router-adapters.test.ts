@@ -1,6 +1,6 @@
 // The router with the real adapters (official SDKs over HTTP) against simulated OpenAI, Anthropic and
 // Groq servers: each failure class reaches the router through the adapter and leads to the right move.
-import { anthropic } from '@llm-router/anthropic';
+import { anthropic } from '@spillway/anthropic';
 import {
   AllProvidersFailedError,
   type ChatRequest,
@@ -8,15 +8,15 @@ import {
   InvalidRequestError,
   type ModelRef,
   type Router,
-} from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { openai } from '@llm-router/openai';
+} from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { openai } from '@spillway/openai';
 import {
   FakeClock,
   type SimScriptStep,
   type SimulatedProvider,
   startSimulatedProvider,
-} from '@llm-router/testing';
+} from '@spillway/testing';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 

@@ -1,6 +1,6 @@
 // router.stream() with the real adapters (official SDKs over HTTP) against simulated OpenAI,
 // Anthropic and Groq servers: fallback before content, interruption after it, stall, abort.
-import { anthropic } from '@llm-router/anthropic';
+import { anthropic } from '@spillway/anthropic';
 import {
   type ChatRequest,
   createRouter,
@@ -9,15 +9,15 @@ import {
   type RouterStream,
   type RouterStreamEvent,
   StreamInterruptedError,
-} from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { openai } from '@llm-router/openai';
+} from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { openai } from '@spillway/openai';
 import {
   FakeClock,
   type SimScriptStep,
   type SimulatedProvider,
   startSimulatedProvider,
-} from '@llm-router/testing';
+} from '@spillway/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 type Sims = { openai: SimulatedProvider; anthropic: SimulatedProvider; groq: SimulatedProvider };

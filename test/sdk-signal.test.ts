@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
-import { createRouter } from '@llm-router/core';
-import { openai } from '@llm-router/openai';
-import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { createRouter } from '@spillway/core';
+import { openai } from '@spillway/openai';
+import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

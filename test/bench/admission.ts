@@ -7,7 +7,7 @@ import {
   type ModelSpec,
   type ProviderAdapter,
   systemClock,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { BREAKER_DEFAULTS, ModelBreaker } from '../../packages/core/src/resilience/model-breaker.js';
 import type { BenchRow } from './bench-module.js';
 

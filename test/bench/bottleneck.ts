@@ -1,6 +1,6 @@
 // Reproduces what made us write our own buckets instead of using `bottleneck` (decision 0403), next to
 // the same situation in our engine (memoryStore + WaitQueue).
-import { memoryStore, systemClock } from '@llm-router/core';
+import { memoryStore, systemClock } from '@spillway/core';
 import Bottleneck from 'bottleneck';
 import { WaitQueue } from '../../packages/core/src/resilience/wait-queue.js';
 import type { BenchRow } from './bench-module.js';

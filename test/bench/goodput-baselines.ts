@@ -1,4 +1,4 @@
-import { type AdapterResult, type Clock, ProviderError } from '@llm-router/core';
+import { type AdapterResult, type Clock, ProviderError } from '@spillway/core';
 import Groq from 'groq-sdk';
 import { type Fleet, MAX_TOKENS, requestMessages, TIME_SCALE } from './goodput-setup.js';
 

@@ -1,9 +1,9 @@
-import { anthropic } from '@llm-router/anthropic';
-import { scaledClock } from '@llm-router/cli';
-import type { Clock, ModelSpec, ProviderAdapter } from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { openai } from '@llm-router/openai';
-import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { anthropic } from '@spillway/anthropic';
+import { scaledClock } from '@spillway/cli';
+import type { Clock, ModelSpec, ProviderAdapter } from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { openai } from '@spillway/openai';
+import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 
 /** Simulated minutes run this many times faster than real ones, so a run takes seconds. */
 export const TIME_SCALE = 20;

@@ -1,4 +1,4 @@
-import { createRouter } from '@llm-router/core';
+import { createRouter } from '@spillway/core';
 import type { BenchRow } from './bench-module.js';
 import { handWrittenRouter, type Outcome, sdkWithRetries } from './goodput-baselines.js';
 import {
@@ -112,11 +112,11 @@ async function measure(
 
 export async function run(): Promise<BenchRow[]> {
   return [
-    await measure('llm-router, limits configured', true, routerSender, (m) => ({
+    await measure('spillway, limits configured', true, routerSender, (m) => ({
       text: 'goodput >= 95%, 0 lost, 0 429s',
       met: m.goodput >= 0.95 && m.lost === 0 && m.rateLimited === 0,
     })),
-    await measure('llm-router, limits learned from headers', false, routerSender, (m) => ({
+    await measure('spillway, limits learned from headers', false, routerSender, (m) => ({
       text: 'goodput >= 85%, 0 lost',
       met: m.goodput >= 0.85 && m.lost === 0,
     })),

@@ -1,6 +1,6 @@
-import { createRouter, type Router } from '@llm-router/core';
-import { openai } from '@llm-router/openai';
-import { type SimulatedProvider, startSimulatedProvider } from '@llm-router/testing';
+import { createRouter, type Router } from '@spillway/core';
+import { openai } from '@spillway/openai';
+import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import OpenAI from 'openai';
 
 // What the latency benches run from the build (overhead-measure.ts, ttft-measure.ts) share: the loopback
@@ -13,9 +13,9 @@ export type Loopback = { sim: SimulatedProvider; sdk: OpenAI; router: Router; cl
 
 /** The simulator, the SDK alone and a router over it; fails unless the router loads from its build. */
 export async function startLoopback(replyTokens: number): Promise<Loopback> {
-  const resolved = import.meta.resolve('@llm-router/core');
+  const resolved = import.meta.resolve('@spillway/core');
   if (!resolved.endsWith('/dist/index.js'))
-    throw new Error(`expected @llm-router/core from its build, got ${resolved}`);
+    throw new Error(`expected @spillway/core from its build, got ${resolved}`);
   const sim = await startSimulatedProvider({ protocol: 'openai', replyTokens });
   const sdk = new OpenAI({ apiKey: sim.apiKey, baseURL: sim.baseURL, maxRetries: 0 });
   const router = createRouter({

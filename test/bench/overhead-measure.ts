@@ -1,5 +1,5 @@
-import { createRouter } from '@llm-router/core';
-import { scriptedAdapter } from '@llm-router/testing';
+import { createRouter } from '@spillway/core';
+import { scriptedAdapter } from '@spillway/testing';
 import type { BenchRow } from './bench-module.js';
 import { ascending, drained, MESSAGES, MODEL, percentile, startLoopback } from './loopback.js';
 

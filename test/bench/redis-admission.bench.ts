@@ -1,5 +1,5 @@
-import { type BudgetLimits, memoryStore, type RouterStore } from '@llm-router/core';
-import { redisStore } from '@llm-router/redis';
+import { type BudgetLimits, memoryStore, type RouterStore } from '@spillway/core';
+import { redisStore } from '@spillway/redis';
 import { Redis } from 'ioredis';
 import { redisServerBinary, startRedisServer } from '../redis-server.js';
 
@@ -110,7 +110,7 @@ export async function run(): Promise<Row[]> {
   return rows;
 }
 
-// `tsx --conditions=@llm-router/source test/bench/redis-admission.bench.ts` runs it alone.
+// `tsx --conditions=@spillway/source test/bench/redis-admission.bench.ts` runs it alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const result of await run()) console.log(result.case, JSON.stringify(result.metrics));
 }

@@ -7,7 +7,7 @@ import {
   createRouter,
   type ModelSpec,
   type ProviderAdapter,
-} from '@llm-router/core';
+} from '@spillway/core';
 
 const RESULT: AdapterResult = {
   text: 'ok',

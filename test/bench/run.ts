@@ -36,7 +36,7 @@ const machine = {
   platform: `${process.platform} ${process.arch}`,
 };
 console.log(
-  `# llm-router benchmarks\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}\n`,
+  `# spillway benchmarks\n\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}\n`,
 );
 
 const results: Array<{ name: string; rows: BenchRow[]; error?: string }> = [];

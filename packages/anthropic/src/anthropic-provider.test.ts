@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { type AdapterCall, type AdapterStreamEvent, ProviderError } from '@llm-router/core';
+import { type AdapterCall, type AdapterStreamEvent, ProviderError } from '@spillway/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anthropic, nonStreamingTimeoutMs } from './anthropic-provider.js';
 

@@ -10,7 +10,7 @@ import {
   resolveModels,
   SPECIFICATION_VERSION,
   signalForSdk,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { convertRequest } from './convert-request.js';
 import { convertResponse, isMessage } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
@@ -48,7 +48,7 @@ export function nonStreamingTimeoutMs(maxTokens: number): number | undefined {
   return expected > SDK_DEFAULT_TIMEOUT_MS ? expected : undefined;
 }
 
-/** An llm-router provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
+/** A Spillway provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
 export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapter {
   const name = options.name ?? 'anthropic';
   const models = resolveModels('anthropic', options.models);

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { runAdapterConformance } from '@llm-router/testing/conformance';
+import { runAdapterConformance } from '@spillway/testing/conformance';
 import { anthropic } from './anthropic-provider.js';
 
 runAdapterConformance({

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '@llm-router/core';
+import { InvalidRequestError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { convertMessages } from './convert-messages.js';
 

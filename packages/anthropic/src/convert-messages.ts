@@ -5,7 +5,7 @@ import type {
   TextBlockParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import { type ContentPart, InvalidRequestError, type Message, type ToolCall } from '@llm-router/core';
+import { type ContentPart, InvalidRequestError, type Message, type ToolCall } from '@spillway/core';
 
 export type ConvertedMessages = { system: string | undefined; messages: MessageParam[] };
 

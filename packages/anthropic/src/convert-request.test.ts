@@ -1,4 +1,4 @@
-import type { AdapterCall, ModelSpec } from '@llm-router/core';
+import type { AdapterCall, ModelSpec } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { convertRequest, DEFAULT_MAX_TOKENS, JSON_INSTRUCTION } from './convert-request.js';
 

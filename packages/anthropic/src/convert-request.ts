@@ -3,7 +3,7 @@ import type {
   MessageCreateParamsNonStreaming,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { AdapterCall, ModelSpec, ToolChoice, ToolDefinition } from '@llm-router/core';
+import type { AdapterCall, ModelSpec, ToolChoice, ToolDefinition } from '@spillway/core';
 import { convertMessages } from './convert-messages.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Message as AnthropicMessage } from '@anthropic-ai/sdk/resources/messages';
-import type { AdapterResult, ToolCall } from '@llm-router/core';
+import type { AdapterResult, ToolCall } from '@spillway/core';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 

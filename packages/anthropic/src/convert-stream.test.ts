@@ -1,5 +1,5 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { type AdapterStreamEvent, ProviderError } from '@llm-router/core';
+import { type AdapterStreamEvent, ProviderError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { convertStream } from './convert-stream.js';
 

@@ -1,5 +1,5 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { AdapterStreamEvent, FinishReason, ToolCall } from '@llm-router/core';
+import type { AdapterStreamEvent, FinishReason, ToolCall } from '@spillway/core';
 import { mapError } from './map-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { type AnthropicUsage, mapUsage } from './map-usage.js';

@@ -1,5 +1,5 @@
-export type { ModelAlias, RoutingInfo } from '@llm-router/core';
-export { routingInfo } from '@llm-router/core';
+export type { ModelAlias, RoutingInfo } from '@spillway/core';
+export { routingInfo } from '@spillway/core';
 export type { AnthropicProviderOptions } from './anthropic-provider.js';
 export { anthropic } from './anthropic-provider.js';
 export type { AnthropicCompatibleClientOptions } from './drop-in/anthropic-compatible-client.js';

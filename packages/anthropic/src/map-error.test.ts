@@ -4,7 +4,7 @@ import {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import { type FailureClass, ProviderError, registerSecret } from '@llm-router/core';
+import { type FailureClass, ProviderError, registerSecret } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { mapError } from './map-error.js';
 

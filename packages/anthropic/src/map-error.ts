@@ -11,7 +11,7 @@ import {
   ProviderError,
   parseRetryAfter,
   redact,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 
 export type ErrorContext = {

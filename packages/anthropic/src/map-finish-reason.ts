@@ -1,4 +1,4 @@
-import type { FinishReason } from '@llm-router/core';
+import type { FinishReason } from '@spillway/core';
 
 /**
  * Anthropic's `stop_reason` → our finish reason. `pause_turn` (a server tool paused a long turn) and

@@ -1,4 +1,4 @@
-import type { Usage } from '@llm-router/core';
+import type { Usage } from '@spillway/core';
 
 /** The usage fields Anthropic reports on a message and on `message_start` / `message_delta` events. */
 export type AnthropicUsage = {

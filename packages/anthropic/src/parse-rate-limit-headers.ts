@@ -4,7 +4,7 @@ import {
   parseRetryAfter,
   type RateLimitSnapshot,
   type RateLimitWindow,
-} from '@llm-router/core';
+} from '@spillway/core';
 
 // Anthropic's limits are per minute; each reports limit, remaining and an RFC 3339 time of full refill.
 const WINDOW_MS = 60_000;

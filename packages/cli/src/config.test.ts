@@ -1,4 +1,4 @@
-import { ConfigError } from '@llm-router/core';
+import { ConfigError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, type Limits, type ModelSpec } from '@llm-router/core';
+import { ConfigError, type Limits, type ModelSpec } from '@spillway/core';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'groq' | 'openai-compatible';
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'groq', 'openai-compatible'];

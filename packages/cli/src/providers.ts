@@ -1,13 +1,13 @@
-import { anthropic } from '@llm-router/anthropic';
-import { type Clock, ConfigError, type ProviderAdapter } from '@llm-router/core';
-import { groq } from '@llm-router/groq';
-import { openai, openaiCompatible } from '@llm-router/openai';
+import { anthropic } from '@spillway/anthropic';
+import { type Clock, ConfigError, type ProviderAdapter } from '@spillway/core';
+import { groq } from '@spillway/groq';
+import { openai, openaiCompatible } from '@spillway/openai';
 import {
   type SimFaults,
   type SimLatency,
   type SimulatedProvider,
   startSimulatedProvider,
-} from '@llm-router/testing';
+} from '@spillway/testing';
 import type { CliConfig, ProviderConfig } from './config.js';
 
 const KEY_VARIABLES: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { Clock } from '@llm-router/core';
+import type { Clock } from '@spillway/core';
 
 /**
  * A clock that runs `factor` times faster than real time. The demo, `batch --simulate` and the

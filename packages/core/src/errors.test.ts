@@ -22,7 +22,7 @@ describe('RouterError hierarchy', () => {
     const foreign = new ConfigError('bad');
     // A structural copy, as another copy of the package would create: same marker, same code.
     const copy = Object.create(null) as Record<string | symbol, unknown>;
-    copy[Symbol.for('llm-router.error')] = true;
+    copy[Symbol.for('spillway.error')] = true;
     copy.code = 'queue_full';
     expect(RouterError.isInstance(foreign)).toBe(true);
     expect(ConfigError.isInstance(foreign)).toBe(true);

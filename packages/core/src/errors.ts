@@ -12,7 +12,7 @@ export type RouterErrorCode =
   | 'provider_error';
 
 // A registry-wide symbol, so errors thrown by one copy of this package are recognised by another.
-const marker = Symbol.for('llm-router.error');
+const marker = Symbol.for('spillway.error');
 
 type ErrorOptions = { cause?: unknown };
 

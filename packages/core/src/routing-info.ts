@@ -16,7 +16,7 @@ export type ModelAlias = Pick<ChatRequest, 'model' | 'minCapability' | 'require'
 
 /**
  * Which provider and model served a drop-in client call, how, and at what cost. Drop-in clients put it
- * on their results and errors as a non-enumerable `llmRouter` field, so the provider-shaped object
+ * on their results and errors as a non-enumerable `spillway` field, so the provider-shaped object
  * stays exactly the provider's shape for spreads, JSON and deep-equality checks.
  */
 export type RoutingInfo = {
@@ -27,7 +27,7 @@ export type RoutingInfo = {
   requestId?: string;
 };
 
-const FIELD = 'llmRouter';
+const FIELD = 'spillway';
 
 export function attachRoutingInfo<T extends object>(target: T, info: RoutingInfo): T {
   Object.defineProperty(target, FIELD, { value: info, enumerable: false, configurable: true });

@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '@llm-router/testing/conformance';
+import { runAdapterConformance } from '@spillway/testing/conformance';
 import Groq from 'groq-sdk';
 import { groq } from './groq.js';
 

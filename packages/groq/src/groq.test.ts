@@ -1,5 +1,5 @@
-import { ProviderError } from '@llm-router/core';
-import { startSimulatedProvider } from '@llm-router/testing';
+import { ProviderError } from '@spillway/core';
+import { startSimulatedProvider } from '@spillway/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { groq } from './groq.js';
 

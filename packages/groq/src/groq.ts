@@ -1,10 +1,10 @@
-import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@llm-router/core';
+import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@spillway/core';
 import {
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
   lazyClient,
   resolveApiKey,
-} from '@llm-router/openai/chat-completions';
+} from '@spillway/openai/chat-completions';
 import Groq from 'groq-sdk';
 
 export type GroqProviderOptions = {

@@ -4,7 +4,7 @@ import {
   type ProviderAdapter,
   registerSecret,
   resolveModels,
-} from '@llm-router/core';
+} from '@spillway/core';
 import OpenAI from 'openai';
 import {
   type ChatCompletionsDialect,

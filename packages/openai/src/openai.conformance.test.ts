@@ -1,4 +1,4 @@
-import { runAdapterConformance } from '@llm-router/testing/conformance';
+import { runAdapterConformance } from '@spillway/testing/conformance';
 import OpenAI from 'openai';
 import { openai } from './openai.js';
 import { openaiCompatible } from './openai-compatible.js';

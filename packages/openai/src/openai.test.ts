@@ -1,5 +1,5 @@
-import { ConfigError, ProviderError } from '@llm-router/core';
-import { startSimulatedProvider } from '@llm-router/testing';
+import { ConfigError, ProviderError } from '@spillway/core';
+import { startSimulatedProvider } from '@spillway/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openai } from './openai.js';
 import { openaiCompatible } from './openai-compatible.js';

@@ -1,4 +1,4 @@
-import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@llm-router/core';
+import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@spillway/core';
 import OpenAI from 'openai';
 import {
   type ChatCompletionsDialect,

@@ -1,5 +1,5 @@
-import type { BudgetLimits, Dimension } from '@llm-router/core';
-import { DIMENSIONS } from '@llm-router/core';
+import type { BudgetLimits, Dimension } from '@spillway/core';
+import { DIMENSIONS } from '@spillway/core';
 
 type SeenBucket = { capacity: number; available: number; windowMs: number };
 type Seen = { at: number; buckets: Partial<Record<Dimension, SeenBucket>>; cooldownUntil: number };

@@ -1,4 +1,4 @@
-import { ConfigError } from '@llm-router/core';
+import { ConfigError } from '@spillway/core';
 import { type Cluster, Redis } from 'ioredis';
 import type { Script } from './scripts.js';
 

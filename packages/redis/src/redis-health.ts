@@ -68,7 +68,7 @@ export class RedisHealth {
       type: 'recovered',
       degradedForMs: Math.round(performance.now() - this.#degradedAt),
     };
-    this.#options.logger?.warn('llm-router redis store recovered: limits are shared again', { ...event });
+    this.#options.logger?.warn('Spillway redis store recovered: limits are shared again', { ...event });
     notify(this.#options.onRecovered, this.listeners.recovered, event);
   }
 
@@ -79,7 +79,7 @@ export class RedisHealth {
     this.#degradedAt = performance.now();
     const event: DegradedEvent = { type: 'degraded', reason };
     this.#options.logger?.warn(
-      'llm-router redis store degraded: using per-process limits until Redis answers',
+      'Spillway redis store degraded: using per-process limits until Redis answers',
       {
         ...event,
       },

@@ -5,8 +5,8 @@ import type {
   Observation,
   ReserveResult,
   RouterStore,
-} from '@llm-router/core';
-import { ConfigError, DIMENSIONS, memoryStore } from '@llm-router/core';
+} from '@spillway/core';
+import { ConfigError, DIMENSIONS, memoryStore } from '@spillway/core';
 import type { Cluster, Redis } from 'ioredis';
 import { BudgetMirror, type Inspection } from './budget-mirror.js';
 import { createClient, evaluate, withTimeout } from './redis-client.js';
@@ -20,7 +20,7 @@ export type RedisStoreOptions = {
   client?: Redis | Cluster;
   /** Or a URL (`redis://host:6379/0`): the store makes a client that fails fast, and closes it. */
   url?: string;
-  /** Namespace for keys; processes that share limits use the same one. Default `llm-router`. */
+  /** Namespace for keys; processes that share limits use the same one. Default `spillway`. */
   prefix?: string;
   /** A command that takes longer degrades the store. Default 1000. */
   commandTimeoutMs?: number;
@@ -64,7 +64,7 @@ type ReserveReply = [
  * from a local fallback (never hangs, never loses a call) and goes back to Redis once it answers again.
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
-  const prefix = options.prefix ?? 'llm-router';
+  const prefix = options.prefix ?? 'spillway';
   const timeoutMs = positive(options.commandTimeoutMs, 1_000, 'commandTimeoutMs');
   const share = options.degradedShare ?? 1;
   if (!(share > 0 && share <= 1))

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@llm-router/core';
+import type { Clock, TimerHandle } from '@spillway/core';
 
 type Timer = { id: number; at: number; seq: number; callback: () => void };
 

@@ -16,7 +16,7 @@ import {
   systemClock,
   type ToolCall,
   type Usage,
-} from '@llm-router/core';
+} from '@spillway/core';
 
 /** What the scripted provider does for one call. */
 export type ScriptStep =

@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('./sim-cli.ts', import.meta.url));
 
-describe('llm-router-sim', () => {
+describe('spillway-sim', () => {
   it('prints its baseURL and key, serves with the limits given, and stops on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
       [
         '--import',
         'tsx',
-        '--conditions=@llm-router/source',
+        '--conditions=@spillway/source',
         cli,
         '--protocol',
         'openai',

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startSimulatedProvider } from './sim/start-simulated-provider.js';
 import type { SimFaults, SimLimits, SimProtocol } from './sim/types.js';
 
-const USAGE = `llm-router-sim: a simulated OpenAI, Anthropic or Groq API on loopback
+const USAGE = `spillway-sim: a simulated OpenAI, Anthropic or Groq API on loopback
 
   --protocol openai|anthropic|groq   (required)
   --port N          default 0 (any free port)      --host H     default 127.0.0.1
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     seed: number(values.seed, 'seed'),
     apiKey: values['api-key'],
   });
-  console.log(`llm-router-sim ${sim.protocol} listening`);
+  console.log(`spillway-sim ${sim.protocol} listening`);
   console.log(`baseURL=${sim.baseURL}`);
   console.log(`apiKey=${sim.apiKey}`);
   const stop = () => {
@@ -80,6 +80,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`llm-router-sim: ${(error as Error).message}`);
+  console.error(`spillway-sim: ${(error as Error).message}`);
   process.exitCode = 2;
 });

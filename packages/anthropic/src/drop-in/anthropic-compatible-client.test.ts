@@ -16,7 +16,7 @@ import {
   InvalidRequestError,
   routingInfo,
   StreamInterruptedError,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { createAnthropicCompatibleClient } from './anthropic-compatible-client.js';
 import type { RouterStream, RouterStreamEvent } from './to-anthropic-stream.js';
@@ -75,7 +75,7 @@ describe('createAnthropicCompatibleClient', () => {
       usage: { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 2 },
     });
     expect(message.id).toMatch(/^msg_/);
-    expect(Object.keys(message)).not.toContain('llmRouter');
+    expect(Object.keys(message)).not.toContain('spillway');
     expect(routingInfo(message)).toEqual({
       provider: 'openai',
       model: 'gpt-5.4-mini',

@@ -1,11 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { APIError } from '@anthropic-ai/sdk/error';
-import {
-  attachRoutingInfo,
-  attachRoutingInfoLater,
-  type ModelAlias,
-  RoutingInfoStore,
-} from '@llm-router/core';
+import { attachRoutingInfo, attachRoutingInfoLater, type ModelAlias, RoutingInfoStore } from '@spillway/core';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type AnthropicCompatibleClientOptions = {
@@ -14,7 +9,7 @@ export type AnthropicCompatibleClientOptions = {
 };
 
 // Nothing is sent to this address: the client's fetch answers every request from the router.
-const ROUTER_BASE_URL = 'http://llm-router.invalid';
+const ROUTER_BASE_URL = 'http://spillway.invalid';
 
 /**
  * A real `Anthropic` client whose HTTP layer is the router: code holding an `Anthropic` calls
@@ -46,7 +41,7 @@ export function createAnthropicCompatibleClient(
   }
 
   const client = new RoutedAnthropic({
-    apiKey: 'llm-router',
+    apiKey: 'spillway',
     baseURL: ROUTER_BASE_URL,
     maxRetries: 0,
     fetch: createRouterFetch(router, options.aliases, store),

@@ -15,7 +15,7 @@ import {
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
-} from '@llm-router/core';
+} from '@spillway/core';
 
 export type ParamsOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */

@@ -9,7 +9,7 @@ import {
   RouterError,
   type RoutingInfoStore,
   resultRoutingInfo,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { fromAnthropicParams } from './from-anthropic-params.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
 import { type RouterStream, toAnthropicStream } from './to-anthropic-stream.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ContentBlock, Message, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatResult, FinishReason, Usage as RouterUsage } from '@llm-router/core';
+import type { ChatResult, FinishReason, Usage as RouterUsage } from '@spillway/core';
 
 /** A router result → Anthropic's `Message`, whichever provider served it. */
 export function toAnthropicMessage(result: ChatResult): Message {

@@ -1,5 +1,5 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatResult, ToolCall } from '@llm-router/core';
+import type { ChatResult, ToolCall } from '@spillway/core';
 import { messageId, toAnthropicUsage, toStopReason } from './to-anthropic-message.js';
 
 /** The router stream events the drop-in understands; others are ignored. */

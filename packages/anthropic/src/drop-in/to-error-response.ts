@@ -1,4 +1,4 @@
-import { type FailureClass, finalFailure, type RouterError } from '@llm-router/core';
+import { type FailureClass, finalFailure, type RouterError } from '@spillway/core';
 
 type Shape = { status: number; type: string };
 

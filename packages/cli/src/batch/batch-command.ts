@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Clock, createRouter } from '@llm-router/core';
+import { type Clock, createRouter } from '@spillway/core';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
 import { type CliConfig, loadConfig } from '../config.js';
 import { duration, usd } from '../format.js';
@@ -9,7 +9,7 @@ import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders }
 import { scaledClock } from '../scaled-clock.js';
 import { type BatchProgress, runBatch } from './run-batch.js';
 
-export const BATCH_HELP = `Usage: llm-router batch <input.jsonl> --out <results.jsonl> [options]
+export const BATCH_HELP = `Usage: spillway batch <input.jsonl> --out <results.jsonl> [options]
 
 Runs every line of <input.jsonl> ({ "id", "messages", ...request fields }) through the router and
 appends one result line per id to --out. Run it again after a crash or Ctrl-C: ids already written
@@ -81,7 +81,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
   const line = new ProgressLine(io.stderr);
   const disposeInterrupt = io.onInterrupt(() => {
     if (!stop.signal.aborted) {
-      line.log('llm-router: stopping; finishing requests in flight (Ctrl-C again to abort them)');
+      line.log('spillway: stopping; finishing requests in flight (Ctrl-C again to abort them)');
       stop.abort();
     } else abort.abort();
   });
@@ -104,7 +104,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       ...(config.defaults ? { defaults: config.defaults } : {}),
       stop: stop.signal,
       abort: abort.signal,
-      report: (message) => line.log(`llm-router: ${message}`),
+      report: (message) => line.log(`spillway: ${message}`),
       onProgress: (progress) => line.update(status(progress)),
     });
     line.finish(status(summary));

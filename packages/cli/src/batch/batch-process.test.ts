@@ -12,7 +12,7 @@ const bin = join(root, 'packages', 'cli', 'src', 'bin.ts');
 const COUNT = 150;
 
 function workspace() {
-  const dir = mkdtempSync(join(tmpdir(), 'llm-router-resume-'));
+  const dir = mkdtempSync(join(tmpdir(), 'spillway-resume-'));
   const input = join(dir, 'input.jsonl');
   const lines = Array.from({ length: COUNT }, (_, index) =>
     JSON.stringify({
@@ -34,7 +34,7 @@ function start(
     [
       '--import',
       'tsx',
-      '--conditions=@llm-router/source',
+      '--conditions=@spillway/source',
       bin,
       'batch',
       input,
@@ -88,7 +88,7 @@ function expectEveryIdOnce(path: string): void {
   expect(results(path).every((result) => result.ok)).toBe(true);
 }
 
-describe('llm-router batch as a process', () => {
+describe('spillway batch as a process', () => {
   it('resumes after SIGKILL (and a torn last line) with every id written exactly once', {
     timeout: 120_000,
   }, async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { idKey, LineWriter, prepareOutput } from './output-file.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'llm-router-out-'));
+const dir = () => mkdtempSync(join(tmpdir(), 'spillway-out-'));
 
 describe('prepareOutput', () => {
   it('starts empty when the file does not exist', () => {

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChatRequest, type ChatResult, InvalidRequestError } from '@llm-router/core';
+import { type ChatRequest, type ChatResult, InvalidRequestError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { type BatchRouter, runBatch } from './run-batch.js';
 
 function files(lines: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'llm-router-batch-'));
+  const dir = mkdtempSync(join(tmpdir(), 'spillway-batch-'));
   const input = join(dir, 'in.jsonl');
   writeFileSync(input, `${lines.join('\n')}\n`);
   return { input, output: join(dir, 'out.jsonl') };

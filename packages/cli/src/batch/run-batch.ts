@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResult } from '@llm-router/core';
+import type { ChatRequest, ChatResult } from '@spillway/core';
 import { type InputItem, readInput } from './input-lines.js';
 import { idKey, LineWriter, prepareOutput } from './output-file.js';
 

@@ -8,7 +8,7 @@ function capture(): { io: CliIO; text: () => string } {
   return { io: { stdout: output, stderr: output, env: {}, onInterrupt: () => () => {} }, text: () => text };
 }
 
-describe('llm-router demo', () => {
+describe('spillway demo', () => {
   it('runs a small workload over three simulators and reports per provider, with no caller errors', async () => {
     const { io, text } = capture();
     const code = await demoCommand(['--requests', '60', '--seed', '3'], io);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { type ChatResult, createRouter, type Router } from '@llm-router/core';
-import type { SimFaults } from '@llm-router/testing';
+import { type ChatResult, createRouter, type Router } from '@spillway/core';
+import type { SimFaults } from '@spillway/testing';
 import { keyedProviders } from '../batch/batch-command.js';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
 import { duration, usd } from '../format.js';
@@ -10,7 +10,7 @@ import { scaledClock } from '../scaled-clock.js';
 import { DemoTally } from './demo-tally.js';
 import { demoWorkload, type WorkItem } from './workload.js';
 
-export const DEMO_HELP = `Usage: llm-router demo [options]
+export const DEMO_HELP = `Usage: spillway demo [options]
 
 Starts three simulated providers (OpenAI, Anthropic and Groq protocols) with tight limits and some
 faults, runs an agent-like workload through the router, and prints what happened per provider.
@@ -80,8 +80,8 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
 
   out(
     live
-      ? `llm-router demo (live): ${count} requests over ${set.providers.map((p) => p.name).join(', ')}`
-      : `llm-router demo: ${count} agent requests over 3 simulated providers (OpenAI, Anthropic, Groq protocols),\n` +
+      ? `spillway demo (live): ${count} requests over ${set.providers.map((p) => p.name).join(', ')}`
+      : `spillway demo: ${count} agent requests over 3 simulated providers (OpenAI, Anthropic, Groq protocols),\n` +
           `tight per-minute limits (time runs ${timeScale}x fast), stray 429s, overloads and a Groq outage.`,
   );
   const line = new ProgressLine(io.stdout);

@@ -1,5 +1,5 @@
-import type { ChatResult, ModelSpec, ProviderAdapter } from '@llm-router/core';
-import type { SimulatedProvider } from '@llm-router/testing';
+import type { ChatResult, ModelSpec, ProviderAdapter } from '@spillway/core';
+import type { SimulatedProvider } from '@spillway/testing';
 import { formatTable, usd } from '../format.js';
 
 type ProviderTally = {

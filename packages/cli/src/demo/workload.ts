@@ -1,4 +1,4 @@
-import { type ChatRequest, type RandomSource, seededRandom, type ToolDefinition } from '@llm-router/core';
+import { type ChatRequest, type RandomSource, seededRandom, type ToolDefinition } from '@spillway/core';
 
 /** One request of the demo workload, and whether to stream it. */
 export type WorkItem = { kind: WorkKind; request: ChatRequest; stream: boolean };

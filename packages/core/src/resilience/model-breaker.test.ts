@@ -1,4 +1,4 @@
-import { FakeClock } from '@llm-router/testing';
+import { FakeClock } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import type { FailureClass } from '../failure.js';
 import { BREAKER_DEFAULTS, type CircuitState, ModelBreaker } from './model-breaker.js';

@@ -1,4 +1,4 @@
-import { FakeClock } from '@llm-router/testing';
+import { FakeClock } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { type Clock, seededRandom } from '../clock.js';
 import { ProviderError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { FakeClock } from '@llm-router/testing';
+import { FakeClock } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { QueueFullError } from '../errors.js';
 import { HEAD_TRUST_MS, WaitQueue } from './wait-queue.js';

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { abortReason } from '../errors.js';
 
 /** The reason an attempt's signal carries when the request's deadline passed. */
-export const DEADLINE = Symbol('llm-router.deadline');
+export const DEADLINE = Symbol('spillway.deadline');
 
 // Creating an AbortSignal costs about 5 µs on Node 20, a quarter of a whole routing decision. A call
 // that nothing can abort (no caller signal, no deadline, not a stream) gets this shared one instead.

@@ -1,4 +1,4 @@
-import { FakeClock, scriptedAdapter } from '@llm-router/testing';
+import { FakeClock, scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { AllProvidersFailedError } from '../errors.js';
 import type { Admission, CandidateGate, Outcome } from './candidate-gate.js';

@@ -1,4 +1,4 @@
-import type { ScriptStep } from '@llm-router/testing';
+import type { ScriptStep } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { AllProvidersFailedError, InvalidRequestError } from '../errors.js';
 import type { FailureClass } from '../failure.js';

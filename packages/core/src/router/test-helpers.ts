@@ -1,4 +1,4 @@
-import { FakeClock, type ScriptedAdapterOptions, scriptedAdapter } from '@llm-router/testing';
+import { FakeClock, type ScriptedAdapterOptions, scriptedAdapter } from '@spillway/testing';
 import { seededRandom } from '../clock.js';
 import type { ChatRequest } from '../types.js';
 import type { Logger, RouterOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { scriptedAdapter } from '@llm-router/testing';
+import { scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import type { RouterOptions } from './options.js';

@@ -60,7 +60,7 @@ function checkProviders(value: unknown): void {
     if (adapter.specificationVersion !== SPECIFICATION_VERSION)
       check(
         `${at}.specificationVersion`,
-        `must be '${SPECIFICATION_VERSION}', got ${describe(adapter.specificationVersion)} (adapter built for another version of @llm-router/core?)`,
+        `must be '${SPECIFICATION_VERSION}', got ${describe(adapter.specificationVersion)} (adapter built for another version of @spillway/core?)`,
       );
     check(`${at}.name`, checkString(adapter.name));
     if (names.has(adapter.name as string))

@@ -1,4 +1,4 @@
-import type { AdapterCall } from '@llm-router/core';
+import type { AdapterCall } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 

@@ -1,4 +1,4 @@
-import type { AdapterCall, ResponseFormat, ToolChoice, ToolDefinition } from '@llm-router/core';
+import type { AdapterCall, ResponseFormat, ToolChoice, ToolDefinition } from '@spillway/core';
 import { convertMessages } from './convert-messages.js';
 import type { WireRequestBody, WireResponseFormat, WireTool, WireToolChoice } from './wire-types.js';
 

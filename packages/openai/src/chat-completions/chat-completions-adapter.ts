@@ -11,7 +11,7 @@ import {
   redact,
   SPECIFICATION_VERSION,
   signalForSdk,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';

@@ -1,4 +1,4 @@
-import { type ContentPart, InvalidRequestError, type Message, type ToolCall } from '@llm-router/core';
+import { type ContentPart, InvalidRequestError, type Message, type ToolCall } from '@spillway/core';
 import type { WireContentPart, WireMessage, WireToolCall } from './wire-types.js';
 
 export type ConvertMessagesOptions = {

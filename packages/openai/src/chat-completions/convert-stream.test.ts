@@ -1,4 +1,4 @@
-import { type AdapterStreamEvent, ProviderError } from '@llm-router/core';
+import { type AdapterStreamEvent, ProviderError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { convertStream } from './convert-stream.js';
 import type { WireChunk } from './wire-types.js';

@@ -1,4 +1,4 @@
-import { type AdapterStreamEvent, type FinishReason, ProviderError, type Usage } from '@llm-router/core';
+import { type AdapterStreamEvent, type FinishReason, ProviderError, type Usage } from '@spillway/core';
 import { convertUsage, makeToolCall } from './convert-response.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { WireChunk } from './wire-types.js';

@@ -1,4 +1,4 @@
-// Chat Completions wire mapping shared by @llm-router/openai and @llm-router/groq (and usable for
+// Chat Completions wire mapping shared by @spillway/openai and @spillway/groq (and usable for
 // any OpenAI-compatible SDK). Pure translation: imports no SDK.
 export type { BuildRequestOptions, ChatCompletionsDialect } from './build-request-body.js';
 export { buildRequestBody } from './build-request-body.js';

@@ -1,4 +1,4 @@
-import { registerSecret } from '@llm-router/core';
+import { registerSecret } from '@spillway/core';
 import type { ChatCompletionsClient } from './chat-completions-adapter.js';
 
 /**

@@ -1,4 +1,4 @@
-import { registerSecret } from '@llm-router/core';
+import { registerSecret } from '@spillway/core';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { describeSdkError } from './describe-sdk-error.js';

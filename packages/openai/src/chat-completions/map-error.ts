@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   type RateLimitSnapshot,
   redact,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { parseLimitMessage } from './parse-limit-message.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 import type { WireErrorBody } from './wire-types.js';

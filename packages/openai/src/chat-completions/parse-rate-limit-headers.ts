@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   type RateLimitSnapshot,
   type RateLimitWindow,
-} from '@llm-router/core';
+} from '@spillway/core';
 
 export type RateLimitHeaderOptions = {
   /** The window `x-ratelimit-*-requests` describes: a minute at OpenAI, a day at Groq. */

@@ -1,4 +1,4 @@
-import { ProviderError, registerSecret } from '@llm-router/core';
+import { ProviderError, registerSecret } from '@spillway/core';
 
 /**
  * The API key from the options or, failing that, the environment variable; read at first use so that

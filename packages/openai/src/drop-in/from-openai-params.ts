@@ -8,7 +8,7 @@ import {
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
-} from '@llm-router/core';
+} from '@spillway/core';
 import type {
   ChatCompletionContentPart,
   ChatCompletionCreateParams,

@@ -6,7 +6,7 @@ import {
   DeadlineExceededError,
   routingInfo,
   StreamInterruptedError,
-} from '@llm-router/core';
+} from '@spillway/core';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe('createOpenAICompatibleClient', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 },
     });
-    expect(Object.keys(completion)).not.toContain('llmRouter');
+    expect(Object.keys(completion)).not.toContain('spillway');
     expect(routingInfo(completion)).toEqual({
       provider: 'anthropic',
       model: 'claude-haiku-4-5',

@@ -1,9 +1,4 @@
-import {
-  attachRoutingInfo,
-  attachRoutingInfoLater,
-  type ModelAlias,
-  RoutingInfoStore,
-} from '@llm-router/core';
+import { attachRoutingInfo, attachRoutingInfoLater, type ModelAlias, RoutingInfoStore } from '@spillway/core';
 import OpenAI from 'openai';
 import type { APIError } from 'openai/error';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
@@ -14,7 +9,7 @@ export type OpenAICompatibleClientOptions = {
 };
 
 // Nothing is sent to this address: the client's fetch answers every request from the router.
-const ROUTER_BASE_URL = 'http://llm-router.invalid/v1';
+const ROUTER_BASE_URL = 'http://spillway.invalid/v1';
 
 /**
  * A real `OpenAI` client whose HTTP layer is the router: code holding an `OpenAI` (or `Pick<OpenAI,
@@ -46,7 +41,7 @@ export function createOpenAICompatibleClient(
   }
 
   const client = new RoutedOpenAI({
-    apiKey: 'llm-router',
+    apiKey: 'spillway',
     baseURL: ROUTER_BASE_URL,
     maxRetries: 0,
     fetch: createRouterFetch(router, options.aliases, store),

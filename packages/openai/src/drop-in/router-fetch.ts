@@ -9,7 +9,7 @@ import {
   type RoutingInfoStore,
   resultRoutingInfo,
   type ToolCall,
-} from '@llm-router/core';
+} from '@spillway/core';
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { fromOpenAIParams } from './from-openai-params.js';
 import { chunkFactory, toChatCompletion, toToolCall } from './to-chat-completion.js';

@@ -1,4 +1,4 @@
-import type { ChatResult, FinishReason, ToolCall, Usage } from '@llm-router/core';
+import type { ChatResult, FinishReason, ToolCall, Usage } from '@spillway/core';
 import type {
   ChatCompletion,
   ChatCompletionChunk,

@@ -1,4 +1,4 @@
-import { type FailureClass, finalFailure, RouterError } from '@llm-router/core';
+import { type FailureClass, finalFailure, RouterError } from '@spillway/core';
 
 type Shape = { status: number; type: string; code: string | null };
 

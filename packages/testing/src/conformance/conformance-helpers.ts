@@ -5,7 +5,7 @@ import {
   type Message,
   type ProviderAdapter,
   ProviderError,
-} from '@llm-router/core';
+} from '@spillway/core';
 import { it } from 'vitest';
 
 /** A call to `model` with a live signal; override any field. */

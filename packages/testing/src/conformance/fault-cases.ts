@@ -1,4 +1,4 @@
-import type { FailureClass } from '@llm-router/core';
+import type { FailureClass } from '@spillway/core';
 import { describe, expect, vi } from 'vitest';
 import type { SimScriptStep } from '../sim/types.js';
 import { asProviderError, caseTest, drain, exposedText, failureOf, makeCall } from './conformance-helpers.js';

@@ -1,4 +1,4 @@
-// The adapter conformance suite: `import { runAdapterConformance } from '@llm-router/testing/conformance'`
+// The adapter conformance suite: `import { runAdapterConformance } from '@spillway/testing/conformance'`
 // inside a vitest test file. Kept off the main entry so that entry never imports vitest.
 export { asProviderError, drain, exposedText, failureOf, makeCall } from './conformance-helpers.js';
 export type {

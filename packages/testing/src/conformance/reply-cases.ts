@@ -1,4 +1,4 @@
-import type { AdapterResult, Message, ToolDefinition } from '@llm-router/core';
+import type { AdapterResult, Message, ToolDefinition } from '@spillway/core';
 import { describe, expect } from 'vitest';
 import { caseTest, drain, makeCall } from './conformance-helpers.js';
 import type { ConformanceContext } from './run-adapter-conformance.js';

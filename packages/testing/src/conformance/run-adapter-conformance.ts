@@ -1,4 +1,4 @@
-import type { ProviderAdapter } from '@llm-router/core';
+import type { ProviderAdapter } from '@spillway/core';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { startSimulatedProvider } from '../index.js';
 import { registerFaultCases } from './fault-cases.js';

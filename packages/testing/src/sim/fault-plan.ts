@@ -1,4 +1,4 @@
-import { type RandomSource, seededRandom } from '@llm-router/core';
+import { type RandomSource, seededRandom } from '@spillway/core';
 import type { SimFaults, SimOutcome, SimScriptStep } from './types.js';
 
 const PROBABILITY_ORDER = [

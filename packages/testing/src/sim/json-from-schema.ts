@@ -1,4 +1,4 @@
-import type { RandomSource } from '@llm-router/core';
+import type { RandomSource } from '@spillway/core';
 import { generateWords } from './text-generator.js';
 
 type Schema = {

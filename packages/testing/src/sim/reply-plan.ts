@@ -1,4 +1,4 @@
-import { type RandomSource, seededRandom } from '@llm-router/core';
+import { type RandomSource, seededRandom } from '@spillway/core';
 import { valueFromSchema } from './json-from-schema.js';
 import { countTokens, generateWords, hashString } from './text-generator.js';
 

@@ -1,4 +1,4 @@
-import type { RandomSource } from '@llm-router/core';
+import type { RandomSource } from '@spillway/core';
 import { encode } from 'gpt-tokenizer';
 
 // Each entry is one o200k token with its leading space, so a reply's token count is its word count
