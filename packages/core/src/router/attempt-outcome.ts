@@ -40,6 +40,14 @@ export function recordSuccess(
   run.attempts.push(attempt);
   run.state.countersOf(candidate).recordSuccess(durationMs, output.usage, costUsd);
   run.report(pick, { type: 'success', usage: output.usage, rateLimit, durationMs });
+  if (run.state.hub.has('attempt-finish'))
+    run.state.hub.emit('attempt-finish', {
+      requestId: run.id,
+      provider: candidate.provider,
+      model: candidate.model,
+      attempt,
+      usage: output.usage,
+    });
   // Built field by field: object spread costs about a microsecond per object on Node 20.
   const result: ChatResult = {
     text: output.text,
@@ -120,6 +128,7 @@ export function recordFailure(
   const hub = run.state.hub;
   const target = { requestId: run.id, provider: candidate.provider, model: candidate.model };
   hub.emit('attempt-failed', { ...target, attempt, failure, retryAfterMs });
+  if (hub.has('attempt-finish')) hub.emit('attempt-finish', { ...target, attempt, usage });
   if (failure === 'rate_limit' || failure === 'quota')
     hub.emit('rate-limited', { ...target, failure, retryAfterMs });
   if (!deadline) {

@@ -52,6 +52,7 @@ describe('events', () => {
       ],
       exclusions: [],
       stream: false,
+      request: say('hello'),
     });
     expect(seen[3]?.[1]).toEqual({
       requestId,
@@ -73,6 +74,61 @@ describe('events', () => {
       model: 'dear',
       costUsd: (10 + 10) / 1e6,
     });
+  });
+
+  it('attempt-finish ends every attempt, success included; request-finish carries the result', async () => {
+    const { router } = setup([
+      { name: 'a', models: [cheap], script: { cheap: [{ fail: 'server', status: 500 }] } },
+      {
+        name: 'b',
+        models: [dear],
+        script: { dear: [{ reply: 'hi', usage: { inputTokens: 10, outputTokens: 5 } }] },
+      },
+    ]);
+    const seen = record(router, ['attempt-finish', 'request-finish']);
+    const result = await router.chat(say('hello'));
+    expect(seen.map(([name]) => name)).toEqual(['attempt-finish', 'attempt-finish', 'request-finish']);
+    expect(seen[0]?.[1]).toMatchObject({ provider: 'a', model: 'cheap', attempt: { outcome: 'server' } });
+    expect(seen[1]?.[1]).toMatchObject({
+      provider: 'b',
+      model: 'dear',
+      attempt: { outcome: 'success' },
+      usage: { inputTokens: 10, outputTokens: 5 },
+    });
+    expect(seen[2]?.[1]).toMatchObject({ ok: true, stream: false, result });
+  });
+
+  it("first-token tells when a stream's first content reached the caller", async () => {
+    const { router, clock } = setup([
+      {
+        name: 'a',
+        models: [cheap],
+        script: {
+          cheap: [
+            {
+              stream: [
+                { type: 'text-delta', text: 'Hel' },
+                { type: 'text-delta', text: 'lo' },
+                { type: 'finish', finishReason: 'stop' },
+              ],
+              latencyMs: 120,
+              delayMs: 10,
+            },
+          ],
+        },
+      },
+    ]);
+    const seen = record(router, ['first-token', 'request-finish']);
+    const stream = router.stream(say('hello'));
+    const done = (async () => {
+      for await (const _ of stream);
+    })();
+    await clock.runAll();
+    await done;
+    expect(seen.map(([name]) => name)).toEqual(['first-token', 'request-finish']);
+    // 120 ms until the stream opens, then 10 ms until its first chunk.
+    expect(seen[0]?.[1]).toMatchObject({ provider: 'a', model: 'cheap', ttftMs: 130 });
+    expect(seen[1]?.[1]).toMatchObject({ ok: true, stream: true, result: { text: 'Hello' } });
   });
 
   it('request-finish reports the error code when a request fails', async () => {

@@ -1,14 +1,28 @@
 import type { Exclusion } from '../errors.js';
 import type { FailureClass } from '../failure.js';
-import type { Attempt } from '../types.js';
+import type { Attempt, ChatRequest, ChatResult, Usage } from '../types.js';
 import type { Logger } from './options.js';
 
 type Target = { provider: string; model: string };
 
 /** Every event the router (and its resilience parts) emit, by name. */
 export type RouterEvents = {
-  'request-start': { requestId: string; candidates: Target[]; exclusions: Exclusion[]; stream: boolean };
+  'request-start': {
+    requestId: string;
+    candidates: Target[];
+    exclusions: Exclusion[];
+    stream: boolean;
+    /** The caller's request as given (telemetry reads the model asked for and, when opted in, the prompt). */
+    request: ChatRequest;
+  };
   'attempt-start': Target & { requestId: string; attempt: number };
+  /**
+   * Every attempt that got an answer or a failure, success included (`attempt.outcome`). An attempt
+   * the caller aborted has none: its request ends with `request-finish`.
+   */
+  'attempt-finish': Target & { requestId: string; attempt: Attempt; usage?: Usage };
+  /** A stream's first content event reached the caller, `ttftMs` after the request started. */
+  'first-token': Target & { requestId: string; ttftMs: number };
   'attempt-failed': Target & {
     requestId: string;
     attempt: Attempt;
@@ -26,6 +40,9 @@ export type RouterEvents = {
     durationMs: number;
     costUsd?: number;
     errorCode?: string;
+    stream: boolean;
+    /** The result the caller got (usage, finish reason...), when the request succeeded. */
+    result?: ChatResult;
   };
   'provider-disabled': { provider: string; failure: FailureClass; message: string };
   'model-unavailable': Target & { message: string };

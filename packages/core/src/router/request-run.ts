@@ -58,10 +58,12 @@ export class RequestRun {
   lastFailure: FailureClass | undefined;
   /** Set by `begin` when the attempt it starts is a fallback from another candidate. */
   fallback: RouterEvents['fallback'] | undefined;
+  readonly stream: boolean;
 
   constructor(state: RouterState, request: ChatRequest, stream: boolean) {
     this.state = state;
     this.request = request;
+    this.stream = stream;
     this.id = state.nextRequestId();
     const clock = state.options.clock;
     this.startedAt = clock.now();
@@ -82,6 +84,7 @@ export class RequestRun {
         candidates: candidates.map(({ provider, model }) => ({ provider, model })),
         exclusions,
         stream,
+        request,
       });
     if (candidates.length === 0) {
       const lines = exclusions.map((item) => `${item.provider}/${item.model}: ${item.reason}`);
@@ -334,6 +337,8 @@ export class RequestRun {
       durationMs: this.now - this.startedAt,
       costUsd: result?.costUsd,
       errorCode: RouterError.isInstance(error) ? error.code : error === undefined ? undefined : 'aborted',
+      stream: this.stream,
+      result,
     });
   }
 }

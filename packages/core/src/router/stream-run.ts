@@ -122,6 +122,13 @@ async function* attemptLoop(
         } else if (isContent(event)) {
           if (!piece) {
             piece = true;
+            if (!delivered.any && run.state.hub.has('first-token'))
+              run.state.hub.emit('first-token', {
+                requestId: run.id,
+                provider: candidate.provider,
+                model: candidate.model,
+                ttftMs: run.now - run.startedAt,
+              });
             delivered.any = true;
             watchdog.rest();
             yield { type: 'start', provider: candidate.provider, model: candidate.model };
