@@ -22,6 +22,8 @@ export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-lim
 export { redact, registerSecret } from './redact.js';
 export type { MemoryStore } from './resilience/memory-store.js';
 export { memoryStore } from './resilience/memory-store.js';
+export type { AlertCondition, AlertEvent, AlertRule } from './router/alerts.js';
+export { ALERT_CONDITIONS } from './router/alerts.js';
 export { signalForSdk } from './router/attempt-signal.js';
 export type {
   Admission,

@@ -1,6 +1,7 @@
 import type { Exclusion } from '../errors.js';
 import type { FailureClass } from '../failure.js';
 import type { Attempt, ChatRequest, ChatResult, Usage } from '../types.js';
+import type { AlertEvent } from './alerts.js';
 import type { Logger } from './options.js';
 
 type Target = { provider: string; model: string };
@@ -53,6 +54,10 @@ export type RouterEvents = {
   'circuit-close': Target;
   'budget-low': Target & { dimension: string; available: number; capacity: number };
   queued: { requestId: string; waitMs: number; waiting: number };
+  /** A watched share (option `alerts`) went above its threshold. */
+  alert: AlertEvent;
+  /** It went back to or below the threshold. */
+  'alert-cleared': AlertEvent;
 };
 
 export type RouterEventName = keyof RouterEvents;

@@ -2,6 +2,7 @@ import type { Clock, RandomSource } from '../clock.js';
 import type { ProviderAdapter } from '../spec.js';
 import type { RouterStore } from '../store.js';
 import type { ChatRequest, ModelSpec } from '../types.js';
+import type { AlertRule } from './alerts.js';
 
 /** Where the router reports what it cannot throw (a listener that threw, a provider disabled). */
 export type Logger = {
@@ -59,6 +60,11 @@ export type RouterOptions = {
   stallTimeoutMs?: number;
   /** Output tokens assumed for cost ranking when a request gives no `maxTokens`. Default 512. */
   expectedOutputTokens?: number;
+  /**
+   * Emit `alert` when a share in a sliding window goes above a threshold, and `alert-cleared` when it
+   * comes back, e.g. `{ name: '429s', when: 'rate_limited_share', above: 0.005, windowMs: 300_000 }`.
+   */
+  alerts?: AlertRule[];
   clock?: Clock;
   random?: RandomSource;
   logger?: Logger;
@@ -76,6 +82,7 @@ export type ResolvedOptions = {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  alerts: AlertRule[];
   raw: RouterOptions;
 };
 

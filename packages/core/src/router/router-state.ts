@@ -1,6 +1,7 @@
 import type { FailureClass } from '../failure.js';
 import { redact } from '../redact.js';
 import type { ChatRequest, ModelRef } from '../types.js';
+import { watchAlerts } from './alerts.js';
 import type { CandidateGate, GateFactory } from './candidate-gate.js';
 import { EventHub } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -23,6 +24,7 @@ export class RouterState {
     this.options = options;
     this.hub = new EventHub(options.logger);
     this.gate = createGate({ options, emit: this.hub.emit });
+    if (options.alerts.length) watchAlerts(this.hub, options.clock, options.alerts);
     this.offers = options.providers.flatMap((adapter) =>
       adapter.models.map((spec) => ({
         key: `${adapter.name}/${spec.id}`,

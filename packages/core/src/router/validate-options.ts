@@ -1,6 +1,7 @@
 import { systemClock, systemRandom } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import { SPECIFICATION_VERSION } from '../spec.js';
+import { ALERT_CONDITIONS, type AlertRule } from './alerts.js';
 import { checkNumber, checkOneOf, checkString, describe, isRecord } from './checks.js';
 import { DEFAULTS, type ResolvedOptions, type RouterOptions, STRATEGIES, silentLogger } from './options.js';
 
@@ -73,6 +74,24 @@ function checkProviders(value: unknown): void {
   }
 }
 
+function checkAlerts(value: unknown): AlertRule[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail('alerts', `must be an array of alert rules, got ${describe(value)}`);
+  const names = new Set<string>();
+  return value.map((rule, index) => {
+    const at = `alerts[${index}]`;
+    if (!isRecord(rule)) fail(at, `must be an alert rule object, got ${describe(rule)}`);
+    check(`${at}.name`, checkString(rule.name));
+    if (names.has(rule.name as string)) check(`${at}.name`, `duplicates alert "${rule.name}"`);
+    names.add(rule.name as string);
+    check(`${at}.when`, checkOneOf(rule.when, ALERT_CONDITIONS));
+    check(`${at}.above`, checkNumber(rule.above, { min: 0, max: 1 }));
+    check(`${at}.windowMs`, checkNumber(rule.windowMs, { min: 0, exclusiveMin: true }));
+    optionalNumber(rule, 'minSamples', at, { min: 1, integer: true });
+    return { ...rule } as AlertRule;
+  });
+}
+
 function checkSection(options: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -124,6 +143,8 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   if (raw.store !== undefined && !isRecord(raw.store))
     check('store', `must be a RouterStore, got ${describe(raw.store)}`);
 
+  const alerts = checkAlerts(raw.alerts);
+
   const baseDelayMs = options.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs;
   const maxDelayMs = options.retry?.maxDelayMs ?? Math.max(DEFAULTS.maxDelayMs, baseDelayMs);
   if (maxDelayMs < baseDelayMs)
@@ -140,6 +161,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
     logger: options.logger ?? silentLogger,
+    alerts,
     raw: options,
   };
 }
