@@ -87,6 +87,19 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^third: interrupted after \d+ chars \(stream_cut\); partial text kept$/m);
   });
 
+  it('ai-sdk runs generateText and streamText with a tool and falls back on a 429', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/ai-sdk.ts');
+    expect(stdout).toMatch(
+      /^generateText step 1: tool-calls via anthropic\/claude-haiku-4-5 \[openai:rate_limit -> anthropic:success\], called get_weather\(\{"city":/m,
+    );
+    expect(stdout).toMatch(/^generateText step 2: stop via /m);
+    expect(stdout).toMatch(/^streamText tool call: get_weather\(\{"city":/m);
+    expect(stdout).toMatch(/^streamText tool result: \{"city":.*"celsius":18/m);
+    expect(stdout).toMatch(/^streamText finished \(stop\), [1-9]\d* chars via /m);
+  });
+
   it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'spillway-example-')), 'results.jsonl');
     const { stderr } = await example('packages/cli/src/bin.ts', [
