@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import { abortReason } from '../errors.js';
+import { addCallerAbort, removeCallerAbort } from './caller-abort.js';
 
 /** The reason an attempt's signal carries when the request's deadline passed. */
 export const DEADLINE = Symbol('spillway.deadline');
@@ -49,7 +50,7 @@ export class AttemptSignal {
     if (caller) {
       this.#caller = caller;
       this.#onAbort = () => this.abort(abortReason(caller));
-      caller.addEventListener('abort', this.#onAbort, { once: true });
+      addCallerAbort(caller, this.#onAbort);
     }
     if (deadline !== Infinity)
       this.#timer = clock.setTimeout(
@@ -123,7 +124,7 @@ export class AttemptSignal {
   }
 
   dispose(): void {
-    if (this.#onAbort) this.#caller?.removeEventListener('abort', this.#onAbort);
+    if (this.#onAbort) removeCallerAbort(this.#caller as AbortSignal, this.#onAbort);
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer as never);
   }
 }
@@ -137,9 +138,9 @@ export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined)
       reject(abortReason(signal as AbortSignal));
     };
     const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      if (signal) removeCallerAbort(signal, onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal) addCallerAbort(signal, onAbort);
   });
 }

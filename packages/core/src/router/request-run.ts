@@ -11,6 +11,7 @@ import type { AdapterCall } from '../spec.js';
 import type { MaybePromise } from '../store.js';
 import type { Attempt, ChatRequest, ChatResult } from '../types.js';
 import { AttemptSignal, sleep } from './attempt-signal.js';
+import { addCallerAbort, removeCallerAbort } from './caller-abort.js';
 import type { Admission, GateRequest, Outcome } from './candidate-gate.js';
 import type { RouterEvents } from './events.js';
 import type { Candidate, Ranking } from './rank.js';
@@ -239,11 +240,11 @@ export class RequestRun {
       const controller = new AbortController();
       const caller = this.request.signal;
       const onAbort = () => controller.abort(abortReason(caller as AbortSignal));
-      caller?.addEventListener('abort', onAbort, { once: true });
+      if (caller) addCallerAbort(caller, onAbort);
       try {
         await gate.wait(this.gateRequest, delay, controller.signal, soonestKey);
       } finally {
-        caller?.removeEventListener('abort', onAbort);
+        if (caller) removeCallerAbort(caller, onAbort);
       }
     } else await sleep(this.state.options.clock, delay, this.request.signal);
     this.#waitedMs += this.now - started;
