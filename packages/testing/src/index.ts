@@ -6,6 +6,8 @@ export type {
   ScriptStep,
 } from './scripted-adapter.js';
 export { scriptedAdapter } from './scripted-adapter.js';
+export type { Denial, Metering, RateLimiter } from './sim/rate-limiter.js';
+export type { ChatRequest as SimChatRequest, ReplyPlan } from './sim/reply-plan.js';
 export type { SimStats } from './sim/sim-stats.js';
 export type { SimulatedProvider } from './sim/start-simulated-provider.js';
 export { startSimulatedProvider } from './sim/start-simulated-provider.js';
@@ -19,3 +21,5 @@ export type {
   SimScriptStep,
   SimulatedProviderOptions,
 } from './sim/types.js';
+export type { ResponseIds, SimError, StreamFrames, Wire } from './sim/wire.js';
+export { SIM_PROTOCOLS } from './sim/wires.js';

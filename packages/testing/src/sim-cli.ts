@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { startSimulatedProvider } from './sim/start-simulated-provider.js';
 import type { SimFaults, SimLimits, SimProtocol } from './sim/types.js';
 
-const USAGE = `spillway-sim: a simulated OpenAI, Anthropic or Groq API on loopback
+const USAGE = `spillway-sim: a simulated OpenAI, Anthropic, Groq or Gemini API on loopback
 
-  --protocol openai|anthropic|groq   (required)
+  --protocol openai|anthropic|groq|gemini   (required)
   --port N          default 0 (any free port)      --host H     default 127.0.0.1
   --rpm N  --rpd N  --tpm N  --input-tpm N  --output-tpm N      rate limits
   --ttft-ms N  --tokens-per-second N                             latency

@@ -1,11 +1,15 @@
 import type { ProviderAdapter } from '@spillway/core';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { startSimulatedProvider } from '../index.js';
+import type { SimProtocol } from '../sim/types.js';
+import type { Wire } from '../sim/wire.js';
+import { resolveWire } from '../sim/wires.js';
 import { registerFaultCases } from './fault-cases.js';
 import { registerReplyCases } from './reply-cases.js';
 
 export type SimulatedProvider = Awaited<ReturnType<typeof startSimulatedProvider>>;
-export type ConformanceProtocol = 'openai' | 'anthropic' | 'groq';
+/** A built-in simulated protocol, or a `Wire` for one the simulator does not ship. */
+export type ConformanceProtocol = SimProtocol | Wire;
 
 export type AdapterConformanceOptions = {
   /** Shown in the test names, e.g. 'openai()'. */
@@ -42,6 +46,7 @@ export type ConformanceCase =
 /** What the case files share: the running simulator and a fresh adapter per call. */
 export type ConformanceContext = {
   options: AdapterConformanceOptions;
+  wire: Wire;
   sim: () => SimulatedProvider;
   adapter: (overrides?: { apiKey?: string; timeoutMs?: number }) => ProviderAdapter;
   /** Every error seen, so the secrets case can check none of them leaks a key. */
@@ -65,8 +70,10 @@ export const CONFORMANCE_LIMITS = {
 export function runAdapterConformance(options: AdapterConformanceOptions): void {
   describe(`adapter conformance: ${options.name}`, () => {
     let sim: SimulatedProvider | undefined;
+    const wire = resolveWire(options.protocol);
     const context: ConformanceContext = {
       options,
+      wire,
       sim: () => {
         if (!sim) throw new Error('the simulated provider is not running');
         return sim;
@@ -76,7 +83,7 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
     };
 
     beforeAll(async () => {
-      sim = await startSimulatedProvider({ protocol: options.protocol, limits: CONFORMANCE_LIMITS });
+      sim = await startSimulatedProvider({ protocol: wire, limits: CONFORMANCE_LIMITS });
     });
     beforeEach(() => {
       sim?.setFaults({});

@@ -1,7 +1,7 @@
 import { textChunks } from './openai-wire.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type ChatRequest, countPromptTokens, type ReplyPlan, type SimToolChoice } from './reply-plan.js';
-import { bearerToken, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
+import { bearerToken, bodyModel, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
 
 type Block = { type?: string; text?: string; input?: unknown; content?: unknown };
 type Message = { role?: unknown; content?: unknown };
@@ -24,7 +24,15 @@ const event = (name: string, value: unknown) => `event: ${name}\ndata: ${JSON.st
 /** Anthropic Messages: named SSE events, RFC 3339 resets, input and output token limits. */
 export function anthropicWire(): Wire {
   return {
+    name: 'anthropic',
+    defaultApiKey: 'sk-ant-sim-key',
     requestIdHeader: 'request-id',
+    ids: { message: 'msg_sim', toolCall: 'toolu_sim' },
+    metering: { tokens: 'split', requestsPerDay: false },
+    contextIncludesMaxTokens: true,
+    requestsHeaderWindow: 'minute',
+    baseURL: (origin) => origin,
+    model: bodyModel,
     route: (path) =>
       path === '/v1/messages' ? 'chat' : path === '/v1/messages/count_tokens' ? 'countTokens' : undefined,
     apiKey: (headers) => {

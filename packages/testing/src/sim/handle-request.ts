@@ -4,12 +4,11 @@ import { type BucketName, type Charge, isDenial, type RateLimiter } from './rate
 import { type ChatRequest, planReply } from './reply-plan.js';
 import { type Pending, sendJson, sendStream } from './send-reply.js';
 import { countOutcome, modelStats, type SimStats } from './sim-stats.js';
-import type { SimLatency, SimProtocol, SimScriptStep } from './types.js';
+import type { SimLatency, SimScriptStep } from './types.js';
 import { isSimError, type SimError, type Wire } from './wire.js';
 
 /** Everything one simulated server shares between requests. */
 export type SimContext = {
-  protocol: SimProtocol;
   wire: Wire;
   apiKey: string;
   seed: number;
@@ -57,7 +56,8 @@ export function handleRequest(context: SimContext, request: IncomingMessage, res
   request.on('end', () => {
     const number = ++context.counter;
     const requestId = `req_sim${context.seed.toString(16)}x${number.toString(36).padStart(6, '0')}`;
-    const headers = { 'content-type': 'application/json', [context.wire.requestIdHeader]: requestId };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (context.wire.requestIdHeader) headers[context.wire.requestIdHeader] = requestId;
     const exchange: Exchange = { context, response, headers, requestId, number };
     try {
       const raw = chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString();
@@ -78,7 +78,7 @@ function respond(exchange: Exchange, request: IncomingMessage, raw: string): Fai
   const path = (request.url ?? '/').split('?', 1)[0]!;
   const route = request.method === 'POST' ? wire.route(path) : undefined;
   if (!route) return { error: { kind: 'routeNotFound', path }, outcome: 'routeNotFound' };
-  let body: { model?: unknown } | undefined;
+  let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
@@ -87,7 +87,7 @@ function respond(exchange: Exchange, request: IncomingMessage, raw: string): Fai
   }
   const key = wire.apiKey(request.headers);
   if (route === 'countTokens') {
-    const counted = key === context.apiKey ? wire.countTokens(body) : ({ kind: 'auth' } as const);
+    const counted = key === context.apiKey ? wire.countTokens(body, path) : ({ kind: 'auth' } as const);
     if (isSimError(counted)) return { error: counted, outcome: counted.kind };
     response.writeHead(200, headers).end(counted);
     return undefined;
@@ -97,17 +97,16 @@ function respond(exchange: Exchange, request: IncomingMessage, raw: string): Fai
   if (Number(request.headers['x-stainless-retry-count']) > 0) stats.retries++;
   stats.lastRequest = { path, body };
   const step = context.faults.next();
-  const model = typeof body?.model === 'string' ? body.model : undefined;
+  const model = wire.model(body, path);
   if (key !== context.apiKey || step.outcome === 'authError')
     return { error: { kind: 'auth' }, outcome: 'auth', model };
-  const parsed = wire.parseChat(body);
+  const parsed = wire.parseChat(body, path);
   if (isSimError(parsed)) return { error: parsed, outcome: 'invalid', model };
   const contextWindow = context.models?.get(parsed.model);
   if ((context.models && contextWindow === undefined) || step.outcome === 'modelNotFound') {
     return { error: { kind: 'modelNotFound', model: parsed.model }, outcome: 'modelNotFound', model };
   }
-  // OpenAI checks the prompt alone; Anthropic and Groq the prompt plus the requested output.
-  const needed = parsed.promptTokens + (context.protocol === 'openai' ? 0 : (parsed.maxTokens ?? 0));
+  const needed = parsed.promptTokens + (wire.contextIncludesMaxTokens ? (parsed.maxTokens ?? 0) : 0);
   if (needed > (contextWindow ?? Number.POSITIVE_INFINITY) || step.outcome === 'contextLength') {
     const window = contextWindow ?? 200_000;
     const promptTokens = Math.max(parsed.promptTokens, step.outcome === 'contextLength' ? window + 1 : 0);
@@ -119,7 +118,6 @@ function respond(exchange: Exchange, request: IncomingMessage, raw: string): Fai
   }
   const admitted = context.limiter.admit(parsed.model, parsed.promptTokens, parsed.maxTokens);
   if (isDenial(admitted)) {
-    if (admitted.tooLarge && context.protocol === 'groq') headers['x-should-retry'] = 'false';
     return {
       error: { kind: 'rateLimit', model: parsed.model, denial: admitted },
       outcome: 'rateLimit',
@@ -150,8 +148,8 @@ function forcedFailure(
   const model = request.model;
   switch (step.outcome) {
     case 'rateLimit': {
-      const bucket: BucketName =
-        step.limitType === 'tokens' ? (context.protocol === 'anthropic' ? 'input' : 'tokens') : 'requests';
+      const tokens: BucketName = context.wire.metering.tokens === 'total' ? 'tokens' : 'input';
+      const bucket: BucketName = step.limitType === 'tokens' ? tokens : 'requests';
       const { limit } = context.limiter.state(model, bucket);
       const retryAfterMs = step.retryAfterMs ?? 1000;
       const denial = { bucket, tooLarge: false, limit, used: limit, requested: 1, retryAfterMs };
@@ -165,7 +163,7 @@ function forcedFailure(
     }
     case 'quota':
       return {
-        error: { kind: 'quota' },
+        error: { kind: 'quota', model, limit: context.limiter.state(model, 'requestsDay').limit },
         outcome: 'quota',
         model,
         rateLimit: { omitHeaders: step.omitHeaders },
@@ -194,7 +192,7 @@ function reply(exchange: Exchange, request: ChatRequest, charge: Charge, step: S
   const { context, response, headers, number } = exchange;
   const { wire, stats } = context;
   let calls = 0;
-  const callPrefix = context.protocol === 'anthropic' ? 'toolu_sim' : 'call_sim';
+  const callPrefix = wire.ids.toolCall;
   const plan = planReply(request, {
     seed: context.seed,
     replyTokens: context.replyTokens,
@@ -211,7 +209,7 @@ function reply(exchange: Exchange, request: ChatRequest, charge: Charge, step: S
   countOutcome(stats, step.outcome);
   stats.statuses['200'] = (stats.statuses['200'] ?? 0) + 1;
   const ids = {
-    id: `${context.protocol === 'anthropic' ? 'msg_sim' : 'chatcmpl-sim'}${number.toString(36)}`,
+    id: `${wire.ids.message}${number.toString(36)}`,
     created: Math.floor(context.now() / 1000),
     requestId: exchange.requestId,
   };
@@ -243,13 +241,14 @@ function sendFailure(exchange: Exchange, failure: Failure): void {
     if (rateLimit) entry.rateLimited++;
     if (!rateLimit?.omitHeaders) context.wire.limitHeaders(context.limiter, model, headers);
   }
-  if (rateLimit && !rateLimit.omitHeaders && rateLimit.retryAfterMs !== undefined) {
-    context.wire.retryHeaders(rateLimit.retryAfterMs, headers);
-  }
+  const announced = rateLimit && !rateLimit.omitHeaders ? rateLimit.retryAfterMs : undefined;
+  if (announced !== undefined) context.wire.retryHeaders(announced, headers);
+  if (failure.error.kind === 'rateLimit') failure.error.retryAfterMs = announced;
   if (failure.shouldRetry !== undefined) headers['x-should-retry'] = String(failure.shouldRetry);
   countOutcome(stats, failure.outcome);
-  const { status, body, html } = context.wire.error(failure.error, exchange.requestId);
+  const { status, body, html, headers: extra } = context.wire.error(failure.error, exchange.requestId);
   if (html) headers['content-type'] = 'text/html';
+  if (extra) Object.assign(headers, extra);
   stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
   if (status === 429) stats.rateLimited++;
   response.writeHead(status, headers).end(body);

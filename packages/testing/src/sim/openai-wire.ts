@@ -2,7 +2,7 @@ import { formatGoDuration } from './go-duration.js';
 import { openaiError } from './openai-errors.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type ChatRequest, countPromptTokens, type ReplyPlan, type SimToolChoice } from './reply-plan.js';
-import { bearerToken, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
+import { bearerToken, bodyModel, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
 
 type Flavor = 'openai' | 'groq';
 type Message = { role?: unknown; content?: unknown; tool_calls?: unknown };
@@ -26,9 +26,22 @@ export function openaiWire(flavor: Flavor): Wire {
   const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
 
   return {
+    name: flavor,
+    defaultApiKey: groq ? 'gsk_sim_groq_key' : 'sk-sim-openai-key',
     requestIdHeader: 'x-request-id',
+    ids: { message: 'chatcmpl-sim', toolCall: 'call_sim' },
+    // OpenAI charges max(max_tokens, estimate); Groq the prompt plus the declared completion cap, and
+    // its request headers report the daily limit.
+    metering: groq
+      ? { tokens: 'total', charge: 'sum', requestsPerDay: true }
+      : { tokens: 'total', charge: 'larger', requestsPerDay: false },
+    // OpenAI checks the prompt alone against the window; Groq the prompt plus the requested output.
+    contextIncludesMaxTokens: groq,
+    requestsHeaderWindow: groq ? 'day' : 'minute',
+    baseURL: (origin) => (groq ? origin : `${origin}/v1`),
     route: (path) => (path === chatPath ? 'chat' : undefined),
     apiKey: bearerToken,
+    model: bodyModel,
     parseChat: (raw) => parseChat(raw as Body),
     countTokens: () => ({ kind: 'routeNotFound', path: 'count_tokens' }),
 
@@ -110,7 +123,13 @@ export function openaiWire(flavor: Flavor): Wire {
         },
       }),
 
-    error: (error: SimError) => openaiError(flavor, error),
+    error(error: SimError) {
+      const answer = openaiError(flavor, error);
+      // Groq marks a request that can never fit its limit as not worth retrying.
+      if (groq && error.kind === 'rateLimit' && error.denial.tooLarge)
+        return { ...answer, headers: { 'x-should-retry': 'false' } };
+      return answer;
+    },
 
     limitHeaders(limiter: RateLimiter, model: string, headers: Record<string, string>) {
       const requests = limiter.state(model, groq ? 'requestsDay' : 'requests');

@@ -1,5 +1,5 @@
 import { TokenBucket } from './token-bucket.js';
-import type { SimLimits, SimProtocol } from './types.js';
+import type { SimLimits } from './types.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -14,6 +14,20 @@ const DEFAULTS = {
 };
 
 export type BucketName = 'requests' | 'requestsDay' | 'tokens' | 'input' | 'output';
+
+/** How a protocol counts a request against its limits (each wire declares one). */
+export type Metering = {
+  /**
+   * 'total': one tokens-per-minute bucket for input and output, charged up front and settled to real
+   * usage (OpenAI, Groq); 'split': input and output buckets (Anthropic); 'input': input tokens only
+   * (Gemini's TPM).
+   */
+  tokens: 'total' | 'split' | 'input';
+  /** 'total' only: the up-front charge is max(max_tokens, prompt) (OpenAI) or prompt + max_tokens (Groq). */
+  charge?: 'larger' | 'sum';
+  /** Requests per day are enforced too (Groq, Gemini). */
+  requestsPerDay: boolean;
+};
 
 /** Why a request was refused, with the numbers the provider puts in its 429 message. */
 export type Denial = {
@@ -33,15 +47,15 @@ export type BucketState = { limit: number; remaining: number; resetMs: number };
 
 type ModelBuckets = Record<BucketName, TokenBucket>;
 
-/** RPM/RPD/TPM (OpenAI, Groq) and RPM/ITPM/OTPM (Anthropic) buckets per model for one API key. */
+/** RPM/RPD/TPM (OpenAI, Groq, Gemini) and RPM/ITPM/OTPM (Anthropic) buckets per model for one API key. */
 export class RateLimiter {
-  readonly #protocol: SimProtocol;
+  readonly #metering: Metering;
   readonly #now: () => number;
   #limits: SimLimits;
   #models = new Map<string, ModelBuckets>();
 
-  constructor(protocol: SimProtocol, limits: SimLimits, now: () => number) {
-    this.#protocol = protocol;
+  constructor(metering: Metering, limits: SimLimits, now: () => number) {
+    this.#metering = metering;
     this.#limits = limits;
     this.#now = now;
   }
@@ -65,15 +79,16 @@ export class RateLimiter {
     const buckets = this.#buckets(model, now);
     const checks: Array<[BucketName, number]> = [['requests', 1]];
     const charge: Charge = { tokens: 0, input: 0, output: 0 };
-    if (this.#protocol === 'anthropic') {
-      charge.input = promptTokens;
-      checks.push(['input', promptTokens], ['output', 1]);
-    } else {
-      if (this.#protocol === 'groq') checks.push(['requestsDay', 1]);
-      // OpenAI charges max(max_tokens, estimate); Groq the prompt plus the declared completion cap.
+    const metering = this.#metering;
+    if (metering.requestsPerDay) checks.push(['requestsDay', 1]);
+    if (metering.tokens === 'total') {
       charge.tokens =
-        this.#protocol === 'groq' ? promptTokens + (maxTokens ?? 0) : Math.max(maxTokens ?? 0, promptTokens);
+        metering.charge === 'sum' ? promptTokens + (maxTokens ?? 0) : Math.max(maxTokens ?? 0, promptTokens);
       checks.push(['tokens', charge.tokens]);
+    } else {
+      charge.input = promptTokens;
+      checks.push(['input', promptTokens]);
+      if (metering.tokens === 'split') checks.push(['output', 1]);
     }
     for (const [name, amount] of checks) {
       const bucket = buckets[name];
@@ -90,7 +105,7 @@ export class RateLimiter {
       };
     }
     buckets.requests.adjust(1, now);
-    if (this.#protocol === 'groq') buckets.requestsDay.adjust(1, now);
+    if (metering.requestsPerDay) buckets.requestsDay.adjust(1, now);
     if (charge.tokens) buckets.tokens.adjust(charge.tokens, now);
     if (charge.input) buckets.input.adjust(charge.input, now);
     return charge;
@@ -100,8 +115,9 @@ export class RateLimiter {
   settle(model: string, charge: Charge, inputTokens: number, outputTokens: number): void {
     const now = this.#now();
     const buckets = this.#buckets(model, now);
-    if (this.#protocol === 'anthropic') buckets.output.adjust(outputTokens, now);
-    else buckets.tokens.adjust(inputTokens + outputTokens - charge.tokens, now);
+    if (this.#metering.tokens === 'split') buckets.output.adjust(outputTokens, now);
+    else if (this.#metering.tokens === 'total')
+      buckets.tokens.adjust(inputTokens + outputTokens - charge.tokens, now);
   }
 
   state(model: string, name: BucketName): BucketState {

@@ -48,7 +48,7 @@ describe('simulated provider behaviour', () => {
   });
 
   it('rejects unknown protocols and fault names', async () => {
-    await expect(startSimulatedProvider({ protocol: 'gemini' as 'openai' })).rejects.toThrow(/protocol/);
+    await expect(startSimulatedProvider({ protocol: 'cohere' as 'openai' })).rejects.toThrow(/protocol/);
     expect(() => sim.setFaults({ serverErorr: 0.5 } as never)).toThrow(/unknown fault 'serverErorr'/);
     expect(() => sim.setFaults({ serverError: 2 })).toThrow(/between 0 and 1/);
   });

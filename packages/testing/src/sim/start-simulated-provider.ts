@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { anthropicWire } from './anthropic-wire.js';
 import { FaultPlan } from './fault-plan.js';
 import { handleRequest, type SimContext } from './handle-request.js';
-import { openaiWire } from './openai-wire.js';
 import { RateLimiter } from './rate-limiter.js';
 import { copyStats, emptyStats, type SimStats } from './sim-stats.js';
 import type { SimFaults, SimLimits, SimulatedProviderOptions } from './types.js';
+import { resolveWire } from './wires.js';
 
 export type SimulatedProvider = {
   /** Exactly what the official SDK's `baseURL` option takes (OpenAI: `${url}/v1`). */
@@ -14,7 +13,8 @@ export type SimulatedProvider = {
   readonly apiKey: string;
   /** `http://host:port` of the server. */
   readonly url: string;
-  readonly protocol: SimulatedProviderOptions['protocol'];
+  /** The wire's name: 'openai', 'anthropic', 'groq', 'gemini' or a custom wire's. */
+  readonly protocol: string;
   stats(): SimStats;
   /** Replaces the fault probabilities and script (the script restarts at request 1). */
   setFaults(faults: SimFaults): void;
@@ -26,22 +26,17 @@ export type SimulatedProvider = {
   close(): Promise<void>;
 };
 
-const DEFAULT_KEYS = { openai: 'sk-sim-openai-key', anthropic: 'sk-ant-sim-key', groq: 'gsk_sim_groq_key' };
-
 /** Starts a real HTTP server on loopback that speaks one provider's protocol, with its limits and faults. */
 export async function startSimulatedProvider(options: SimulatedProviderOptions): Promise<SimulatedProvider> {
-  const protocol = options.protocol;
-  if (protocol !== 'openai' && protocol !== 'anthropic' && protocol !== 'groq')
-    throw new TypeError(`protocol must be 'openai', 'anthropic' or 'groq', got ${String(protocol)}`);
+  const wire = resolveWire(options.protocol);
   const seed = options.seed ?? 1;
   const now = options.now ?? Date.now;
   const context: SimContext = {
-    protocol,
-    wire: protocol === 'anthropic' ? anthropicWire() : openaiWire(protocol),
-    apiKey: options.apiKey ?? DEFAULT_KEYS[protocol],
+    wire,
+    apiKey: options.apiKey ?? wire.defaultApiKey,
     seed,
     now,
-    limiter: new RateLimiter(protocol, options.limits ?? {}, now),
+    limiter: new RateLimiter(wire.metering, options.limits ?? {}, now),
     faults: new FaultPlan(options.faults, seed),
     latency: options.latency ?? {},
     models: modelTable(options.models),
@@ -78,10 +73,10 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
   let closed: Promise<void> | undefined;
 
   return {
-    baseURL: protocol === 'openai' ? `${url}/v1` : url,
+    baseURL: wire.baseURL(url),
     apiKey: context.apiKey,
     url,
-    protocol,
+    protocol: wire.name,
     stats: () => copyStats(context.stats),
     setFaults: (faults) => context.faults.set(faults),
     setLimits: (limits) => context.limiter.setLimits(limits),

@@ -1,5 +1,7 @@
-/** Which provider's wire protocol a simulated server speaks. */
-export type SimProtocol = 'openai' | 'anthropic' | 'groq';
+import type { Wire } from './wire.js';
+
+/** The wire protocols built in; any other protocol is a `Wire` object passed as `protocol`. */
+export type SimProtocol = 'openai' | 'anthropic' | 'groq' | 'gemini';
 
 /**
  * Limits per (API key, model), enforced with continuously refilling token buckets like the real
@@ -8,9 +10,9 @@ export type SimProtocol = 'openai' | 'anthropic' | 'groq';
 export type SimLimits = {
   /** Requests per minute (all protocols). */
   rpm?: number;
-  /** Requests per day (Groq: its `x-ratelimit-*-requests` headers report this one). */
+  /** Requests per day (Groq, Gemini; Groq's `x-ratelimit-*-requests` headers report this one). */
   rpd?: number;
-  /** Tokens per minute (OpenAI, Groq). */
+  /** Tokens per minute (OpenAI, Groq; Gemini counts input tokens only). */
   tpm?: number;
   /** Anthropic input tokens per minute. */
   inputTpm?: number;
@@ -86,7 +88,8 @@ export type SimFaults = {
 export type SimModel = string | { id: string; contextWindow?: number };
 
 export type SimulatedProviderOptions = {
-  protocol: SimProtocol;
+  /** A built-in protocol's name, or a `Wire` that speaks another one. */
+  protocol: SimProtocol | Wire;
   limits?: SimLimits;
   latency?: SimLatency;
   faults?: SimFaults;

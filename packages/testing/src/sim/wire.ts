@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Denial, RateLimiter } from './rate-limiter.js';
+import type { Denial, Metering, RateLimiter } from './rate-limiter.js';
 import type { ChatRequest, ReplyPlan } from './reply-plan.js';
 
 /** An error answer, before it is put into a provider's envelope. */
@@ -9,8 +9,9 @@ export type SimError =
   | { kind: 'routeNotFound'; path: string }
   | { kind: 'modelNotFound'; model: string }
   | { kind: 'contextLength'; promptTokens: number; contextWindow: number; maxTokens?: number }
-  | { kind: 'rateLimit'; model: string; denial: Denial }
-  | { kind: 'quota' }
+  /** `retryAfterMs`: the wait to announce (unset when the 429 must carry none). */
+  | { kind: 'rateLimit'; model: string; denial: Denial; retryAfterMs?: number }
+  | { kind: 'quota'; model?: string; limit?: number }
   | { kind: 'serverError'; status: number }
   | { kind: 'overloaded' };
 
@@ -25,19 +26,52 @@ export type StreamFrames = {
 
 export type ResponseIds = { id: string; created: number; requestId: string };
 
-/** What a protocol (OpenAI, Groq, Anthropic) decides: paths, auth, request parsing and every byte sent. */
+/**
+ * Everything one provider's protocol decides: paths, auth, how it meters, request parsing and every
+ * byte sent. The server around it is protocol-blind, so a new protocol is one object of this shape
+ * (pass it as `startSimulatedProvider({ protocol: myWire })`).
+ */
 export interface Wire {
-  readonly requestIdHeader: string;
+  /** Shown in errors and the sim's `protocol` field. */
+  readonly name: string;
+  /** The key the server accepts unless the options give one. */
+  readonly defaultApiKey: string;
+  /** The header that carries the request id (Gemini has none: its id is `responseId` in the body). */
+  readonly requestIdHeader: string | undefined;
+  /** Prefixes of generated message and tool-call ids. */
+  readonly ids: { message: string; toolCall: string };
+  /** Which limits a request is counted against, and what it is charged. */
+  readonly metering: Metering;
+  /** Whether the context window must hold the prompt plus max tokens (or the prompt alone). */
+  readonly contextIncludesMaxTokens: boolean;
+  /**
+   * The window the `requests` limit headers report ('minute' or 'day'), or undefined when the
+   * protocol sends no rate-limit headers at all (Gemini).
+   */
+  readonly requestsHeaderWindow: 'minute' | 'day' | undefined;
+  /** What the official SDK's base URL option takes, given the server's `http://host:port`. */
+  baseURL(origin: string): string;
   route(path: string): 'chat' | 'countTokens' | undefined;
   apiKey(headers: IncomingHttpHeaders): string | undefined;
-  parseChat(body: unknown): ChatRequest | SimError;
-  countTokens(body: unknown): string | SimError;
+  /** The model a request names (body or path), before it is parsed, for the per-model stats. */
+  model(body: unknown, path: string): string | undefined;
+  parseChat(body: unknown, path: string): ChatRequest | SimError;
+  countTokens(body: unknown, path: string): string | SimError;
   completion(request: ChatRequest, plan: ReplyPlan, ids: ResponseIds): string;
   stream(request: ChatRequest, plan: ReplyPlan, ids: ResponseIds): StreamFrames;
   inbandError(): string;
-  error(error: SimError, requestId: string): { status: number; body: string; html?: boolean };
+  error(
+    error: SimError,
+    requestId: string,
+  ): { status: number; body: string; html?: boolean; headers?: Record<string, string> };
   limitHeaders(limiter: RateLimiter, model: string, headers: Record<string, string>): void;
   retryHeaders(retryAfterMs: number, headers: Record<string, string>): void;
+}
+
+/** The model field of a JSON body, where OpenAI-style and Anthropic requests carry it. */
+export function bodyModel(body: unknown): string | undefined {
+  const model = (body as { model?: unknown } | null)?.model;
+  return typeof model === 'string' ? model : undefined;
 }
 
 export function isSimError(value: unknown): value is SimError {
