@@ -6,7 +6,8 @@ import type { ModelSpec } from './types.js';
  * Verify prices before billing-grade use; a provider's `models` option overrides any entry.
  */
 export type CatalogEntry = {
-  kind: 'openai' | 'anthropic' | 'groq';
+  /** The provider kind offering it: 'openai', 'anthropic', 'groq', 'google', or one an adapter registered. */
+  kind: string;
   spec: ModelSpec;
   priceAsOf: string;
   source: string;
@@ -20,8 +21,12 @@ const OPENAI_SOURCE =
 const OPENAI_56_SOURCE = 'OpenAI GPT-5.6 announcement as reported by bytechat.io and benchr.org (2026-06)';
 const ANTHROPIC_SOURCE = 'platform.claude.com pricing as cited by an Anthropic study guide (2026-09)';
 const GROQ_SOURCE = 'Groq pricing as reported by tokenmix.ai (2026-06-04) and 2026-08 third-party notes';
+// Paid tier, prompts up to 200k tokens (2.5 Pro and 3.1 Pro charge more above), cached input at the
+// context-caching price; thinking tokens are billed as output.
+const GEMINI_SOURCE =
+  'ai.google.dev/gemini-api/docs/pricing as quoted by factquire.com (2026-07) and cloudprice.net; 2.5 prices as reported by jangwook.net and hivebook.wiki (2026-05)';
 
-export const catalog: readonly CatalogEntry[] = [
+const entries: CatalogEntry[] = [
   // OpenAI
   entry('openai', 'gpt-5.6-sol', 10, 5, 30, 1_050_000, 128_000, all, '2026-06', OPENAI_56_SOURCE),
   entry('openai', 'gpt-5.6-terra', 8, 2.5, 15, 1_050_000, 128_000, all, '2026-06', OPENAI_56_SOURCE),
@@ -41,7 +46,52 @@ export const catalog: readonly CatalogEntry[] = [
   entry('groq', 'openai/gpt-oss-120b', 6, 0.15, 0.6, 131_072, 65_536, textOnly, '2026-06-04', GROQ_SOURCE),
   entry('groq', 'openai/gpt-oss-20b', 4, 0.075, 0.3, 131_072, 65_536, textOnly, '2026-06-04', GROQ_SOURCE),
   entry('groq', 'qwen/qwen3.6-27b', 5, 0.6, 3, 131_072, 32_768, textOnly, '2026-08-04', GROQ_SOURCE),
+  // Google Gemini (the Gemini API; 1,048,576-token windows, 65,536 output tokens)
+  gemini('gemini-3.1-pro-preview', 9, 2, 12, 0.2),
+  gemini('gemini-3-flash-preview', 7, 0.5, 3, 0.05),
+  gemini('gemini-2.5-pro', 8, 1.25, 10, 0.125),
+  gemini('gemini-2.5-flash', 6, 0.3, 2.5, 0.03),
+  gemini('gemini-2.5-flash-lite', 4, 0.1, 0.4, 0.01),
 ];
+
+/** Every catalog entry, built in and registered. */
+export const catalog: readonly CatalogEntry[] = entries;
+
+/**
+ * Adds models to the catalog, for an adapter package of a kind this one does not know. An entry
+ * whose kind and id are already there replaces it.
+ */
+export function registerCatalogModels(added: readonly CatalogEntry[]): void {
+  for (const item of added) {
+    const index = entries.findIndex((known) => known.kind === item.kind && known.spec.id === item.spec.id);
+    const copy = structuredClone(item);
+    if (index >= 0) entries[index] = copy;
+    else entries.push(copy);
+  }
+}
+
+function gemini(
+  id: string,
+  capability: number,
+  inputUsdPerMTok: number,
+  outputUsdPerMTok: number,
+  cachedInputUsdPerMTok: number,
+): CatalogEntry {
+  const item = entry(
+    'google',
+    id,
+    capability,
+    inputUsdPerMTok,
+    outputUsdPerMTok,
+    1_048_576,
+    65_536,
+    all,
+    '2026-07',
+    GEMINI_SOURCE,
+  );
+  item.spec.cachedInputUsdPerMTok = cachedInputUsdPerMTok;
+  return item;
+}
 
 function entry(
   kind: CatalogEntry['kind'],
@@ -72,7 +122,7 @@ function entry(
 }
 
 /** The catalog's models of one provider kind (fresh copies, safe to modify). */
-export function catalogModels(kind: CatalogEntry['kind']): ModelSpec[] {
+export function catalogModels(kind: string): ModelSpec[] {
   return catalog.filter((item) => item.kind === kind).map((item) => structuredClone(item.spec));
 }
 
@@ -87,11 +137,11 @@ export function findCatalogModel(id: string): ModelSpec | undefined {
  * catalog's spec for that id (throws if unknown); an object → that spec, over the catalog's if any.
  */
 export function resolveModels(
-  kind: CatalogEntry['kind'] | string,
+  kind: string,
   models: ReadonlyArray<string | (Partial<ModelSpec> & { id: string })> | undefined,
 ): ModelSpec[] {
   if (models === undefined) {
-    return kind === 'openai' || kind === 'anthropic' || kind === 'groq' ? catalogModels(kind) : [];
+    return catalogModels(kind);
   }
   return models.map((item, index) => {
     if (typeof item === 'string') {

@@ -5,6 +5,8 @@ const KEY_PATTERNS = [
   /\bsk-ant-[A-Za-z0-9_-]{8,}/g,
   /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}/g,
   /\bgsk_[A-Za-z0-9]{16,}/g,
+  // Google API keys (Gemini): "AIza" and 35 more characters.
+  /\bAIza[0-9A-Za-z_-]{35}/g,
   /\b(?:Bearer|bearer)\s+[A-Za-z0-9._~+/-]{12,}=*/g,
 ];
 

@@ -62,6 +62,8 @@ export type Usage = {
   totalTokens: number;
   /** Input tokens served from a prompt cache (already included in inputTokens). */
   cachedInputTokens?: number;
+  /** Output tokens the model spent thinking (already included in outputTokens), when reported. */
+  reasoningTokens?: number;
 };
 
 export type Capabilities = {
@@ -87,6 +89,8 @@ export type ModelSpec = {
   capability: number;
   inputUsdPerMTok: number;
   outputUsdPerMTok: number;
+  /** Price of input tokens served from the provider's cache, when it has one. */
+  cachedInputUsdPerMTok?: number;
   contextWindow: number;
   maxOutputTokens?: number;
   supports?: Capabilities;
