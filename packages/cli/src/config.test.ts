@@ -1,6 +1,8 @@
 import { ConfigError } from '@spillway/core';
+import { scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config.js';
+import { registerProviderKind } from './provider-kinds.js';
 
 function problem(value: unknown): { field: string | undefined; message: string } {
   try {
@@ -13,6 +15,19 @@ function problem(value: unknown): { field: string | undefined; message: string }
 }
 
 describe('validateConfig', () => {
+  it('accepts kind google, and a kind registered by another package', () => {
+    expect(
+      validateConfig({ providers: [{ kind: 'google', limits: { rpm: 60, inputTpm: 100_000 } }] }).providers,
+    ).toEqual([{ kind: 'google', limits: { rpm: 60, inputTpm: 100_000 } }]);
+    expect(problem({ providers: [{ kind: 'acme' }] }).message).toMatch(/must be one of .*google/);
+    registerProviderKind('acme', {
+      create: () => scriptedAdapter({ name: 'acme', models: [{ id: 'acme-1' }] }),
+      keyVariables: [],
+      protocol: 'openai',
+    });
+    expect(validateConfig({ providers: [{ kind: 'acme' }] }).providers[0]?.kind).toBe('acme');
+  });
+
   it('accepts a full config', () => {
     const config = validateConfig({
       providers: [

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Limits, type ModelSpec } from '@spillway/core';
+import { providerKind, providerKindNames } from './provider-kinds.js';
 
-export type ProviderKind = 'openai' | 'anthropic' | 'groq' | 'openai-compatible';
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'groq', 'openai-compatible'];
+/** A registered provider kind: 'openai', 'anthropic', 'groq', 'google', 'openai-compatible' or another. */
+export type ProviderKind = string;
 
 export type ProviderConfig = {
   kind: ProviderKind;
@@ -114,8 +115,8 @@ export function validateConfig(value: unknown): CliConfig {
 function validateProvider(value: unknown, field: string): ProviderConfig {
   if (!isObject(value)) fail(field, 'must be an object');
   unknownKeys(value, PROVIDER_FIELDS, field);
-  if (typeof value.kind !== 'string' || !PROVIDER_KINDS.includes(value.kind as ProviderKind))
-    fail(`${field}.kind`, `must be one of ${PROVIDER_KINDS.join(', ')}`);
+  const entry = typeof value.kind === 'string' ? providerKind(value.kind) : undefined;
+  if (!entry) fail(`${field}.kind`, `must be one of ${providerKindNames().join(', ')}`);
   const kind = value.kind as ProviderKind;
   const provider: ProviderConfig = { kind };
   const name = text(value.name, `${field}.name`);
@@ -131,9 +132,9 @@ function validateProvider(value: unknown, field: string): ProviderConfig {
     if (!URL.canParse(baseURL)) fail(`${field}.baseURL`, `must be a URL, got "${baseURL}"`);
     provider.baseURL = baseURL;
   }
-  if (kind === 'openai-compatible') {
-    if (!baseURL) fail(`${field}.baseURL`, 'is required for kind openai-compatible');
-    if (value.models === undefined) fail(`${field}.models`, 'is required for kind openai-compatible');
+  if (entry.requiresEndpoint) {
+    if (!baseURL) fail(`${field}.baseURL`, `is required for kind ${kind}`);
+    if (value.models === undefined) fail(`${field}.models`, `is required for kind ${kind}`);
   }
   if (value.models !== undefined) provider.models = validateModels(value.models, `${field}.models`);
   if (value.limits !== undefined) provider.limits = validateLimits(value.limits, `${field}.limits`);

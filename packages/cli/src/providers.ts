@@ -1,7 +1,4 @@
-import { anthropic } from '@spillway/anthropic';
 import { type Clock, ConfigError, type ProviderAdapter } from '@spillway/core';
-import { groq } from '@spillway/groq';
-import { openai, openaiCompatible } from '@spillway/openai';
 import {
   type SimFaults,
   type SimLatency,
@@ -9,12 +6,7 @@ import {
   startSimulatedProvider,
 } from '@spillway/testing';
 import type { CliConfig, ProviderConfig } from './config.js';
-
-const KEY_VARIABLES: Record<string, string> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  groq: 'GROQ_API_KEY',
-};
+import { type ProviderKindEntry, providerKind } from './provider-kinds.js';
 
 /** The providers used by `demo` and `batch --simulate` when no config is given: tight limits, cheap and strong models. */
 export const SIMULATED_CONFIG: CliConfig = {
@@ -33,6 +25,11 @@ export const SIMULATED_CONFIG: CliConfig = {
       kind: 'groq',
       models: ['openai/gpt-oss-20b', 'openai/gpt-oss-120b'],
       limits: { rpm: 30, tpm: 12_000 },
+    },
+    {
+      kind: 'google',
+      models: ['gemini-2.5-flash-lite', 'gemini-2.5-flash', 'gemini-2.5-pro'],
+      limits: { rpm: 40, inputTpm: 25_000 },
     },
   ],
 };
@@ -55,11 +52,11 @@ export type SimulateOptions = {
 /** Builds adapters that call the real services, with keys from the environment. */
 export function liveProviders(configs: readonly ProviderConfig[], env = process.env): ProviderSet {
   const providers = configs.map((config, index) => {
-    const variable = config.apiKeyEnv ?? KEY_VARIABLES[config.kind];
-    const apiKey = variable ? env[variable] : undefined;
-    if (variable && !apiKey && config.kind !== 'openai-compatible')
+    const variables = config.apiKeyEnv ? [config.apiKeyEnv] : kindOf(config).keyVariables;
+    const apiKey = variables.map((variable) => env[variable]).find(Boolean);
+    if (variables.length > 0 && !apiKey && !kindOf(config).requiresEndpoint)
       throw new ConfigError(
-        `providers[${index}]: environment variable ${variable} is not set (use --simulate to run without keys)`,
+        `providers[${index}]: environment variable ${variables.join(' or ')} is not set (use --simulate to run without keys)`,
         { field: `providers[${index}].apiKeyEnv` },
       );
     return adapter(config, apiKey, config.baseURL);
@@ -80,7 +77,7 @@ export async function simulatedProviders(
       const faults = typeof options.faults === 'function' ? options.faults(name) : options.faults;
       const clock = options.clock;
       const sim = await startSimulatedProvider({
-        protocol: config.kind === 'openai-compatible' ? 'openai' : config.kind,
+        protocol: kindOf(config).protocol,
         limits: { ...config.limits },
         ...(faults ? { faults } : {}),
         ...(options.latency ? { latency: options.latency } : {}),
@@ -103,31 +100,22 @@ export async function simulatedProviders(
   };
 }
 
+function kindOf(config: ProviderConfig): ProviderKindEntry {
+  const entry = providerKind(config.kind);
+  if (!entry) throw new ConfigError(`unknown provider kind "${config.kind}"`, { field: 'kind' });
+  return entry;
+}
+
 function adapter(
   config: ProviderConfig,
   apiKey: string | undefined,
   baseURL: string | undefined,
 ): ProviderAdapter {
-  const common = {
+  return kindOf(config).create({
     ...(config.name ? { name: config.name } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(baseURL ? { baseURL } : {}),
     ...(config.models ? { models: config.models } : {}),
     ...(config.limits ? { limits: config.limits } : {}),
-  };
-  switch (config.kind) {
-    case 'openai':
-      return openai(common);
-    case 'anthropic':
-      return anthropic(common);
-    case 'groq':
-      return groq(common);
-    case 'openai-compatible':
-      return openaiCompatible({
-        ...common,
-        name: config.name ?? 'openai-compatible',
-        baseURL: baseURL ?? '',
-        models: config.models ?? [],
-      });
-  }
+  });
 }

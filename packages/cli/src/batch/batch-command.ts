@@ -5,6 +5,7 @@ import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-
 import { type CliConfig, loadConfig } from '../config.js';
 import { duration, usd } from '../format.js';
 import { ProgressLine } from '../progress-line.js';
+import { providerKind, providerKindNames } from '../provider-kinds.js';
 import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
 import { scaledClock } from '../scaled-clock.js';
 import { type BatchProgress, runBatch } from './run-batch.js';
@@ -137,14 +138,12 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 function hasAnyKey(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.OPENAI_API_KEY || env.ANTHROPIC_API_KEY || env.GROQ_API_KEY);
+  return keyedProviders(env).length > 0;
 }
 
-/** Without a config: every provider whose standard key variable is set, with the catalog's models. */
+/** Without a config: every registered kind whose standard key variable is set, with the catalog's models. */
 export function keyedProviders(env: NodeJS.ProcessEnv): CliConfig['providers'] {
-  const providers: CliConfig['providers'] = [];
-  if (env.OPENAI_API_KEY) providers.push({ kind: 'openai' });
-  if (env.ANTHROPIC_API_KEY) providers.push({ kind: 'anthropic' });
-  if (env.GROQ_API_KEY) providers.push({ kind: 'groq' });
-  return providers;
+  return providerKindNames()
+    .filter((kind) => providerKind(kind)?.keyVariables.some((variable) => env[variable]))
+    .map((kind) => ({ kind }));
 }

@@ -9,7 +9,7 @@ function capture(): { io: CliIO; text: () => string } {
 }
 
 describe('spillway demo', () => {
-  it('runs a small workload over three simulators and reports per provider, with no caller errors', async () => {
+  it('runs a small workload over four simulators and reports per provider, with no caller errors', async () => {
     const { io, text } = capture();
     const code = await demoCommand(['--requests', '60', '--seed', '3'], io);
     expect(code).toBe(0);
@@ -17,7 +17,7 @@ describe('spillway demo', () => {
     expect(out).toMatch(
       /^provider\s+served\s+attempts\s+tokens in\s+tokens out\s+429s sent\s+fallbacks\s+cooldowns\s+breaker trips\s+cost$/m,
     );
-    for (const name of ['openai', 'anthropic', 'groq', 'total'])
+    for (const name of ['openai', 'anthropic', 'groq', 'google', 'total'])
       expect(out).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+`, 'm'));
     expect(out).toMatch(/^requests: 60 \(\d+ streamed\), answered: 60, errors the caller saw: 0$/m);
     expect(out).toMatch(/^cost: \$[\d.]+ routed vs \$[\d.]+ on gpt-5\.5 alone/m);

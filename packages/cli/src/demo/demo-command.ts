@@ -12,8 +12,8 @@ import { demoWorkload, type WorkItem } from './workload.js';
 
 export const DEMO_HELP = `Usage: spillway demo [options]
 
-Starts three simulated providers (OpenAI, Anthropic and Groq protocols) with tight limits and some
-faults, runs an agent-like workload through the router, and prints what happened per provider.
+Starts four simulated providers (OpenAI, Anthropic, Groq and Gemini protocols) with tight limits and
+some faults, runs an agent-like workload through the router, and prints what happened per provider.
 
 Options:
   --requests <n>      requests in the workload (default 300; 12 with --live)
@@ -21,9 +21,12 @@ Options:
   --seed <n>          workload and fault seed (default 7)
   --time-scale <x>    run the simulated minute windows x times faster (default 20)
   --live              use the real providers whose keys are set (OPENAI_API_KEY, ANTHROPIC_API_KEY,
-                      GROQ_API_KEY) with a small workload instead`;
+                      GROQ_API_KEY, GOOGLE_API_KEY or GEMINI_API_KEY) with a small workload instead`;
 
-/** Faults per simulated provider: stray 429s (other traffic on the key), overloads, and a Groq outage. */
+/**
+ * Faults per simulated provider: stray 429s (other traffic on the key), overloads, a Groq outage, and
+ * Gemini's per-minute quota 429s.
+ */
 function demoFaults(name: string): SimFaults | undefined {
   if (name === 'openai') return { rateLimit: 0.03, serverError: 0.01 };
   if (name === 'anthropic') return { overloaded: 0.05 };
@@ -32,6 +35,7 @@ function demoFaults(name: string): SimFaults | undefined {
       rateLimit: 0.04,
       script: [...Array<'ok'>(40).fill('ok'), ...Array<'serverError'>(15).fill('serverError')],
     };
+  if (name === 'google') return { rateLimit: 0.03, overloaded: 0.02 };
   return undefined;
 }
 
@@ -57,7 +61,9 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const seed = positiveInteger(values.seed, '--seed', 7);
   const timeScale = positiveNumber(values['time-scale'], '--time-scale', 20);
   if (live && keyedProviders(io.env).length === 0)
-    throw new UsageError('--live needs at least one of OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY');
+    throw new UsageError(
+      '--live needs at least one of OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, GOOGLE_API_KEY, GEMINI_API_KEY',
+    );
 
   const clock = live ? undefined : scaledClock(timeScale);
   const set: ProviderSet = live
@@ -81,7 +87,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   out(
     live
       ? `spillway demo (live): ${count} requests over ${set.providers.map((p) => p.name).join(', ')}`
-      : `spillway demo: ${count} agent requests over 3 simulated providers (OpenAI, Anthropic, Groq protocols),\n` +
+      : `spillway demo: ${count} agent requests over ${set.providers.length} simulated providers (OpenAI, Anthropic, Groq, Gemini protocols),\n` +
           `tight per-minute limits (time runs ${timeScale}x fast), stray 429s, overloads and a Groq outage.`,
   );
   const line = new ProgressLine(io.stdout);
