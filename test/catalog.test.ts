@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('model catalog', () => {
   it('has sane, sourced entries for every provider kind', () => {
-    for (const kind of ['openai', 'anthropic', 'groq'] as const)
+    for (const kind of ['openai', 'anthropic', 'groq', 'google'] as const)
       expect(catalogModels(kind).length).toBeGreaterThan(0);
     const ids = new Set<string>();
     for (const item of catalog) {
