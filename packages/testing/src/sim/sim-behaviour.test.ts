@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openaiWire } from './openai-wire.js';
 import { startSimulatedProvider } from './start-simulated-provider.js';
+import type { Wire } from './wire.js';
 
 const request = { model: 'gpt-5.4-mini', messages: [{ role: 'user' as const, content: 'Pace yourself' }] };
 const sim = await startSimulatedProvider({ protocol: 'openai' });
@@ -45,6 +47,29 @@ describe('simulated provider behaviour', () => {
     await hanging.close();
     expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(hanging.stats().openConnections).toBe(0);
+  });
+
+  it('speaks a protocol it does not ship when given its Wire', async () => {
+    // A made-up provider: OpenAI's shape under another path, key and id prefix.
+    const base = openaiWire('openai');
+    const wire: Wire = {
+      ...base,
+      name: 'acme',
+      defaultApiKey: 'acme-sim-key-0000',
+      ids: { message: 'acme-', toolCall: 'acme_call_' },
+      baseURL: (origin) => `${origin}/acme/v1`,
+      route: (path) => base.route(path.replace(/^\/acme/, '')),
+    };
+    const acme = await startSimulatedProvider({ protocol: wire });
+    try {
+      const client = new OpenAI({ apiKey: acme.apiKey, baseURL: acme.baseURL, maxRetries: 0 });
+      const answer = await client.chat.completions.create(request);
+      expect(answer.id).toMatch(/^acme-/);
+      expect(acme.protocol).toBe('acme');
+      expect(acme.stats().requests).toBe(1);
+    } finally {
+      await acme.close();
+    }
   });
 
   it('rejects unknown protocols and fault names', async () => {
