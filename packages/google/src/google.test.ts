@@ -167,6 +167,15 @@ describe('google()', () => {
     expect(streamError.failure).toBe('quota');
   });
 
+  it('an already aborted signal sends nothing and rejects with its reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('gave up before starting');
+    controller.abort(reason);
+    await expect(adapter().doStream(makeCall(MODEL, { signal: controller.signal }))).rejects.toBe(reason);
+    await expect(adapter().doGenerate(makeCall(MODEL, { signal: controller.signal }))).rejects.toBe(reason);
+    expect(sim.stats().requests).toBe(0);
+  });
+
   it('streams with the response id as request id, and usage on the finish event', async () => {
     const stream = await adapter().doStream(makeCall(MODEL));
     const { events, error } = await drain(stream);

@@ -76,7 +76,8 @@ export function google(options: GoogleProviderOptions = {}): ProviderAdapter {
     // releases its reader); the caller's signal aborts it too.
     const controller = new AbortController();
     const onAbort = () => controller.abort(call.signal.reason);
-    call.signal.addEventListener('abort', onAbort, { once: true });
+    if (call.signal.aborted) onAbort();
+    else call.signal.addEventListener('abort', onAbort, { once: true });
     const end = (completed: boolean) => {
       call.signal.removeEventListener('abort', onAbort);
       if (!completed) controller.abort();
