@@ -2,7 +2,7 @@ import { ConfigError } from '@spillway/core';
 import { type Cluster, Redis } from 'ioredis';
 import type { Script } from './scripts.js';
 
-export function createClient(url: string | undefined, connectTimeoutMs = 2_000): Redis {
+export function createClient(url: string | undefined, connectTimeoutMs: number): Redis {
   if (url === undefined) throw new ConfigError('redisStore: pass `client` or `url`', { field: 'url' });
   const client = new Redis(url, {
     // Fail at once rather than queue while disconnected: the store then answers from its fallback.

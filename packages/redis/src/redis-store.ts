@@ -9,6 +9,7 @@ import type {
 import { ConfigError, DIMENSIONS, memoryStore } from '@spillway/core';
 import type { Cluster, Redis } from 'ioredis';
 import { BudgetMirror, type Inspection } from './budget-mirror.js';
+import { REDIS_STORE_DEFAULTS as DEFAULTS } from './defaults.js';
 import { createClient, evaluate, withTimeout } from './redis-client.js';
 import { type DegradedEvent, type RecoveredEvent, RedisHealth, type StoreLogger } from './redis-health.js';
 import { type Script, scripts } from './scripts.js';
@@ -64,19 +65,20 @@ type ReserveReply = [
  * from a local fallback (never hangs, never loses a call) and goes back to Redis once it answers again.
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
-  const prefix = options.prefix ?? 'spillway';
-  const timeoutMs = positive(options.commandTimeoutMs, 1_000, 'commandTimeoutMs');
-  const share = options.degradedShare ?? 1;
+  const prefix = options.prefix ?? DEFAULTS.prefix;
+  const timeoutMs = positive(options.commandTimeoutMs, DEFAULTS.commandTimeoutMs, 'commandTimeoutMs');
+  const share = options.degradedShare ?? DEFAULTS.degradedShare;
   if (!(share > 0 && share <= 1))
     throw new ConfigError('redisStore: degradedShare must be in (0, 1]', { field: 'degradedShare' });
   const owned = options.client === undefined;
-  const client = options.client ?? createClient(options.url, options.connectTimeoutMs);
+  const connectTimeoutMs = positive(options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 'connectTimeoutMs');
+  const client = options.client ?? createClient(options.url, connectTimeoutMs);
   // Core's memory store answers synchronously, so degraded admissions cost microseconds.
   const fallback = memoryStore();
   const mirror = new BudgetMirror();
   const health = new RedisHealth(client, {
-    probeIntervalMs: positive(options.probeIntervalMs, 1_000, 'probeIntervalMs'),
-    connectTimeoutMs: positive(options.connectTimeoutMs, 2_000, 'connectTimeoutMs'),
+    probeIntervalMs: positive(options.probeIntervalMs, DEFAULTS.probeIntervalMs, 'probeIntervalMs'),
+    connectTimeoutMs,
     logger: options.logger,
     onDegraded: options.onDegraded,
     onRecovered: options.onRecovered,

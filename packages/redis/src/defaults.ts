@@ -1,0 +1,8 @@
+/** Option defaults, in one place so the README table can be checked against them. */
+export const REDIS_STORE_DEFAULTS = {
+  prefix: 'spillway',
+  commandTimeoutMs: 1_000,
+  probeIntervalMs: 1_000,
+  connectTimeoutMs: 2_000,
+  degradedShare: 1,
+} as const;
