@@ -1,10 +1,13 @@
 import type { BudgetLimits } from '@spillway/core';
 import { type DegradedEvent, type RedisStore, redisStore } from '@spillway/redis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';
 
 const KEY = 'groq/llama-3.1-8b-instant';
 const limits: BudgetLimits = { requests: { capacity: 4, windowMs: 3_600_000 } };
+// 60 an hour: nothing refills while a test runs, so what is admitted is what the budget handed out.
+const sixty: BudgetLimits = { requests: { capacity: 60, windowMs: 3_600_000 } };
 
 // One server for the file, killed and restarted in sequence: the tests run in order.
 describe.skipIf(!redisServerBinary)(
@@ -68,9 +71,9 @@ describe.skipIf(!redisServerBinary)(
       expect(await throwing.store.reserve(KEY, limits, { requests: 1 }, 0)).toMatchObject({ ok: true });
       await server.kill();
 
-      // Half of the 4-request limit is this process's share while degraded.
+      // Redis had 3 of 4 left when this process last heard from it; half of that is its share while degraded.
       const results = await Promise.all([1, 2, 3].map(() => store.reserve(KEY, limits, { requests: 1 }, 0)));
-      expect(results.map((result) => result.ok)).toEqual([true, true, false]);
+      expect(results.map((result) => result.ok)).toEqual([true, false, false]);
       await store.settle(KEY, limits, { requests: 1 }, { requests: 1 }, 0);
       await store.observe(KEY, { requests: { limit: 4, remaining: 0 } }, 0);
       expect(await store.setCooldown(KEY, 1_000, 0)).toBe(1_000);
@@ -84,24 +87,78 @@ describe.skipIf(!redisServerBinary)(
       expect(throwing.store.degraded).toBe(true);
     });
 
-    it('recovers when Redis comes back empty: scripts reloaded, budgets rebuilt', async () => {
-      const { store, degraded, recovered } = watched('restarted');
-      await server.kill();
-      expect(await store.reserve(KEY, limits, { requests: 1 }, 0)).toMatchObject({ ok: true });
-      expect(degraded).toHaveLength(1);
-      await server.restart();
-      await vi.waitFor(async () => {
-        await store.reserve(KEY, limits, { requests: 1 }, 0);
-        expect(store.degraded).toBe(false);
-      });
-      expect(recovered).toHaveLength(1);
-      // Shared again: a second process sees what the first took since recovery.
-      const other = watched('restarted').store;
-      const results = await Promise.all(
-        [1, 2, 3, 4].map(() => other.reserve(KEY, limits, { requests: 1 }, 0)),
+    // Four stores with their own connections and fallbacks stand for four worker processes.
+    async function group(
+      prefix: string,
+      count: number,
+      options: Partial<Parameters<typeof redisStore>[0]> = {},
+    ) {
+      const members = Array.from(
+        { length: count },
+        () => watched(prefix, { degradedShare: 1 / count, ...options }).store,
       );
-      expect(results.filter((result) => result.ok)).toHaveLength(3);
-      expect(other.degraded).toBe(false);
+      // Round robin, one call at a time, like workers taking turns at a shared limit.
+      const take = async (attempts: number) => {
+        let admitted = 0;
+        for (let i = 0; i < attempts; i++) {
+          const member = members[i % members.length] as RedisStore;
+          if ((await member.reserve(KEY, sixty, { requests: 1 }, 0)).ok) admitted++;
+        }
+        return admitted;
+      };
+      return { members, take };
+    }
+
+    it('keeps a group inside its limit through an outage and an empty restart', async () => {
+      await server.restart();
+      const { members, take } = await group('outage', 4);
+      // 40 of 60 taken while Redis is up: 20 are left for the rest of the window.
+      expect(await take(40)).toBe(40);
+      await server.kill();
+      // Each fallback starts from the level Redis last reported (about 20) times its share (1/4), not full.
+      const duringOutage = await take(80);
+      expect(members.every((member) => member.degraded)).toBe(true);
+      expect(duringOutage).toBeGreaterThanOrEqual(16);
+      expect(duringOutage).toBeLessThanOrEqual(20);
+
+      await server.restart();
+      let afterRestart = 0;
+      await vi.waitFor(async () => {
+        afterRestart += await take(4);
+        expect(members.some((member) => member.degraded)).toBe(false);
+      });
+      // Redis came back empty: the key it lost is not a fresh full bucket, and what was spent during the
+      // outage is charged to it. Nothing refills in this window (60 an hour), so nothing more fits.
+      afterRestart += await take(40);
+      expect(40 + duringOutage + afterRestart).toBeLessThanOrEqual(60);
+    });
+
+    it('charges what a cut-off process spent, once, when it reconnects to a Redis that kept its state', async () => {
+      await server.restart();
+      const clients = [0, 1].map(() => createClient(server.url));
+      const [a, b] = clients.map(
+        (client) => watched('partition', { client, degradedShare: 1 / 2 }).store,
+      ) as [RedisStore, RedisStore];
+      for (let i = 0; i < 20; i++) await a.reserve(KEY, sixty, { requests: 1 }, 0);
+      // Only `a` loses its connection: its fallback starts at half of the 40 left.
+      clients[0]?.disconnect();
+      await vi.waitFor(() => expect(clients[0]?.status).toBe('end'));
+      let cutOff = 0;
+      for (let i = 0; i < 30; i++) if ((await a.reserve(KEY, sixty, { requests: 1 }, 0)).ok) cutOff++;
+      expect(a.degraded).toBe(true);
+      expect(cutOff).toBe(20);
+      await clients[0]?.connect();
+      await vi.waitFor(async () => {
+        await a.inspect(KEY, sixty, 0);
+        expect(await a.reserve(KEY, sixty, { requests: 1 }, 0)).toMatchObject({ ok: true });
+        expect(a.degraded).toBe(false);
+      });
+      // Redis had 40 left; `a` spent 20 while cut off and 1 since: 19 remain for `b`, not 39 (spending
+      // forgotten) nor 9 (the 20 spent before the cut counted twice).
+      let admitted = 0;
+      for (let i = 0; i < 30; i++) if ((await b.reserve(KEY, sixty, { requests: 1 }, 0)).ok) admitted++;
+      expect(admitted).toBe(19);
+      for (const client of clients) client.disconnect();
     });
 
     it('starts against a server that is not there, answering locally instead of waiting', async () => {
@@ -117,3 +174,10 @@ describe.skipIf(!redisServerBinary)(
     });
   },
 );
+
+// A client configured like the store's own (fails fast while disconnected), that a test can cut off.
+function createClient(url: string): Redis {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: false });
+  client.on('error', () => {});
+  return client;
+}

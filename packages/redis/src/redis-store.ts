@@ -6,10 +6,11 @@ import type {
   ReserveResult,
   RouterStore,
 } from '@spillway/core';
-import { ConfigError, DIMENSIONS, memoryStore } from '@spillway/core';
+import { ConfigError, DIMENSIONS } from '@spillway/core';
 import type { Cluster, Redis } from 'ioredis';
 import { BudgetMirror, type Inspection } from './budget-mirror.js';
 import { REDIS_STORE_DEFAULTS as DEFAULTS } from './defaults.js';
+import { OutageLedger } from './outage-ledger.js';
 import { createClient, evaluate, withTimeout } from './redis-client.js';
 import { type DegradedEvent, type RecoveredEvent, RedisHealth, type StoreLogger } from './redis-health.js';
 import { type Script, scripts } from './scripts.js';
@@ -73,9 +74,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const owned = options.client === undefined;
   const connectTimeoutMs = positive(options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 'connectTimeoutMs');
   const client = options.client ?? createClient(options.url, connectTimeoutMs);
-  // Core's memory store answers synchronously, so degraded admissions cost microseconds.
-  const fallback = memoryStore();
   const mirror = new BudgetMirror();
+  // Degraded admissions are answered by core's memory store (synchronous, microseconds), one per key,
+  // started where Redis left off; what they hand out is charged to Redis once it answers again.
+  const outages = new OutageLedger(mirror, share);
   const health = new RedisHealth(client, {
     probeIntervalMs: positive(options.probeIntervalMs, DEFAULTS.probeIntervalMs, 'probeIntervalMs'),
     connectTimeoutMs,
@@ -119,16 +121,38 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return scaled;
   }
 
-  // The provider's limit is the account's: a degraded process takes its share of it too.
+  // The provider's limit and remaining count are the account's: a degraded process takes its share of
+  // both. What it has in flight (`pending`) is its own, so it is not scaled.
   function localObservation(observation: Observation): Observation {
     if (share === 1) return observation;
     const scaled: Observation = {};
     for (const dimension of DIMENSIONS) {
       const seen = observation[dimension];
-      if (seen) scaled[dimension] = seen.limit === undefined ? seen : { ...seen, limit: seen.limit * share };
+      if (!seen) continue;
+      scaled[dimension] = {
+        ...seen,
+        ...(seen.limit === undefined ? {} : { limit: seen.limit * share }),
+        ...(seen.remaining === undefined ? {} : { remaining: seen.remaining * share }),
+      };
     }
     return scaled;
   }
+
+  function localReserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number, slackMs: number) {
+    const outage = outages.open(key, now);
+    const result = outage.store.reserve(key, localLimits(limits), amounts, now, slackMs);
+    if (result.ok) outages.spend(outage, amounts, 1);
+    return result;
+  }
+
+  function localSettle(key: string, limits: BudgetLimits, reserved: Amounts, actual: Amounts, now: number) {
+    const outage = outages.open(key, now);
+    outage.store.settle(key, localLimits(limits), reserved, actual, now);
+    outages.spend(outage, reserved, -1);
+    outages.spend(outage, actual, 1);
+  }
+
+  const lostFlag = (key: string, now: number) => (mirror.lost(key, now) ? '1' : '0');
 
   // Loading every script once per connection spares the first calls a NOSCRIPT round trip each.
   let loading: Promise<unknown> | undefined;
@@ -148,15 +172,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return withTimeout(evaluate<T>(client, script, keys, args), timeoutMs);
   }
 
-  /** Runs `script` if Redis is usable; otherwise, or when it fails, answers with `local()`. */
+  const usable = () => health.startup !== undefined || health.canTry();
+
+  /** Runs `script` (Redis is usable); when it fails, answers with `local()`. */
   function shared<T, R>(
     script: Script,
     keys: string[],
     args: string[],
     onReply: (reply: T) => R,
     local: () => R | Promise<R>,
-  ): R | Promise<R> {
-    if (!health.startup && !health.canTry()) return local();
+    onError?: () => void,
+  ): Promise<R> {
     return run<T>(script, keys, args).then(
       (reply) => {
         health.succeeded();
@@ -164,6 +190,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       },
       (error: unknown) => {
         health.failed(error instanceof Error ? error.message : String(error));
+        onError?.();
         return local();
       },
     );
@@ -176,12 +203,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     reserve(key, limits, amounts, now, slackMs = 0) {
-      const args = [...limitArgs(limits), ...amountArgs(amounts), String(slackMs)];
+      if (!usable()) return localReserve(key, limits, amounts, now, slackMs);
+      const args = [...limitArgs(limits), ...amountArgs(amounts), String(slackMs), lostFlag(key, now)];
+      // The first reservation after an outage also charges what this process handed out meanwhile.
+      const charge = outages.charge(key, localLimits(limits), now);
+      if (charge) args.push(...amountArgs(charge.owed), String(charge.cooldownMs));
       return shared<ReserveReply, ReserveResult>(
         scripts.reserve,
         [budgetKey(key), cooldownKey(key)],
         args,
         ([verdict, value, dimension, cooldownMs, snapshot]) => {
+          if (charge) outages.charged(key, charge);
           mirror.budgets(key, snapshot, now);
           if (verdict === 1) return { ok: true, headroom: Number(value) };
           if (verdict === 2) {
@@ -191,7 +223,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
           return { ok: false, dimension: dimension as Dimension, retryInMs };
         },
-        () => fallback.reserve(key, localLimits(limits), amounts, now, slackMs),
+        () => localReserve(key, limits, amounts, now, slackMs),
+        charge && (() => outages.unsent(key)),
       );
     },
 
@@ -199,12 +232,13 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const deltas: Amounts = {};
       for (const dimension of DIMENSIONS)
         deltas[dimension] = (reserved[dimension] ?? 0) - (actual[dimension] ?? 0);
+      if (!usable()) return localSettle(key, limits, reserved, actual, now);
       return shared<string[], void>(
         scripts.settle,
         [budgetKey(key)],
-        [...limitArgs(limits), ...amountArgs(deltas)],
+        [...limitArgs(limits), ...amountArgs(deltas), lostFlag(key, now)],
         (snapshot) => mirror.budgets(key, snapshot, now),
-        () => fallback.settle(key, localLimits(limits), reserved, actual, now),
+        () => localSettle(key, limits, reserved, actual, now),
       );
     },
 
@@ -222,18 +256,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         );
       }
       if (args.length === 0) return;
-      args.unshift(String(args.length / 5));
+      const local = () => outages.open(key, now).store.observe(key, localObservation(observation), now);
+      if (!usable()) return local();
+      args.unshift(lostFlag(key, now), String(args.length / 5));
       return shared<string[], void>(
         scripts.observe,
         [budgetKey(key)],
         args,
         (snapshot) => mirror.budgets(key, snapshot, now),
-        () => fallback.observe(key, localObservation(observation), now),
+        local,
       );
     },
 
     inspect(key, limits, now) {
-      if (health.degraded) return fallback.inspect(key, localLimits(limits), now) as Inspection;
+      if (health.degraded) return outages.open(key, now).store.inspect(key, localLimits(limits), now);
       return mirror.inspect(key, limits, now);
     },
 
@@ -244,7 +280,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     setCooldown(key, until, now) {
       const local = mirror.cooldown(key, until, now);
       const ms = Math.ceil(until - now);
-      if (ms <= 0) return local;
+      if (ms <= 0 || !usable()) return local;
       return shared<number, number>(
         scripts.cooldown,
         [cooldownKey(key)],
@@ -265,7 +301,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     async close() {
       client.off('ready', preload);
       health.dispose();
-      await fallback.close?.();
       if (!owned) return;
       try {
         await withTimeout(client.quit(), timeoutMs);

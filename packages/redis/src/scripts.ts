@@ -6,16 +6,27 @@ import { createHash } from 'node:crypto';
 // Cluster slot. Every script reads the time from the server (`TIME`), so workers with skewed clocks still
 // refill one bucket at one rate. The arithmetic mirrors core's token bucket (continuous refill, a level
 // that may go negative after an overrun, learned limits taking precedence over configured ones).
+//
+// A budget key that is missing was either never made, expired full, or lost (a restart without
+// persistence, a flush, a failover). The caller says which it believes (its last reply showed the key
+// below capacity, so it cannot have expired): a lost key starts empty instead of handing the group a
+// second full bucket inside one window. See docs/decisions/0501-redis-outages-keep-the-limit.md.
 
 const COMMON = `
 local function server_now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
+-- New buckets start full, or empty when the caller knows the key was lost (set by each script).
+local start_empty = false
 local function load(key)
   local raw = redis.call('GET', key)
-  if raw then return cjson.decode(raw) end
-  return {}
+  if raw then return cjson.decode(raw), false end
+  return {}, true
+end
+local function start_level(c)
+  if start_empty then return 0 end
+  return c
 end
 local function find(buckets, d, w)
   for _, b in ipairs(buckets) do
@@ -47,7 +58,7 @@ local function configure(buckets, now, i)
     i = i + 3
     local b = find(buckets, d, w)
     if not b then
-      table.insert(buckets, { d = d, c = c, w = w, l = c, t = now, x = 0 })
+      table.insert(buckets, { d = d, c = c, w = w, l = start_level(c), t = now, x = 0 })
     elseif b.x == 0 and b.c ~= c then
       refill(b, now)
       resize(b, c, w)
@@ -66,22 +77,17 @@ local function save(key, buckets)
   end
   redis.call('SET', key, cjson.encode(buckets), 'PX', math.ceil(keep))
 end
--- The tightest bucket of each dimension, as flat (dimension, capacity, available, windowMs) strings.
+-- Every bucket, as flat (dimension, capacity, available, windowMs) strings.
 local function snapshot(buckets, now)
-  local best = {}
+  local out = {}
   for _, b in ipairs(buckets) do
     refill(b, now)
     local available = b.l
     if available < 0 then available = 0 end
-    local current = best[b.d]
-    if not current or available / b.c < current[2] / current[1] then best[b.d] = { b.c, available, b.w } end
-  end
-  local out = {}
-  for d, v in pairs(best) do
-    table.insert(out, d)
-    table.insert(out, tostring(v[1]))
-    table.insert(out, tostring(v[2]))
-    table.insert(out, tostring(v[3]))
+    table.insert(out, b.d)
+    table.insert(out, tostring(b.c))
+    table.insert(out, tostring(available))
+    table.insert(out, tostring(b.w))
   end
   return out
 end
@@ -94,19 +100,40 @@ end
 `;
 
 /**
- * KEYS: budget, cooldown. ARGV: configured limits, the four amounts in `DIMENSIONS` order, then the
- * slack in ms (refill each bucket must keep besides the amount, up to its capacity).
+ * KEYS: budget, cooldown. ARGV: configured limits, the four amounts in `DIMENSIONS` order, the slack in
+ * ms (refill each bucket must keep besides the amount, up to its capacity), '1' if a missing budget was
+ * lost (start it empty), then optionally what the caller spent while it could not reach Redis: four
+ * amounts to charge and a cooldown in ms to restore.
  * Returns `{ verdict, value, dimension, cooldownMs, snapshot }`: verdict 1 = reserved (value = headroom),
  * 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left).
  */
 const RESERVE = `${COMMON}
 local now = server_now()
-local buckets = load(KEYS[1])
-local i = configure(buckets, now, 1)
-local amounts = amounts_at(i)
-local slack = tonumber(ARGV[i + 4]) or 0
+local buckets, missing = load(KEYS[1])
+local at = 2 + 3 * tonumber(ARGV[1])
+start_empty = missing and ARGV[at + 5] == '1'
+configure(buckets, now, 1)
+local amounts = amounts_at(at)
+local slack = tonumber(ARGV[at + 4]) or 0
+local changed = start_empty
+if ARGV[at + 6] then
+  local owed = amounts_at(at + 6)
+  for _, b in ipairs(buckets) do
+    local amount = owed[b.d]
+    if amount and amount > 0 then
+      refill(b, now)
+      b.l = b.l - amount
+      changed = true
+    end
+  end
+  local restore = tonumber(ARGV[at + 10]) or 0
+  if restore > 0 and restore > redis.call('PTTL', KEYS[2]) then
+    redis.call('SET', KEYS[2], '1', 'PX', math.ceil(restore))
+  end
+end
 local cooldown = redis.call('PTTL', KEYS[2])
 if cooldown > 0 then
+  if changed then save(KEYS[1], buckets) end
   return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now) }
 end
 local headroom, retry, short = 1, 0, ''
@@ -133,6 +160,7 @@ end
 if short ~= '' then
   local value = 'inf'
   if retry ~= math.huge then value = tostring(retry) end
+  if changed then save(KEYS[1], buckets) end
   return { 0, value, short, 0, snapshot(buckets, now) }
 end
 for _, b in ipairs(buckets) do
@@ -144,10 +172,15 @@ if headroom < 0 then headroom = 0 end
 return { 1, tostring(headroom), '', 0, snapshot(buckets, now) }
 `;
 
-/** KEYS: budget. ARGV: configured limits, then the four (reserved - actual) deltas. Returns a snapshot. */
+/**
+ * KEYS: budget. ARGV: configured limits, the four (reserved - actual) deltas, '1' if a missing budget was
+ * lost. Returns a snapshot.
+ */
 const SETTLE = `${COMMON}
 local now = server_now()
-local buckets = load(KEYS[1])
+local buckets, missing = load(KEYS[1])
+local at = 2 + 3 * tonumber(ARGV[1])
+start_empty = missing and ARGV[at + 4] == '1'
 local deltas = amounts_at(configure(buckets, now, 1))
 for _, b in ipairs(buckets) do
   local delta = deltas[b.d]
@@ -163,16 +196,18 @@ return snapshot(buckets, now)
 `;
 
 /**
- * KEYS: budget. ARGV: a count, then (dimension, limit or '', remaining or '', windowMs, pending) groups.
+ * KEYS: budget. ARGV: '1' if a missing budget was lost, a count, then (dimension, limit or '', remaining
+ * or '', windowMs, pending) groups.
  * A learned limit replaces the capacity of the bucket with that window (or adds one); a remaining count
  * only ever lowers the level, to `remaining - pending` (calls sent after the answered one that the
  * provider may not have counted yet).
  */
 const OBSERVE = `${COMMON}
 local now = server_now()
-local buckets = load(KEYS[1])
-local n = tonumber(ARGV[1])
-local i = 2
+local buckets, missing = load(KEYS[1])
+start_empty = missing and ARGV[1] == '1'
+local n = tonumber(ARGV[2])
+local i = 3
 for _ = 1, n do
   local d, limit, remaining, w = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
   local pending = tonumber(ARGV[i + 4]) or 0
@@ -180,7 +215,7 @@ for _ = 1, n do
   local b = find(buckets, d, w)
   if limit and limit > 0 then
     if not b then
-      b = { d = d, c = limit, w = w, l = limit, t = now, x = 1 }
+      b = { d = d, c = limit, w = w, l = start_level(limit), t = now, x = 1 }
       table.insert(buckets, b)
     else
       refill(b, now)
