@@ -1,5 +1,6 @@
-// The adapter conformance suite: `import { runAdapterConformance } from '@spillway/testing/conformance'`
-// inside a vitest test file. Kept off the main entry so that entry never imports vitest.
+// The conformance suites: `import { runAdapterConformance, runStoreConformance } from
+// '@spillway/testing/conformance'` inside a vitest test file. Kept off the main entry so that entry
+// never imports vitest.
 export { asProviderError, drain, exposedText, failureOf, makeCall } from './conformance-helpers.js';
 export type {
   AdapterConformanceOptions,
@@ -8,3 +9,5 @@ export type {
   SimulatedProvider,
 } from './run-adapter-conformance.js';
 export { CONFORMANCE_LIMITS, runAdapterConformance } from './run-adapter-conformance.js';
+export type { StoreCase, StoreConformanceOptions, StoreUnderTest } from './run-store-conformance.js';
+export { runStoreConformance } from './run-store-conformance.js';
