@@ -15,8 +15,8 @@ export {
   RouterError,
   StreamInterruptedError,
 } from './errors.js';
-export type { FailureClass } from './failure.js';
-export { FAILURE_CLASSES, isBreakerFailure } from './failure.js';
+export type { FailureClass, FailurePolicy } from './failure.js';
+export { FAILURE_CLASSES, FAILURE_TABLE, failurePolicy, isBreakerFailure } from './failure.js';
 export type { HeaderReader } from './rate-limit-headers.js';
 export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-limit-headers.js';
 export { redact, registerSecret } from './redact.js';

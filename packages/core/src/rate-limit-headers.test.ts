@@ -79,10 +79,16 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(headers({ 'retry-after': 'Mon, 23 Nov 2026 12:00:30 GMT' }), now)).toBe(30_000);
   });
 
-  it('clamps to [0, 1 day]', () => {
-    expect(parseRetryAfter(headers({ 'retry-after': '-5' }), now)).toBe(0);
-    expect(parseRetryAfter(headers({ 'retry-after': 'Mon, 23 Nov 2026 11:00:00 GMT' }), now)).toBe(0);
+  it('caps at a day', () => {
     expect(parseRetryAfter(headers({ 'retry-after': '999999' }), now)).toBe(86_400_000);
+    expect(parseRetryAfter(headers({ 'retry-after': '1000000000' }), now)).toBe(86_400_000);
+  });
+
+  it('reads negative, zero and past values as missing (issue 14, defect 1)', () => {
+    expect(parseRetryAfter(headers({ 'retry-after': '-5' }), now)).toBeUndefined();
+    expect(parseRetryAfter(headers({ 'retry-after': '0' }), now)).toBeUndefined();
+    expect(parseRetryAfter(headers({ 'retry-after': 'Mon, 23 Nov 2026 11:00:00 GMT' }), now)).toBeUndefined();
+    expect(parseRetryAfter(headers({ 'retry-after-ms': '-100', 'retry-after': '2' }), now)).toBe(2000);
   });
 
   it('is undefined without a usable header', () => {

@@ -63,23 +63,24 @@ export function parseGoDuration(value: string | null | undefined): number | unde
 }
 
 /**
- * How long the server asked us to wait, in milliseconds, clamped to [0, 1 day]: `retry-after-ms`
- * (float milliseconds, sent by OpenAI-style APIs) first, then `retry-after` as seconds or an HTTP
- * date. Undefined when neither header is usable.
+ * How long the server asked us to wait, in milliseconds, at most a day: `retry-after-ms` (float
+ * milliseconds, sent by OpenAI-style APIs) first, then `retry-after` as seconds or an HTTP date.
+ * Undefined when neither header is usable: a negative, zero or past value says nothing about when to
+ * come back, so it reads as missing (the router then uses the reset headers or its own backoff).
  */
 export function parseRetryAfter(
   headers: HeaderReader | undefined,
   now: number = Date.now(),
 ): number | undefined {
   if (!headers) return undefined;
-  const milliseconds = parseNumber(headers.get('retry-after-ms'));
-  if (milliseconds !== undefined) return clamp(milliseconds);
+  const milliseconds = positive(parseNumber(headers.get('retry-after-ms')));
+  if (milliseconds !== undefined) return milliseconds;
   const value = headers.get('retry-after')?.trim();
   if (!value) return undefined;
   const seconds = parseNumber(value);
-  if (seconds !== undefined) return clamp(seconds * 1000);
+  if (seconds !== undefined) return positive(seconds * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : clamp(date - now);
+  return Number.isNaN(date) ? undefined : positive(date - now);
 }
 
 /** Parses a header holding an integer, or undefined when it is absent or not a number. */
@@ -95,6 +96,6 @@ function parseNumber(value: string | null | undefined): number | undefined {
   return decimalEnd(text, start) === text.length ? Number(text) : undefined;
 }
 
-function clamp(milliseconds: number): number {
-  return Math.min(Math.max(milliseconds, 0), DAY_MS);
+function positive(milliseconds: number | undefined): number | undefined {
+  return milliseconds !== undefined && milliseconds > 0 ? Math.min(milliseconds, DAY_MS) : undefined;
 }

@@ -1,4 +1,4 @@
-import type { FailureClass } from '../failure.js';
+import { type FailureClass, failurePolicy } from '../failure.js';
 import { type Amounts, type BudgetLimits, DIMENSIONS, type Observation } from '../store.js';
 import type { Limits, RateLimitSnapshot, Usage } from '../types.js';
 
@@ -34,25 +34,14 @@ export function usedBy(usage: Usage): Amounts {
   };
 }
 
-// Refused before the model read the prompt: the request counts, the tokens come back.
-const REFUSED: ReadonlySet<FailureClass> = new Set([
-  'rate_limit',
-  'quota',
-  'overloaded',
-  'auth',
-  'not_found',
-  'context_length',
-  'too_large',
-  'invalid_request',
-]);
-
 /**
- * What a failed or abandoned call is charged. A refusal (429, 529, 4xx) counts one request and refunds
- * every token. Anything that may have reached the model (5xx, timeout, a cut stream, an abort) also keeps
- * the prompt's tokens and refunds the output allowance: the provider's next headers correct the rest.
+ * What a failed or abandoned call is charged (the failure table's `charge`). A refusal (429, 529, 4xx)
+ * counts one request and refunds every token. Anything that may have reached the model (5xx, timeout,
+ * a cut stream, an abort) also keeps the prompt's tokens and refunds the output allowance: the
+ * provider's next headers correct the rest.
  */
 export function chargedFor(failure: FailureClass | 'cancelled', inputTokens: number): Amounts {
-  if (failure !== 'cancelled' && REFUSED.has(failure)) return { requests: 1 };
+  if (failure !== 'cancelled' && failurePolicy(failure).charge === 'request') return { requests: 1 };
   return { requests: 1, tokens: inputTokens, inputTokens };
 }
 

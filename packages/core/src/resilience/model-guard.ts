@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { FailureClass } from '../failure.js';
+import { type FailureClass, failurePolicy } from '../failure.js';
 import type { Admission } from '../router/candidate-gate.js';
 import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
@@ -180,7 +180,7 @@ export class ModelGuard {
 
   /** Records a cooldown the store now holds; announces it when it starts or grows. */
   coolingUntil(until: number, failure: FailureClass, now: number): void {
-    if (failure === 'quota') this.#quotaUntil = Math.max(this.#quotaUntil, until);
+    if (failurePolicy(failure).cooldown === 'quota') this.#quotaUntil = Math.max(this.#quotaUntil, until);
     if (until <= now || until <= this.#announcedUntil) return;
     this.#announcedUntil = until;
     this.#emit('cooldown-start', {

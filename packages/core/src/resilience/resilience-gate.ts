@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { failurePolicy } from '../failure.js';
 import type {
   Admission,
   CandidateGate,
@@ -160,7 +161,7 @@ export class ResilienceGate implements CandidateGate {
     } else {
       this.#answered(guard, now);
       permit.fail(outcome.failure);
-      guard.failed(outcome.failure === 'rate_limit');
+      guard.failed(failurePolicy(outcome.failure).cooldown === 'rate_limit');
       const charged = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
       pending = collect(pending, store.settle(key, guard.budget, reserved, charged, now));
       if (outcome.rateLimit)

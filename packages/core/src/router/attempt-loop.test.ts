@@ -67,6 +67,42 @@ describe('attempt loop', () => {
     expect(adapters[0]?.calls).toHaveLength(2);
   });
 
+  it('a Retry-After of 30 years keeps a model out for at most cooldown.maxMs (issue 14, defect 1)', async () => {
+    const { router, clock } = setup(
+      [
+        {
+          name: 'a',
+          models: [only],
+          script: { only: [{ fail: 'rate_limit', status: 429, retryAfterMs: 1e12 }] },
+        },
+      ],
+      { cooldown: { maxMs: 5000 } },
+    );
+    const cooldowns: number[] = [];
+    router.on('cooldown-start', (event) => cooldowns.push(event.until - clock.now()));
+    const pending = router.chat({ ...say('hi'), timeoutMs: 10_000 });
+    await clock.advance(5000);
+    expect((await pending).text).toBe('ok');
+    expect(cooldowns).toEqual([5000]);
+    expect(router.stats().providers.a?.models.only?.cooldownUntil).toBeUndefined();
+  });
+
+  it('a negative Retry-After is no Retry-After: the 429 still cools the model (default 1 s)', async () => {
+    const { router, clock } = setup([
+      {
+        name: 'a',
+        models: [only],
+        script: { only: [{ fail: 'rate_limit', status: 429, retryAfterMs: -5 }] },
+      },
+    ]);
+    const cooldowns: number[] = [];
+    router.on('cooldown-start', (event) => cooldowns.push(event.until - clock.now()));
+    const pending = router.chat(say('hi'));
+    await clock.runAll();
+    expect((await pending).text).toBe('ok');
+    expect(cooldowns).toEqual([1000]);
+  });
+
   it('fails now with retryAfterMs when the backoff would pass the deadline', async () => {
     const { router } = setup(
       [{ name: 'a', models: [only], script: { only: [{ fail: 'rate_limit', retryAfterMs: 10_000 }] } }],

@@ -1,5 +1,6 @@
 import type { FailureClass } from '../failure.js';
 import { redact } from '../redact.js';
+import { COOLDOWN_DEFAULTS } from '../resilience/cooldown-policy.js';
 import type { ChatRequest, ModelRef } from '../types.js';
 import { watchAlerts } from './alerts.js';
 import type { CandidateGate, GateFactory } from './candidate-gate.js';
@@ -17,12 +18,15 @@ export class RouterState {
   readonly counters = new Map<string, ModelCounters>();
   readonly disabledProviders = new Map<string, string>();
   readonly unavailableModels = new Map<string, string>();
+  /** The longest any rate limit may cool a model down (`cooldown.maxMs`), Retry-After included. */
+  readonly cooldownMaxMs: number;
   closed = false;
   #nextId = 1;
 
   constructor(options: ResolvedOptions, createGate: GateFactory) {
     this.options = options;
     this.hub = new EventHub(options.logger);
+    this.cooldownMaxMs = options.raw.cooldown?.maxMs ?? COOLDOWN_DEFAULTS.maxMs;
     this.gate = createGate({ options, emit: this.hub.emit });
     if (options.alerts.length) watchAlerts(this.hub, options.clock, options.alerts);
     this.offers = options.providers.flatMap((adapter) =>

@@ -1,14 +1,15 @@
-import { ConfigError, ProviderError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { createResilienceGate } from '../resilience/resilience-gate.js';
 import type { ChatRequest, ChatResult } from '../types.js';
-import { type FailDecision, failBeforeContent, recordSuccess } from './attempt-outcome.js';
+import { runAttempts } from './attempt-loop.js';
 import type { GateFactory } from './candidate-gate.js';
+import { chatAttempt } from './chat-attempt.js';
 import type { Listener, RouterEventName } from './events.js';
 import type { RouterOptions } from './options.js';
 import { RequestRun } from './request-run.js';
 import { RouterState } from './router-state.js';
+import { createStream } from './router-stream.js';
 import { type ModelStats, type ProviderStats, type RouterStats, sumCounters } from './stats.js';
-import { createStream } from './stream-run.js';
 import type { RouterStream } from './stream-types.js';
 import { resolveOptions } from './validate-options.js';
 import { validateRequest } from './validate-request.js';
@@ -45,44 +46,11 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
     return new RequestRun(state, request, stream);
   }
 
-  async function attemptLoop(run: RequestRun): Promise<ChatResult> {
-    for (;;) {
-      const picked = run.pick();
-      const pick = picked instanceof Promise ? await picked : picked;
-      const { candidate } = pick;
-      const signal = run.begin(candidate);
-      const startedAt = run.now;
-      let decision: FailDecision;
-      try {
-        const output = await signal.race(() =>
-          candidate.adapter.doGenerate(run.adapterCall(candidate, signal.signal)),
-        );
-        if (output.finishReason === 'content-filter' && run.request.fallbackOnContentFilter) {
-          decision = failBeforeContent(
-            run,
-            pick,
-            signal,
-            startedAt,
-            contentFiltered(candidate.provider, candidate.model),
-          );
-        } else {
-          // recordSuccess copies only the result's own fields out of the adapter's output.
-          return recordSuccess(run, pick, startedAt, output, output.rateLimit);
-        }
-      } catch (error) {
-        decision = failBeforeContent(run, pick, signal, startedAt, error);
-      } finally {
-        signal.dispose();
-      }
-      if (!decision.next) return decision.result;
-    }
-  }
-
   return {
     async chat(request) {
       const run = start(request, false);
       try {
-        const result = await attemptLoop(run);
+        const result = await runAttempts(run, chatAttempt, undefined);
         run.finish(result);
         return result;
       } catch (error) {
@@ -130,12 +98,4 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
       await Promise.allSettled([...closing, state.gate.close?.()]);
     },
   };
-}
-
-function contentFiltered(provider: string, model: string): ProviderError {
-  return new ProviderError('the model refused (content filter)', {
-    failure: 'content_filter',
-    provider,
-    model,
-  });
 }

@@ -1,4 +1,4 @@
-import type { FailureClass } from '../failure.js';
+import { type FailureClass, failurePolicy } from '../failure.js';
 import type { Usage } from '../types.js';
 import type { GateState } from './candidate-gate.js';
 
@@ -59,7 +59,7 @@ export class ModelCounters {
   recordFailure(failure: FailureClass): void {
     this.requests++;
     this.failures[failure] = (this.failures[failure] ?? 0) + 1;
-    if (failure === 'rate_limit' || failure === 'quota') this.rateLimited++;
+    if (failurePolicy(failure).rateLimited) this.rateLimited++;
   }
 
   snapshot(): Counters {

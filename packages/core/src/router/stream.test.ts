@@ -182,6 +182,32 @@ describe('router.stream', () => {
     ]);
   });
 
+  it("onInterrupt 'continue': the broken piece's tokens and cost are both in the result (issue 14, defect 9)", async () => {
+    const { router } = setup([
+      { name: 'a', models: [cheap], script: { cheap: [{ stream: [text('Hel')], breakWith: 'stream_cut' }] } },
+      { name: 'b', models: [dear], script: { dear: [{ stream: [text('lo'), finish(10, 2)] }] } },
+    ]);
+    const stream = router.stream({ ...say('hi'), onInterrupt: 'continue' });
+    await collect(stream);
+    const result = await stream.result;
+    const brokenTokens = result.usage.totalTokens - 12;
+    expect(brokenTokens).toBeGreaterThan(0);
+    expect(result.costUsd).toBeCloseTo((brokenTokens * 0.1 + 12 * 1) / 1e6, 15);
+  });
+
+  it('a stream its reader leaves gives its slot back (maxConcurrent 1 admits the next call)', async () => {
+    const { router } = setup([
+      {
+        name: 'a',
+        models: [{ ...cheap, limits: { maxConcurrent: 1 } }],
+        script: { cheap: [{ stream: [text('a'), text('b'), finish()] }] },
+      },
+    ]);
+    for await (const event of router.stream(say('hi'))) if (event.type === 'text-delta') break;
+    const next = await router.chat({ ...say('again'), timeoutMs: 1000 });
+    expect(next.text).toBe('ok');
+  });
+
   it('an abort mid-stream rejects with the reason and closes the upstream iterator', async () => {
     const { router, adapters, clock } = setup([{ name: 'a', models: [cheap] }]);
     let returned = 0;

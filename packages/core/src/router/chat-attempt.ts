@@ -1,0 +1,27 @@
+import { ProviderError } from '../errors.js';
+import type { ChatResult } from '../types.js';
+import type { AttemptKind } from './attempt-loop.js';
+import type { RequestRun } from './request-run.js';
+import type { Turn } from './turn.js';
+
+async function attempt(run: RequestRun, turn: Turn): Promise<ChatResult> {
+  const { candidate } = turn;
+  const output = await turn.race(() => candidate.adapter.doGenerate(run.adapterCall(turn)));
+  if (output.finishReason === 'content-filter' && run.request.fallbackOnContentFilter)
+    throw new ProviderError('the model refused (content filter)', {
+      failure: 'content_filter',
+      provider: candidate.provider,
+      model: candidate.model,
+    });
+  // `succeed` copies only the result's own fields out of the adapter's output.
+  const result = run.succeed(turn, output, output.rateLimit);
+  turn.dispose();
+  return result;
+}
+
+/** chat(): one `doGenerate` per attempt; the answer is the result. */
+export const chatAttempt: AttemptKind<undefined, ChatResult> = {
+  abortable: false,
+  attempt,
+  refused: (result) => result,
+};

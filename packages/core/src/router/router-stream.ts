@@ -1,0 +1,79 @@
+import { abortReason } from '../errors.js';
+import type { ChatResult } from '../types.js';
+import type { RequestRun } from './request-run.js';
+import { ResultPromise } from './result-promise.js';
+import { deliver } from './stream-delivery.js';
+import { closedError } from './stream-piece.js';
+import type { RouterStream, RouterStreamEvent } from './stream-types.js';
+
+/** Wraps a run as a RouterStream: iterate once; `result` settles with the stream. */
+export function createStream(
+  run: RequestRun,
+  onEnd: (result: ChatResult | undefined, error?: unknown) => void,
+): RouterStream {
+  let settled = false;
+  let generator: AsyncGenerator<RouterStreamEvent, void> | undefined;
+  let iterated = false;
+  let draining = false;
+  const { promise, resolve, reject } = ResultPromise.create<ChatResult>(() => {
+    // Awaiting the result of a stream nobody iterates consumes it; once the caller iterates, the
+    // result settles as they read (we never take events from under them).
+    if (!settled && !iterated) drain();
+  });
+  const settle = (result: ChatResult) => {
+    if (settled) return;
+    settled = true;
+    resolve(result);
+    onEnd(result);
+  };
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    reject(error);
+    onEnd(undefined, error);
+  };
+
+  async function* guarded(): AsyncGenerator<RouterStreamEvent, void> {
+    try {
+      yield* deliver(run, settle);
+    } catch (error) {
+      fail(error);
+      throw error;
+    } finally {
+      const caller = run.request.signal;
+      if (caller?.aborted) fail(abortReason(caller));
+      else fail(closedError('The stream was closed before it finished'));
+    }
+  }
+
+  const getGenerator = () => {
+    generator ??= guarded();
+    return generator;
+  };
+
+  function drain(): void {
+    if (draining) return;
+    draining = true;
+    iterated = true;
+    const source = getGenerator();
+    void (async () => {
+      try {
+        while (!(await source.next()).done);
+      } catch {
+        // The error is the result's rejection.
+      }
+    })();
+  }
+
+  return {
+    result: promise,
+    [Symbol.asyncIterator]() {
+      if (iterated)
+        throw new TypeError(
+          'a router stream can be iterated only once (awaiting its result before iterating consumes it)',
+        );
+      iterated = true;
+      return getGenerator();
+    },
+  };
+}
