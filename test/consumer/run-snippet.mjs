@@ -6,6 +6,7 @@ const ENV = {
   openai: ['OPENAI_BASE_URL', 'OPENAI_API_KEY'],
   anthropic: ['ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY'],
   groq: ['GROQ_BASE_URL', 'GROQ_API_KEY'],
+  gemini: ['GOOGLE_GEMINI_BASE_URL', 'GEMINI_API_KEY'],
 };
 const sims = [];
 for (const [protocol, [urlVariable, keyVariable]] of Object.entries(ENV)) {

@@ -92,7 +92,7 @@ step('npm install the tarballs into a fresh project', () => {
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files, ...tools], app);
   const installed = (name) => readJson(join(app, 'node_modules', name, 'package.json')).version;
-  return ['openai', '@anthropic-ai/sdk', 'groq-sdk', 'ioredis']
+  return ['openai', '@anthropic-ai/sdk', 'groq-sdk', '@google/genai', 'ioredis', 'ai']
     .filter((name) => existsSync(join(app, 'node_modules', name)))
     .map((name) => `${name}@${installed(name)}`)
     .join(' ');
@@ -165,7 +165,7 @@ for (const [name, [module, moduleResolution, files, extra]] of Object.entries(ts
 step('run the snippet against the simulated providers of @spillway/testing', () => {
   cpSync(join(here, 'run-snippet.mjs'), join(app, 'run-snippet.mjs'));
   const output = runQuiet('node', ['run-snippet.mjs', './build/snippet.mjs']);
-  if (!/ (openai|anthropic|groq) /.test(output)) throw new Error(`unexpected output:\n${output}`);
+  if (!/ (openai|anthropic|groq|google) /.test(output)) throw new Error(`unexpected output:\n${output}`);
   return `→ ${output.trim().split('\n')[0].slice(-60)}`;
 });
 
