@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, type Limits, type ModelSpec } from '@spillway/core';
+import { fileProblem } from './cli-errors.js';
 import { providerKind, providerKindNames } from './provider-kinds.js';
 
 /** A registered provider kind: 'openai', 'anthropic', 'groq', 'google', 'openai-compatible' or another. */
@@ -36,7 +37,8 @@ export function loadConfig(path: string): CliConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+    const problem = fileProblem(error) ?? (error as Error).message;
+    throw new ConfigError(`cannot read config file ${path}: ${problem}`, { cause: error });
   }
   let value: unknown;
   try {

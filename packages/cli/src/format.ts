@@ -20,10 +20,23 @@ export function formatTable(rows: ReadonlyArray<ReadonlyArray<string | number>>)
   return [line(header), rule, ...body.map(line)].join('\n');
 }
 
+/**
+ * A dollar amount for people: three significant digits below a dollar ($0.0000282, $0.00412, $0.153),
+ * cents from a dollar up ($12.35). Never float noise, never an exponent.
+ */
 export function usd(value: number): string {
   if (value === 0) return '$0';
-  if (value < 0.01) return `$${value.toFixed(5)}`;
-  return `$${value.toFixed(4)}`;
+  if (!Number.isFinite(value)) return `$${value}`;
+  if (Math.abs(value) < 1e-10) return '<$0.0000000001';
+  const rounded = Number(value.toPrecision(3));
+  if (Math.abs(rounded) >= 1) return `$${value.toFixed(2)}`;
+  const decimals = Math.min(10, 2 - Math.floor(Math.log10(Math.abs(rounded))));
+  return `$${rounded.toFixed(decimals)}`;
+}
+
+/** An amount for machine-read output (JSONL): the number without float noise (0.1 + 0.2 → 0.3). */
+export function cleanAmount(value: number): number {
+  return Number(value.toPrecision(12));
 }
 
 export function duration(ms: number): string {

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Clock, createRouter } from '@spillway/core';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
 import { type CliConfig, loadConfig } from '../config.js';
+import { checkReadableFile, checkWritableFile } from '../file-checks.js';
 import { duration, usd } from '../format.js';
 import { ProgressLine } from '../progress-line.js';
 import { providerKind, providerKindNames } from '../provider-kinds.js';
@@ -25,8 +25,12 @@ Options:
   --time-scale <x>      with --simulate: run the simulated minute windows x times faster (default 10)
   --seed <n>            with --simulate: seed for the simulated providers (default 1)
 
-Exit status: 0 when every line has a result (some may be error results), 1 on bad usage or
-config, 130 when interrupted (run again to finish).`;
+Exit status:
+  0    every input line has a result line in --out (check each one's "ok": some may be errors)
+  1    nothing was run: bad usage, a bad config, or a file that cannot be read or written
+  2    the run finished, but some lines got no result (not JSON, no usable "id", or an id seen
+       earlier in the input); each is reported on stderr
+  130  interrupted (Ctrl-C or SIGTERM): run the same command again to finish`;
 
 export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,10 +53,11 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
   const input = positionals[0];
   if (!input || positionals.length > 1) throw new UsageError('batch takes exactly one input file');
   if (!values.out) throw new UsageError('--out <results.jsonl> is required');
-  if (!existsSync(input)) throw new UsageError(`input file not found: ${input}`);
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
   const timeScale = positiveNumber(values['time-scale'], '--time-scale', 10);
   const seed = positiveInteger(values.seed, '--seed', 1);
+  checkReadableFile(input, 'input file');
+  checkWritableFile(values.out, '--out');
 
   const config: CliConfig = values.config ? loadConfig(values.config) : SIMULATED_CONFIG;
   if (!values.config && !values.simulate && !hasAnyKey(io.env))
@@ -129,6 +134,12 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       return 130;
     }
     io.stderr.write(`done: ${parts.join(', ')} → ${values.out}\n`);
+    if (summary.unreadable > 0) {
+      io.stderr.write(
+        `spillway: ${summary.unreadable} input line(s) got no result (reported above); fix them and run again\n`,
+      );
+      return 2;
+    }
     return 0;
   } finally {
     disposeInterrupt();

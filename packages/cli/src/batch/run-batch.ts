@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatResult } from '@spillway/core';
+import { cleanAmount } from '../format.js';
 import { type InputItem, readInput } from './input-lines.js';
 import { idKey, LineWriter, prepareOutput } from './output-file.js';
 
@@ -151,7 +152,7 @@ async function runOne(
       provider: result.provider,
       model: result.model,
       usage: result.usage,
-      costUsd: result.costUsd,
+      costUsd: cleanAmount(result.costUsd),
     };
     finish(record, true, result);
   } catch (error) {

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { type ChatResult, createRouter, type Router } from '@spillway/core';
+import { type ChatResult, createRouter, type Router, seededRandom } from '@spillway/core';
 import type { SimFaults } from '@spillway/testing';
 import { keyedProviders } from '../batch/batch-command.js';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
 import { duration, usd } from '../format.js';
 import { ProgressLine } from '../progress-line.js';
 import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
-import { scaledClock } from '../scaled-clock.js';
 import { DemoTally } from './demo-tally.js';
+import { lockstepAdapter, type SimulatedLatency, VirtualClock } from './virtual-time.js';
 import { demoWorkload, type WorkItem } from './workload.js';
 
 export const DEMO_HELP = `Usage: spillway demo [options]
@@ -18,26 +18,37 @@ some faults, runs an agent-like workload through the router, and prints what hap
 Options:
   --requests <n>      requests in the workload (default 300; 12 with --live)
   --concurrency <n>   requests in flight at once (default 24)
-  --seed <n>          workload and fault seed (default 7)
-  --time-scale <x>    run the simulated minute windows x times faster (default 20)
+  --seed <n>          workload, fault and routing seed (default 7); the same seed gives the same
+                      table and totals on every run (only the wall time differs)
+  --time-scale <x>    show the simulated time at most x times faster than real time (default 20);
+                      the results do not depend on it
   --live              use the real providers whose keys are set (OPENAI_API_KEY, ANTHROPIC_API_KEY,
-                      GROQ_API_KEY, GOOGLE_API_KEY or GEMINI_API_KEY) with a small workload instead`;
+                      GROQ_API_KEY, GOOGLE_API_KEY or GEMINI_API_KEY) with a small workload instead
+  -h, --help          show this help
 
-/**
- * Faults per simulated provider: stray 429s (other traffic on the key), overloads, a Groq outage, and
- * Gemini's per-minute quota 429s.
- */
+Exit status: 0 when every request was answered, 1 on bad usage (nothing run), 2 when some requests
+ended in an error the caller saw (listed at the end).`;
+
+/** Faults per simulated provider: stray 429s (other traffic on the key), overloads, Gemini's per-minute quota 429s. */
 function demoFaults(name: string): SimFaults | undefined {
   if (name === 'openai') return { rateLimit: 0.03, serverError: 0.01 };
   if (name === 'anthropic') return { overloaded: 0.05 };
-  if (name === 'groq')
-    return {
-      rateLimit: 0.04,
-      script: [...Array<'ok'>(40).fill('ok'), ...Array<'serverError'>(15).fill('serverError')],
-    };
+  if (name === 'groq') return GROQ_NORMAL;
   if (name === 'google') return { rateLimit: 0.03, overloaded: 0.02 };
   return undefined;
 }
+
+const GROQ_NORMAL: SimFaults = { rateLimit: 0.04 };
+
+/**
+ * Simulated time per call: a first token after 500 ms, then 50 tokens a second up to maxTokens
+ * (what the request allows, so it does not depend on the text the simulator makes up). Errors
+ * come back in 100 ms.
+ */
+const LATENCY: SimulatedLatency = {
+  ok: (call) => 500 + (call.maxTokens ?? 256) * 20,
+  failedMs: 100,
+};
 
 export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -65,35 +76,68 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       '--live needs at least one of OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, GOOGLE_API_KEY, GEMINI_API_KEY',
     );
 
-  const clock = live ? undefined : scaledClock(timeScale);
+  // Simulated runs use simulated time, so the same seed gives the same run (see VirtualClock).
+  const clock = live ? undefined : new VirtualClock();
   const set: ProviderSet = live
     ? liveProviders(keyedProviders(io.env), io.env)
     : await simulatedProviders(SIMULATED_CONFIG.providers, {
         seed,
         clock,
         faults: demoFaults,
-        latency: { ttftMs: 20, tokensPerSecond: 4_000 },
+        latency: { ttftMs: 1, tokensPerSecond: 1_000_000 },
       });
   const router = createRouter({
-    providers: set.providers,
+    providers: clock
+      ? set.providers.map((provider) => lockstepAdapter(provider, clock, LATENCY))
+      : set.providers,
     queue: { maxWaiting: concurrency * 4 },
-    ...(clock ? { clock } : {}),
+    ...(clock ? { clock, random: seededRandom(seed) } : {}),
+    // A short reset, so a run of a few simulated minutes shows the breaker open, probe and close.
+    breaker: { resetTimeoutMs: 5_000 },
   });
   const tally = new DemoTally(set.providers);
   tally.listen(router);
   const work = demoWorkload(count, seed, true);
   const out = (text: string) => io.stdout.write(`${text}\n`);
+  const startedAt = clock?.now() ?? 0;
+  const simulated = () => duration((clock?.now() ?? 0) - startedAt);
+  const groq = set.sims.get('groq');
+  let outage: 'before' | 'on' | 'over' = groq ? 'before' : 'over';
+  // The outage is tied to progress, not to the clock, so it falls inside any size of run.
+  const outageStarts = Math.ceil(count * 0.2);
+  const outageEnds = Math.ceil(count * 0.6);
+  const outageLog: string[] = [];
+  const log = (text: string) => outageLog.push(`${simulated().padStart(6)}  ${text}`);
+  if (clock) {
+    router.on('circuit-open', (event) => log(`${event.provider}/${event.model} breaker opens`));
+    router.on('circuit-half-open', (event) =>
+      log(`${event.provider}/${event.model} breaker half-open: one probe call`),
+    );
+    router.on('circuit-close', (event) => log(`${event.provider}/${event.model} breaker closes`));
+  }
+  const outageStep = () => {
+    if (!groq) return;
+    if (outage === 'before' && tally.completed >= outageStarts) {
+      outage = 'on';
+      groq.setFaults({ serverError: 1 });
+      log('Groq outage begins: every call gets a 500');
+    } else if (outage === 'on' && tally.completed >= outageEnds) {
+      outage = 'over';
+      groq.setFaults(GROQ_NORMAL);
+      log('Groq outage ends');
+    }
+  };
 
   out(
     live
       ? `spillway demo (live): ${count} requests over ${set.providers.map((p) => p.name).join(', ')}`
       : `spillway demo: ${count} agent requests over ${set.providers.length} simulated providers (OpenAI, Anthropic, Groq, Gemini protocols),\n` +
-          `tight per-minute limits (time runs ${timeScale}x fast), stray 429s, overloads and a Groq outage.`,
+          `tight per-minute limits, stray 429s, overloads, and a Groq outage from 20% to 60% of the way through.`,
   );
   const line = new ProgressLine(io.stdout);
   const started = performance.now();
   const status = () =>
-    `  ${tally.completed}/${count}  fallbacks ${tally.fallbacks}  429s absorbed ${tally.rateLimitedSeen}  errors ${tally.errors.length}  cost ${usd(tally.costUsd)}  ${duration(performance.now() - started)}`;
+    `  ${tally.completed}/${count}  fallbacks ${tally.fallbacks}  429s absorbed ${tally.rateLimitedSeen}  errors ${tally.errors.length}  cost ${usd(tally.costUsd)}  ${clock ? simulated() : duration(performance.now() - started)}`;
 
   const examples: string[] = [];
   let next = 0;
@@ -107,11 +151,13 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       } catch (error) {
         tally.error(error);
       }
+      if (clock) outageStep();
       line.update(status());
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    const workers = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    await (clock ? clock.run(workers, timeScale) : workers);
     line.finish(status());
     out('');
     out(tally.table(set.sims));
@@ -134,15 +180,20 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       );
     }
     out(
-      `wall time: ${duration(wall)}${clock ? ` (${duration(wall * timeScale)} of simulated provider time)` : ''}`,
+      clock ? `simulated time: ${simulated()} (wall time ${duration(wall)})` : `wall time: ${duration(wall)}`,
     );
+    if (outageLog.length) {
+      out('');
+      out('the Groq outage, in simulated time:');
+      for (const entry of outageLog) out(`  ${entry}`);
+    }
     if (examples.length) {
       out('');
       out('a few requests that fell back:');
       for (const example of examples) out(`  ${example}`);
     }
     for (const error of tally.errors.slice(0, 5)) out(`error: ${error.code}: ${error.message}`);
-    return tally.errors.length === 0 ? 0 : 1;
+    return tally.errors.length === 0 ? 0 : 2;
   } finally {
     await router.close();
     await set.close();
