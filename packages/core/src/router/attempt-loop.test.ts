@@ -136,6 +136,48 @@ describe('attempt loop', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('attemptTimeoutMs: chat falls back from a provider that takes the call and hangs (issue 14, defect 2)', async () => {
+    const { router, clock, adapters } = setup([
+      { name: 'a', models: [{ id: 'x', inputUsdPerMTok: 0.1 }], script: { x: [{ hang: true }] } },
+      { name: 'b', models: [{ id: 'y' }], script: { y: [{ reply: 'from b' }] } },
+    ]);
+    // With a request deadline the call's own signal is aborted too (without one, the wait just ends).
+    const pending = router.chat({ ...say('hi'), attemptTimeoutMs: 1000, timeoutMs: 60_000 });
+    await clock.advance(999);
+    expect(adapters[1]?.calls).toHaveLength(0);
+    await clock.advance(1);
+    const result = await pending;
+    expect(result.text).toBe('from b');
+    expect(result.attempts.map((a) => [a.outcome, a.durationMs])).toEqual([
+      ['timeout', 1000],
+      ['success', 0],
+    ]);
+    expect(adapters[0]?.calls[0]?.call.signal.aborted).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('attemptTimeoutMs defaults to 120 s for chat, with no request deadline at all', async () => {
+    const { router, clock } = setup([
+      { name: 'a', models: [{ id: 'x', inputUsdPerMTok: 0.1 }], script: { x: [{ hang: true }] } },
+      { name: 'b', models: [{ id: 'y' }] },
+    ]);
+    const pending = router.chat(say('hi'));
+    await clock.advance(120_000);
+    expect((await pending).provider).toBe('b');
+  });
+
+  it('router.close() ends a chat hung on its provider with an AbortError (issue 14, defect 8)', async () => {
+    const { router, clock, adapters } = setup([
+      { name: 'a', models: [only], script: { only: [{ hang: true }] } },
+    ]);
+    const pending = router.chat(say('hi')).catch((caught: unknown) => caught);
+    await clock.flush();
+    await router.close();
+    expect(await pending).toMatchObject({ name: 'AbortError' });
+    expect(adapters[0]?.calls).toHaveLength(1);
+    expect(router.stats().providers.a?.failures).toEqual({});
+  });
+
   it('the router default timeoutMs applies when the request gives none', async () => {
     const { router, clock } = setup([{ name: 'a', models: [only], script: { only: [{ hang: true }] } }], {
       timeoutMs: 200,

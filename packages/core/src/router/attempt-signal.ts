@@ -42,9 +42,22 @@ export class AttemptSignal {
   #clock: Clock;
   #aborted = false;
   #deadlinePassed = false;
+  readonly #interruptible: boolean;
   #rejectPending: ((reason: unknown) => void) | undefined;
 
-  constructor(clock: Clock, caller: AbortSignal | undefined, deadline: number, abortable = false) {
+  /**
+   * `abortable`: router code may abort the call's signal (stream watchdogs). `interruptible`: router
+   * code may end the wait on the call (`abort` rejects `race`) even when the call's own signal cannot
+   * fire (an attempt timeout, router.close()), without the cost of a controller per call.
+   */
+  constructor(
+    clock: Clock,
+    caller: AbortSignal | undefined,
+    deadline: number,
+    abortable = false,
+    interruptible = false,
+  ) {
+    this.#interruptible = interruptible;
     this.#clock = clock;
     if (caller || deadline !== Infinity || abortable) this.#controller = new AbortController();
     if (caller) {
@@ -93,7 +106,7 @@ export class AttemptSignal {
     if (this.#aborted) return Promise.reject(this.#controller?.signal.reason);
     // Nothing can abort this attempt (no caller signal, no deadline, not a stream): there is no race
     // to run, and wrapping the call's promise would cost a promise and two closures per attempt.
-    if (!this.#controller) {
+    if (!this.#controller && !this.#interruptible) {
       try {
         return Promise.resolve(start());
       } catch (error) {

@@ -54,6 +54,12 @@ export type RouterOptions = {
   store?: RouterStore;
   /** Default deadline for requests that give no `timeoutMs`. Default: none. */
   timeoutMs?: number;
+  /**
+   * chat(): the longest one attempt may take before the router gives up on it as `timeout` and falls
+   * back (a provider that accepted the call and hangs). Default 120 000. Streams use
+   * `timeToFirstTokenMs` and `stallTimeoutMs` instead.
+   */
+  attemptTimeoutMs?: number;
   /** Streams: fall back when no content arrives in this time. Default 30 000. */
   timeToFirstTokenMs?: number;
   /** Streams: end with StreamInterruptedError when no chunk arrives for this long. Default 30 000. */
@@ -76,6 +82,7 @@ export type ResolvedOptions = {
   maxAttempts: number;
   retry: { baseDelayMs: number; maxDelayMs: number };
   timeoutMs: number | undefined;
+  attemptTimeoutMs: number;
   timeToFirstTokenMs: number;
   stallTimeoutMs: number;
   expectedOutputTokens: number;
@@ -90,6 +97,7 @@ export const DEFAULTS = {
   maxAttempts: 6,
   baseDelayMs: 250,
   maxDelayMs: 8_000,
+  attemptTimeoutMs: 120_000,
   timeToFirstTokenMs: 30_000,
   stallTimeoutMs: 30_000,
   expectedOutputTokens: 512,

@@ -94,6 +94,7 @@ export class RequestRun {
 
   /** Throws the caller's abort reason or DeadlineExceededError if either has happened. */
   checkLive(): void {
+    if (this.state.closed) throw routerClosed();
     const signal = this.request.signal;
     if (signal?.aborted) throw abortReason(signal);
     if (this.now >= this.deadline) throw this.deadlineError();
@@ -133,8 +134,19 @@ export class RequestRun {
     }
     if (hub.has('attempt-start'))
       hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.#attempts.length + 1 });
-    const { clock } = this.state.options;
-    return new Turn(pick, clock, this.request.signal, this.deadline, abortable, fallback);
+    const { clock, attemptTimeoutMs } = this.state.options;
+    // Streams bound an attempt by their first-token and stall watchdogs instead.
+    const timeoutMs = abortable ? undefined : (this.request.attemptTimeoutMs ?? attemptTimeoutMs);
+    return new Turn(
+      pick,
+      clock,
+      this.request.signal,
+      this.deadline,
+      abortable,
+      fallback,
+      timeoutMs,
+      this.state.inFlight,
+    );
   }
 
   adapterCall(turn: Turn, messages: Message[] = this.request.messages): AdapterCall {
@@ -205,9 +217,10 @@ export class RequestRun {
     const durationMs = this.now - turn.startedAt;
     const caller = this.request.signal;
     turn.reported = true;
-    if (caller?.aborted) {
+    if (caller?.aborted || this.state.closed) {
+      // The caller or router.close() ended the request; the provider did not fail.
       this.report(candidate, turn.ticket, { type: 'cancelled', durationMs });
-      throw abortReason(caller);
+      throw caller?.aborted ? abortReason(caller) : routerClosed();
     }
     const deadline = turn.deadlinePassed;
     const providerError = ProviderError.isInstance(error) ? error : undefined;
@@ -363,4 +376,11 @@ export class RequestRun {
     );
     return `:\n  ${lines.join('\n  ')}`;
   }
+}
+
+/** What a request in flight rejects with when router.close() ends it. */
+export function routerClosed(): Error {
+  const error = new Error('The router was closed while the request was in flight');
+  error.name = 'AbortError';
+  return error;
 }

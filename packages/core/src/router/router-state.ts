@@ -8,6 +8,7 @@ import { EventHub } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import { matchesRef, type Offer, type Ranking, rank } from './rank.js';
 import { ModelCounters } from './stats.js';
+import type { Turn } from './turn.js';
 
 /** What lives for the router's life and every request reads: offers, health marks, counters, events. */
 export class RouterState {
@@ -20,6 +21,8 @@ export class RouterState {
   readonly unavailableModels = new Map<string, string>();
   /** The longest any rate limit may cool a model down (`cooldown.maxMs`), Retry-After included. */
   readonly cooldownMaxMs: number;
+  /** Every attempt in flight (router.close() aborts them). */
+  readonly inFlight = new Set<Turn>();
   closed = false;
   #nextId = 1;
 

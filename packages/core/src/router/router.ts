@@ -6,7 +6,7 @@ import type { GateFactory } from './candidate-gate.js';
 import { chatAttempt } from './chat-attempt.js';
 import type { Listener, RouterEventName } from './events.js';
 import type { RouterOptions } from './options.js';
-import { RequestRun } from './request-run.js';
+import { RequestRun, routerClosed } from './request-run.js';
 import { RouterState } from './router-state.js';
 import { createStream } from './router-stream.js';
 import { type ModelStats, type ProviderStats, type RouterStats, sumCounters } from './stats.js';
@@ -27,7 +27,10 @@ export interface Router {
   on<K extends RouterEventName>(name: K, listener: Listener<K>): () => void;
   /** Counters per provider and model. */
   stats(): RouterStats;
-  /** Closes every adapter; later requests reject with ConfigError. */
+  /**
+   * Aborts every call in flight (their requests reject with an AbortError), rejects queued requests
+   * and closes every adapter; later requests reject with ConfigError.
+   */
   close(): Promise<void>;
 }
 
@@ -94,6 +97,9 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
     async close() {
       if (state.closed) return;
       state.closed = true;
+      // Every call in flight ends now (its request rejects with an AbortError); queued ones via the gate.
+      const reason = routerClosed();
+      for (const turn of [...state.inFlight]) turn.abort(reason);
       const closing = state.options.providers.map((adapter) => adapter.close?.());
       await Promise.allSettled([...closing, state.gate.close?.()]);
     },

@@ -27,7 +27,12 @@ export async function* deliver(
     yield* pieces(context, settle);
   } catch (error) {
     // Once content reached the caller, every ending but an abort is an interruption with the partial answer.
-    if (!context.delivered.any || StreamInterruptedError.isInstance(error) || run.request.signal?.aborted)
+    if (
+      !context.delivered.any ||
+      StreamInterruptedError.isInstance(error) ||
+      run.request.signal?.aborted ||
+      run.state.closed
+    )
       throw error;
     throw context.interrupted(run.attempts.at(-1)?.outcome as FailureClass, error);
   }

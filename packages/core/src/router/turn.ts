@@ -1,4 +1,5 @@
-import type { Clock } from '../clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import { ProviderError } from '../errors.js';
 import { AttemptSignal } from './attempt-signal.js';
 import type { RouterEvents } from './events.js';
 import type { Candidate } from './rank.js';
@@ -8,7 +9,8 @@ export type Pick = { candidate: Candidate; ticket: unknown; waitedMs: number };
 
 /**
  * One attempt on one candidate: what was picked, when it started, and the signal its call gets (an
- * AttemptSignal, so one object per attempt carries both).
+ * AttemptSignal, so one object per attempt carries both). Lives in the router's in-flight set until
+ * disposed.
  */
 export class Turn extends AttemptSignal {
   readonly candidate: Candidate;
@@ -19,6 +21,9 @@ export class Turn extends AttemptSignal {
   readonly fallback: RouterEvents['fallback'] | undefined;
   /** The gate has heard how this attempt ended (its ticket is settled). */
   reported = false;
+  readonly #inFlight: Set<Turn>;
+  #attemptTimer: TimerHandle | undefined;
+  readonly #clock: Clock;
 
   constructor(
     pick: Pick,
@@ -27,12 +32,40 @@ export class Turn extends AttemptSignal {
     deadline: number,
     abortable: boolean,
     fallback: RouterEvents['fallback'] | undefined,
+    attemptTimeoutMs: number | undefined,
+    inFlight: Set<Turn>,
   ) {
-    super(clock, caller, deadline, abortable);
+    // Every attempt can be ended by its own timeout and by router.close() (which walks `inFlight`);
+    // its call's signal fires too when it has one (a caller signal, a deadline, a stream).
+    super(clock, caller, deadline, abortable, true);
     this.candidate = pick.candidate;
     this.ticket = pick.ticket;
     this.waitedMs = pick.waitedMs;
     this.startedAt = clock.now();
     this.fallback = fallback;
+    this.#clock = clock;
+    this.#inFlight = inFlight;
+    inFlight.add(this);
+    if (attemptTimeoutMs !== undefined && this.startedAt + attemptTimeoutMs < deadline)
+      this.#attemptTimer = clock.setTimeout(() => this.#timedOut(attemptTimeoutMs), attemptTimeoutMs);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.#inFlight.delete(this);
+    if (this.#attemptTimer !== undefined) this.#clock.clearTimeout(this.#attemptTimer);
+    this.#attemptTimer = undefined;
+  }
+
+  /** The provider took the call and did not answer in time: a `timeout`, and the loop falls back. */
+  #timedOut(ms: number): void {
+    const { provider, model } = this.candidate;
+    this.abort(
+      new ProviderError(`no answer within ${ms} ms (attemptTimeoutMs)`, {
+        failure: 'timeout',
+        provider,
+        model,
+      }),
+    );
   }
 }

@@ -107,7 +107,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   if (raw.strategy !== undefined && typeof raw.strategy !== 'function')
     check('strategy', checkOneOf(raw.strategy, STRATEGIES)?.replace(', got', ' or a function, got'));
   optionalNumber(raw, 'maxAttempts', 'options', { min: 1, integer: true });
-  for (const key of ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'])
+  for (const key of ['timeoutMs', 'attemptTimeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'])
     optionalNumber(raw, key, 'options', { min: 0, exclusiveMin: true });
   optionalNumber(raw, 'expectedOutputTokens', 'options', { min: 0, integer: true });
   const retry = checkSection(raw, 'retry');
@@ -155,6 +155,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     retry: { baseDelayMs, maxDelayMs },
     timeoutMs: options.timeoutMs,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULTS.attemptTimeoutMs,
     timeToFirstTokenMs: options.timeToFirstTokenMs ?? DEFAULTS.timeToFirstTokenMs,
     stallTimeoutMs: options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs,
     expectedOutputTokens: options.expectedOutputTokens ?? DEFAULTS.expectedOutputTokens,

@@ -182,6 +182,7 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
     else check('responseFormat', problem);
   }
   optional('timeoutMs', raw.timeoutMs, positive);
+  optional('attemptTimeoutMs', raw.attemptTimeoutMs, positive);
   optional('timeToFirstTokenMs', raw.timeToFirstTokenMs, positive);
   optional('stallTimeoutMs', raw.stallTimeoutMs, positive);
   if (raw.signal !== undefined && !(raw.signal instanceof AbortSignal))
