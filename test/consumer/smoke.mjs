@@ -136,9 +136,31 @@ writeFileSync(
     'export const router = createRouter({ providers: [openai()] });\n',
 );
 
+// A user's own SDK clients handed to the adapters: the peer SDK the user installed (openai 7 on Node
+// 24) must be the type our declarations name.
+writeFileSync(
+  join(app, 'own-clients.mts'),
+  [
+    "import Anthropic from '@anthropic-ai/sdk';",
+    "import Groq from 'groq-sdk';",
+    "import OpenAI from 'openai';",
+    "import { anthropic } from '@spillway/anthropic';",
+    "import { groq } from '@spillway/groq';",
+    "import { openai } from '@spillway/openai';",
+    "export const providers = [openai({ client: new OpenAI({ apiKey: 'k' }) }),",
+    "  anthropic({ client: new Anthropic({ apiKey: 'k' }) }), groq({ client: new Groq({ apiKey: 'k' }) })];",
+    '',
+  ].join('\n'),
+);
+
 // node16 also compiles the snippet for the run below, and checks every shipped .d.ts (no skipLibCheck).
 const tsc = {
-  'moduleResolution node16 (and every .d.ts)': ['node16', 'node16', ['snippet.mts'], { outDir: 'build' }],
+  'moduleResolution node16 (and every .d.ts), with own SDK clients': [
+    'node16',
+    'node16',
+    ['snippet.mts', 'own-clients.mts'],
+    { outDir: 'build' },
+  ],
   'moduleResolution bundler': ['preserve', 'bundler', ['snippet.mts'], { noEmit: true, skipLibCheck: true }],
   'a .cts that requires us, module nodenext': [
     'nodenext',
