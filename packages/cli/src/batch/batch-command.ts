@@ -77,7 +77,8 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
     ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
     queue: { maxWaiting: concurrency * 2 },
-    ...(clock ? { clock } : {}),
+    // A scaled clock makes each real millisecond of HTTP `timeScale` ms: scale the attempt timeout too.
+    ...(clock ? { clock, attemptTimeoutMs: Math.min(120_000 * timeScale, 2_147_483_647) } : {}),
   });
   let rateLimited = 0;
   router.on('rate-limited', () => rateLimited++);
