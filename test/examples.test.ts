@@ -100,6 +100,27 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^streamText finished \(stop\), [1-9]\d* chars via /m);
   });
 
+  it('agents-sdk runs an agent with a tool and a handoff on the Responses API, absorbing a 429', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/agents-sdk.ts');
+    expect(stdout).toMatch(/^tool call: get_weather\(\{"city":/m);
+    expect(stdout).toMatch(/^tool output: .*18C, clear$/m);
+    expect(stdout).toMatch(/^weather answer by triage: \S/m);
+    expect(stdout).toMatch(/^handoff to: specialist$/m);
+    expect(stdout).toMatch(/^trip answer by specialist, streamed [1-9]\d* chars$/m);
+    expect(stdout).toMatch(/^429s absorbed: 1$/m);
+  });
+
+  it('langchain invokes ChatOpenAI with a tool through createRouterFetch, absorbing a 429', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/langchain.ts');
+    expect(stdout).toMatch(/^tool call: get_weather\(\{"city":/m);
+    expect(stdout).toMatch(/^answer: \S/m);
+    expect(stdout).toMatch(/^served by anthropic: 2, 429s absorbed: 1$/m);
+  });
+
   it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'spillway-example-')), 'results.jsonl');
     const { stderr } = await example('packages/cli/src/bin.ts', [

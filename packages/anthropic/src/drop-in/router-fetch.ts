@@ -30,12 +30,12 @@ const encoder = new TextEncoder();
 export function createRouterFetch(
   router: ChatRouter,
   aliases: Record<string, ModelAlias> | undefined,
-  store: RoutingInfoStore,
+  store: RoutingInfoStore | undefined,
 ): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
   return async (input, init = {}) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const requestId = `req_llmr_${randomUUID().replaceAll('-', '')}`;
-    if (!url.split('?')[0]?.endsWith('/v1/messages') || init.method !== 'POST') {
+    if (!url.split('?')[0]?.replace(/\/+$/, '').endsWith('/messages') || init.method !== 'POST') {
       const body = {
         type: 'error',
         error: { type: 'not_found_error', message: `${url} is not served by the router` },
@@ -51,7 +51,7 @@ export function createRouterFetch(
       if (init.signal) request.signal = init.signal;
       if (!params.stream) {
         const result = await router.chat(request);
-        store.set(requestId, resultRoutingInfo(result));
+        store?.set(requestId, resultRoutingInfo(result));
         return new Response(JSON.stringify(toAnthropicMessage(result)), {
           status: 200,
           headers: { 'content-type': 'application/json', 'request-id': requestId },
@@ -60,12 +60,12 @@ export function createRouterFetch(
       if (!router.stream) throw new TypeError('createAnthropicCompatibleClient: this router has no stream()');
       const stream = router.stream(request);
       const events = toAnthropicStream(stream, String(params.model), (result) =>
-        store.set(requestId, resultRoutingInfo(result)),
+        store?.set(requestId, resultRoutingInfo(result)),
       );
       return await streamResponse(events, requestId);
     } catch (error) {
       if (init.signal?.aborted || !RouterError.isInstance(error)) throw error;
-      store.set(requestId, errorRoutingInfo(error), error);
+      store?.set(requestId, errorRoutingInfo(error), error);
       // No HTTP answer at all is what the SDK reports as a connection error or timeout.
       const failure = finalFailure(error);
       if (failure === 'timeout') throw new Error('Request timed out', { cause: error });

@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
 import { createOpenAICompatibleClient } from './openai-compatible-client.js';
-import type { ChatRouter, RouterStream, RouterStreamEvent } from './router-fetch.js';
+import type { ChatRouter, RouterStream, RouterStreamEvent } from './serve-chat-completions.js';
 
 const attempts: Attempt[] = [
   { provider: 'openai', model: 'gpt-5.4-mini', outcome: 'rate_limit', status: 429, durationMs: 2 },

@@ -1,11 +1,13 @@
 import { attachRoutingInfo, attachRoutingInfoLater, type ModelAlias, RoutingInfoStore } from '@spillway/core';
 import OpenAI from 'openai';
 import type { APIError } from 'openai/error';
-import { type ChatRouter, createRouterFetch } from './router-fetch.js';
+import { type FetchRouter, routerFetch } from './router-fetch.js';
 
 export type OpenAICompatibleClientOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
   aliases?: Record<string, ModelAlias>;
+  /** A model id the router does not offer: 404 (`'error'`, default) or route it as `'auto'`. */
+  unknownModel?: 'error' | 'auto';
 };
 
 // Nothing is sent to this address: the client's fetch answers every request from the router.
@@ -18,7 +20,7 @@ const ROUTER_BASE_URL = 'http://spillway.invalid/v1';
  * `routingInfo(error)` say which provider and model answered and what each attempt did.
  */
 export function createOpenAICompatibleClient(
-  router: ChatRouter,
+  router: FetchRouter,
   options: OpenAICompatibleClientOptions = {},
 ): OpenAI {
   const store = new RoutingInfoStore();
@@ -44,19 +46,26 @@ export function createOpenAICompatibleClient(
     apiKey: 'spillway',
     baseURL: ROUTER_BASE_URL,
     maxRetries: 0,
-    fetch: createRouterFetch(router, options.aliases, store),
+    fetch: routerFetch(router, options, store),
   });
+  const attach = (data: unknown, response: Response) => {
+    const id = response.headers.get('x-request-id');
+    if (typeof data !== 'object' || data === null) return data;
+    // A stream's info exists once it has finished; a result's exists now.
+    if (isStream(data)) return attachRoutingInfoLater(data, () => store.take(id)?.info);
+    const entry = store.take(id);
+    return entry ? attachRoutingInfo(data, entry.info) : data;
+  };
   const completions = client.chat.completions;
   const create = completions.create.bind(completions);
   completions.create = ((...args: Parameters<typeof create>) =>
-    create(...args)._thenUnwrap((data, props) => {
-      const id = props.response.headers.get('x-request-id');
-      if (typeof data !== 'object' || data === null) return data;
-      // A stream's info exists once it has finished; a result's exists now.
-      if (isStream(data)) return attachRoutingInfoLater(data, () => store.take(id)?.info);
-      const entry = store.take(id);
-      return entry ? attachRoutingInfo(data, entry.info) : data;
-    })) as typeof completions.create;
+    create(...args)._thenUnwrap((data, props) => attach(data, props.response))) as typeof completions.create;
+  const responses = client.responses;
+  const createResponse = responses.create.bind(responses);
+  responses.create = ((...args: Parameters<typeof createResponse>) =>
+    createResponse(...args)._thenUnwrap((data, props) =>
+      attach(data, props.response),
+    )) as typeof responses.create;
   return client;
 }
 

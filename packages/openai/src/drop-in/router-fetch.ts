@@ -1,179 +1,114 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ChatRequest,
-  type ChatResult,
-  errorRoutingInfo,
-  finalFailure,
-  type ModelAlias,
-  RouterError,
-  type RoutingInfoStore,
-  resultRoutingInfo,
-  type ToolCall,
-} from '@spillway/core';
-import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import { fromOpenAIParams } from './from-openai-params.js';
-import { chunkFactory, toChatCompletion, toToolCall } from './to-chat-completion.js';
-import { errorBody, toErrorResponse } from './to-error-response.js';
+import type { ModelAlias, RouterStats, RoutingInfoStore } from '@spillway/core';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ResponseCreateParams } from 'openai/resources/responses/responses';
+import type { ResponsesRouter } from '../responses/serve-responses.js';
+import { modelsResponse, notServedResponse, offeredModels, unknownModelResponse } from './list-models.js';
+import { type ChatRouter, serveChatCompletions } from './serve-chat-completions.js';
+import { serveResponsesHttp } from './serve-responses-http.js';
 
-/** The router stream events the drop-in understands; others are ignored. */
-export type RouterStreamEvent =
-  | { type: 'text-delta'; text: string }
-  | { type: 'tool-call'; toolCall: ToolCall }
-  | { type: string; [key: string]: unknown };
+/** A `fetch` as the provider SDKs take it. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-export type RouterStream = AsyncIterable<RouterStreamEvent> & { result: Promise<ChatResult> };
+/** The part of a router the fetch uses; `stats()` (every router has it) lists the offered models. */
+export type FetchRouter = ChatRouter & { stats?(): Pick<RouterStats, 'providers'> };
 
-/** The part of a router the drop-in client uses. */
-export type ChatRouter = {
-  chat(request: ChatRequest): Promise<ChatResult>;
-  stream?(request: ChatRequest): RouterStream;
+export type RouterFetchOptions = {
+  /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
+  aliases?: Record<string, ModelAlias>;
+  /**
+   * A model id the router does not offer: `'error'` (default) answers 404 naming the offered ids;
+   * `'auto'` routes the request as `auto` (for agent frameworks that pin a default model).
+   */
+  unknownModel?: 'error' | 'auto';
+  /**
+   * Serves `POST …/messages` (Anthropic's Messages API): pass `createAnthropicRouterFetch(router)`
+   * from `@spillway/anthropic`. Without it, `/messages` is answered 404.
+   */
+  messages?: FetchLike;
 };
 
-const encoder = new TextEncoder();
-
 /**
- * A `fetch` for the `openai` SDK that answers `POST …/chat/completions` from the router: the SDK does
- * its own parsing, streaming and error classes on top, exactly as against api.openai.com.
+ * A `fetch` that answers OpenAI- and Anthropic-shaped API calls from the router, for any base URL:
+ * `POST …/chat/completions`, `POST …/responses`, `POST …/messages` (with `options.messages`) and
+ * `GET …/models`. Give it to any client that takes a fetch: `new OpenAI({ fetch })`,
+ * `new Anthropic({ fetch })`, LangChain's `ChatOpenAI({ configuration: { fetch } })`,
+ * `createOpenAICompatible({ fetch })`. Nothing goes over the network but the router's own calls.
  */
-export function createRouterFetch(
-  router: ChatRouter,
-  aliases: Record<string, ModelAlias> | undefined,
-  store: RoutingInfoStore,
-): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+export function createRouterFetch(router: FetchRouter, options: RouterFetchOptions = {}): FetchLike {
+  return routerFetch(router, options, undefined);
+}
+
+/** The fetch, with the drop-in client's routing-info store. */
+export function routerFetch(
+  router: FetchRouter,
+  options: RouterFetchOptions,
+  store: RoutingInfoStore | undefined,
+): FetchLike {
   return async (input, init = {}) => {
+    const request = input instanceof Request ? input : undefined;
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const requestId = `req_llmr_${randomUUID().replaceAll('-', '')}`;
-    if (!url.split('?')[0]?.endsWith('/chat/completions') || init.method !== 'POST') {
-      const body = {
-        error: {
-          message: `${url} is not served by the router`,
-          type: 'invalid_request_error',
-          param: null,
-          code: null,
-        },
-      };
-      return new Response(JSON.stringify(body), {
-        status: 404,
-        headers: { 'content-type': 'application/json' },
+    const path = new URL(url, 'http://router.invalid').pathname.replace(/\/+$/, '');
+    const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
+    const headers = new Headers(init.headers ?? request?.headers);
+    const anthropicShape = path.endsWith('/messages') || headers.has('anthropic-version');
+    const offered = () => offeredModels(router.stats?.().providers, options.aliases);
+
+    if (method === 'GET' && path.endsWith('/models')) return modelsResponse(offered(), anthropicShape);
+    const endpoint = endpointOf(path);
+    if (method !== 'POST' || !endpoint || (endpoint === 'messages' && !options.messages)) {
+      return notServedResponse(url, anthropicShape);
+    }
+    const text =
+      init.body !== undefined && init.body !== null
+        ? await new Response(init.body).text()
+        : await request?.text();
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(text ?? '') as Record<string, unknown>;
+    } catch {
+      return badJson(anthropicShape);
+    }
+    if (typeof body.model === 'string' && router.stats) {
+      const models = offered();
+      if (!models.some((model) => model.id === body.model)) {
+        if (options.unknownModel !== 'auto') return unknownModelResponse(body.model, models, anthropicShape);
+        body.model = 'auto';
+      }
+    }
+    const signal = init.signal ?? request?.signal ?? undefined;
+    if (endpoint === 'messages') {
+      return (options.messages as FetchLike)(url, {
+        ...init,
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
       });
     }
-    const params = JSON.parse(String(init.body)) as ChatCompletionCreateParams;
-    try {
-      const request: ChatRequest = { ...fromOpenAIParams(params, { aliases }) };
-      if (init.signal) request.signal = init.signal;
-      if (!params.stream) {
-        const result = await router.chat(request);
-        store.set(requestId, resultRoutingInfo(result));
-        const completion = toChatCompletion(
-          result,
-          `chatcmpl-${randomUUID()}`,
-          Math.floor(Date.now() / 1000),
-        );
-        return new Response(JSON.stringify(completion), { status: 200, headers: jsonHeaders(requestId) });
-      }
-      if (!router.stream) throw new TypeError('createOpenAICompatibleClient: this router has no stream()');
-      const includeUsage = params.stream_options?.include_usage === true;
-      const onResult = (result: ChatResult) => store.set(requestId, resultRoutingInfo(result));
-      return await streamResponse(
-        router.stream(request),
-        String(params.model),
-        includeUsage,
-        requestId,
-        onResult,
-      );
-    } catch (error) {
-      if (init.signal?.aborted) throw error;
-      return failure(error, requestId, store);
+    const context = {
+      requestId: `req_spw_${randomUUID().replaceAll('-', '')}`,
+      aliases: options.aliases,
+      store,
+      signal,
+    };
+    if (endpoint === 'responses') {
+      return serveResponsesHttp(router as ResponsesRouter, body as unknown as ResponseCreateParams, context);
     }
+    return serveChatCompletions(router, body as unknown as ChatCompletionCreateParams, context);
   };
 }
 
-function failure(error: unknown, requestId: string, store: RoutingInfoStore): Response {
-  if (!RouterError.isInstance(error)) throw error;
-  store.set(requestId, errorRoutingInfo(error), error);
-  // No HTTP answer at all is what the SDK reports as a connection error or timeout.
-  const failureClass = finalFailure(error);
-  if (failureClass === 'timeout') throw new Error('Request timed out', { cause: error });
-  if (failureClass === 'connection') throw error;
-  return toErrorResponse(error, requestId);
+function endpointOf(path: string): 'chat' | 'responses' | 'messages' | undefined {
+  if (path.endsWith('/chat/completions')) return 'chat';
+  if (path.endsWith('/responses')) return 'responses';
+  if (path.endsWith('/messages')) return 'messages';
+  return undefined;
 }
 
-function jsonHeaders(requestId: string): Headers {
-  return new Headers({ 'content-type': 'application/json', 'x-request-id': requestId });
-}
-
-/**
- * Streams as OpenAI does: one chunk per text delta, each tool call as one chunk once complete, a chunk
- * with the finish reason, a usage chunk when asked for, then `[DONE]`. The first event is awaited
- * before answering, so a failure before any content is an HTTP error the SDK raises from `create()`;
- * a failure after content is an in-band `{"error": …}` chunk, which the SDK throws while iterating.
- */
-async function streamResponse(
-  stream: RouterStream,
-  requestedModel: string,
-  includeUsage: boolean,
-  requestId: string,
-  onResult: (result: ChatResult) => void,
-): Promise<Response> {
-  const iterator = stream[Symbol.asyncIterator]();
-  // Read up to the first content: until then the router may still fall back, and a failure is an
-  // HTTP error. 'start' events name the candidate (again after each fallback).
-  let model = requestedModel;
-  let first = await iterator.next();
-  while (!first.done && first.value.type !== 'text-delta' && first.value.type !== 'tool-call') {
-    if (first.value.type === 'start') model = modelOf(first.value) ?? model;
-    first = await iterator.next();
-  }
-  const created = Math.floor(Date.now() / 1000);
-  const chunks = chunkFactory(`chatcmpl-${randomUUID()}`, created, model, includeUsage);
-  let toolIndex = 0;
-  let pending: IteratorResult<RouterStreamEvent> | undefined = first;
-  const toChunk = (event: RouterStreamEvent): ChatCompletionChunk | undefined => {
-    if (event.type === 'text-delta') return chunks.delta({ content: (event as { text: string }).text });
-    if (event.type === 'tool-call') {
-      const call = toToolCall((event as { toolCall: ToolCall }).toolCall);
-      return chunks.delta({ tool_calls: [{ index: toolIndex++, ...call }] });
-    }
-    return undefined;
-  };
-  const sse = (value: unknown) => encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(sse(chunks.delta({ role: 'assistant', content: '' })));
-    },
-    async pull(controller) {
-      try {
-        // Each pull must enqueue or close: a pull that does neither is not called again.
-        let next = pending ?? (await iterator.next());
-        pending = undefined;
-        while (!next.done) {
-          const chunk = toChunk(next.value);
-          if (chunk) return controller.enqueue(sse(chunk));
-          next = await iterator.next();
-        }
-        const result = await stream.result;
-        onResult(result);
-        controller.enqueue(sse(chunks.finish(result.finishReason)));
-        if (includeUsage) controller.enqueue(sse(chunks.usage(result.usage)));
-        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
-        controller.close();
-      } catch (error) {
-        if (!RouterError.isInstance(error)) return controller.error(error);
-        controller.enqueue(sse(errorBody(error)));
-        controller.close();
-      }
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-  return new Response(body, {
-    status: 200,
-    headers: { 'content-type': 'text/event-stream', 'x-request-id': requestId },
-  });
-}
-
-function modelOf(event: RouterStreamEvent | undefined): string | undefined {
-  const model = (event as { model?: unknown } | undefined)?.model;
-  return typeof model === 'string' ? model : undefined;
+function badJson(anthropicShape: boolean): Response {
+  const message = 'The request body is not valid JSON';
+  const body = anthropicShape
+    ? { type: 'error', error: { type: 'invalid_request_error', message } }
+    : { error: { message, type: 'invalid_request_error', param: null, code: null } };
+  return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } });
 }

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ChatRequest,
+  type ChatResult,
+  errorRoutingInfo,
+  finalFailure,
+  type ModelAlias,
+  RouterError,
+  type RoutingInfoStore,
+  resultRoutingInfo,
+  type ToolCall,
+} from '@spillway/core';
+import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { fromOpenAIParams } from './from-openai-params.js';
+import { chunkFactory, toChatCompletion, toToolCall } from './to-chat-completion.js';
+import { errorBody, toErrorResponse } from './to-error-response.js';
+
+/** The router stream events the drop-in understands; others are ignored. */
+export type RouterStreamEvent =
+  | { type: 'text-delta'; text: string }
+  | { type: 'tool-call'; toolCall: ToolCall }
+  | { type: string; [key: string]: unknown };
+
+export type RouterStream = AsyncIterable<RouterStreamEvent> & { result: Promise<ChatResult> };
+
+/** The part of a router the drop-in client uses. */
+export type ChatRouter = {
+  chat(request: ChatRequest): Promise<ChatResult>;
+  stream?(request: ChatRequest): RouterStream;
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * Answers one `POST …/chat/completions` body from the router as OpenAI would over HTTP: the SDK does
+ * its own parsing, streaming and error classes on top, exactly as against api.openai.com.
+ */
+export async function serveChatCompletions(
+  router: ChatRouter,
+  params: ChatCompletionCreateParams,
+  context: FetchContext,
+): Promise<Response> {
+  const { requestId, store, signal } = context;
+  try {
+    const request: ChatRequest = { ...fromOpenAIParams(params, { aliases: context.aliases }) };
+    if (signal) request.signal = signal;
+    if (!params.stream) {
+      const result = await router.chat(request);
+      store?.set(requestId, resultRoutingInfo(result));
+      const completion = toChatCompletion(result, `chatcmpl-${randomUUID()}`, Math.floor(Date.now() / 1000));
+      return new Response(JSON.stringify(completion), { status: 200, headers: jsonHeaders(requestId) });
+    }
+    if (!router.stream) throw new TypeError('createRouterFetch: this router has no stream()');
+    const includeUsage = params.stream_options?.include_usage === true;
+    const onResult = (result: ChatResult) => store?.set(requestId, resultRoutingInfo(result));
+    return await streamResponse(
+      router.stream(request),
+      String(params.model),
+      includeUsage,
+      requestId,
+      onResult,
+    );
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return failure(error, context);
+  }
+}
+
+/** What one fetch call's handlers share. */
+export type FetchContext = {
+  requestId: string;
+  aliases: Record<string, ModelAlias> | undefined;
+  store: RoutingInfoStore | undefined;
+  signal: AbortSignal | undefined;
+};
+
+/**
+ * A router failure → OpenAI's HTTP error response. No HTTP answer at all (a timeout, a connection
+ * failure) is thrown, as the SDK reports those itself. Errors that are not the router's are rethrown.
+ */
+export function failure(error: unknown, context: FetchContext): Response {
+  if (!RouterError.isInstance(error)) throw error;
+  context.store?.set(context.requestId, errorRoutingInfo(error), error);
+  const failureClass = finalFailure(error);
+  if (failureClass === 'timeout') throw new Error('Request timed out', { cause: error });
+  if (failureClass === 'connection') throw error;
+  return toErrorResponse(error, context.requestId);
+}
+
+export function jsonHeaders(requestId: string): Headers {
+  return new Headers({ 'content-type': 'application/json', 'x-request-id': requestId });
+}
+
+/**
+ * Streams as OpenAI does: one chunk per text delta, each tool call as one chunk once complete, a chunk
+ * with the finish reason, a usage chunk when asked for, then `[DONE]`. The first event is awaited
+ * before answering, so a failure before any content is an HTTP error the SDK raises from `create()`;
+ * a failure after content is an in-band `{"error": …}` chunk, which the SDK throws while iterating.
+ */
+async function streamResponse(
+  stream: RouterStream,
+  requestedModel: string,
+  includeUsage: boolean,
+  requestId: string,
+  onResult: (result: ChatResult) => void,
+): Promise<Response> {
+  const iterator = stream[Symbol.asyncIterator]();
+  // Read up to the first content: until then the router may still fall back, and a failure is an
+  // HTTP error. 'start' events name the candidate (again after each fallback).
+  let model = requestedModel;
+  let first = await iterator.next();
+  while (!first.done && first.value.type !== 'text-delta' && first.value.type !== 'tool-call') {
+    if (first.value.type === 'start') model = modelOf(first.value) ?? model;
+    first = await iterator.next();
+  }
+  const created = Math.floor(Date.now() / 1000);
+  const chunks = chunkFactory(`chatcmpl-${randomUUID()}`, created, model, includeUsage);
+  let toolIndex = 0;
+  let pending: IteratorResult<RouterStreamEvent> | undefined = first;
+  const toChunk = (event: RouterStreamEvent): ChatCompletionChunk | undefined => {
+    if (event.type === 'text-delta') return chunks.delta({ content: (event as { text: string }).text });
+    if (event.type === 'tool-call') {
+      const call = toToolCall((event as { toolCall: ToolCall }).toolCall);
+      return chunks.delta({ tool_calls: [{ index: toolIndex++, ...call }] });
+    }
+    return undefined;
+  };
+  const sse = (value: unknown) => encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(sse(chunks.delta({ role: 'assistant', content: '' })));
+    },
+    async pull(controller) {
+      try {
+        // Each pull must enqueue or close: a pull that does neither is not called again.
+        let next = pending ?? (await iterator.next());
+        pending = undefined;
+        while (!next.done) {
+          const chunk = toChunk(next.value);
+          if (chunk) return controller.enqueue(sse(chunk));
+          next = await iterator.next();
+        }
+        const result = await stream.result;
+        onResult(result);
+        controller.enqueue(sse(chunks.finish(result.finishReason)));
+        if (includeUsage) controller.enqueue(sse(chunks.usage(result.usage)));
+        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+        controller.close();
+      } catch (error) {
+        if (!RouterError.isInstance(error)) return controller.error(error);
+        controller.enqueue(sse(errorBody(error)));
+        controller.close();
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'x-request-id': requestId },
+  });
+}
+
+function modelOf(event: RouterStreamEvent | undefined): string | undefined {
+  const model = (event as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model : undefined;
+}
