@@ -23,7 +23,7 @@ async function example(file: string, args: string[] = []) {
   const { stdout, stderr } = await run(tsx, ['--conditions=@spillway/source', file, ...args], {
     cwd: root,
     env,
-    timeout: 60_000,
+    timeout: 110_000,
   });
   return { stdout, stderr };
 }

@@ -127,13 +127,14 @@ function* functionCallEvents(call: ToolCall, output: ResponseOutputItem[]): Gene
   yield { type: 'response.output_item.added', output_index: index, item: added };
   const args = argumentsOf(call);
   yield { type: 'response.function_call_arguments.delta', item_id: id, output_index: index, delta: args };
+  // openai 6's event type has `name`, 7's not: the wire event carries it for either reader.
   yield {
     type: 'response.function_call_arguments.done',
     item_id: id,
     output_index: index,
     name: call.name,
     arguments: args,
-  };
+  } as EventDraft;
   const done = functionCallItem(call, id, 'completed');
   output[index] = done;
   yield { type: 'response.output_item.done', output_index: index, item: done };

@@ -21,7 +21,9 @@ export function responseShell(
   model: string,
   createdAt: number,
 ): Response {
-  return {
+  // Typed loosely on purpose: openai 7's `Response` adds required fields (`access_programs`, …) that
+  // openai 6's lacks; the wire object has what both SDKs read.
+  const shell = {
     id,
     object: 'response',
     created_at: createdAt,
@@ -43,6 +45,7 @@ export function responseShell(
     top_p: params.top_p ?? null,
     truncation: params.truncation ?? 'disabled',
   };
+  return shell as unknown as Response;
 }
 
 export function messageItem(
