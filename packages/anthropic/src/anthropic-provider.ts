@@ -3,6 +3,7 @@ import {
   type AdapterCall,
   type AdapterResult,
   type AdapterStream,
+  checkAdapterOptions,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
@@ -14,7 +15,7 @@ import {
 import { convertRequest } from './convert-request.js';
 import { convertResponse, isMessage } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
-import { mapError, providerError } from './map-error.js';
+import { conversionError, mapError, providerError } from './map-error.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 
 export type AnthropicProviderOptions = {
@@ -50,10 +51,16 @@ export function nonStreamingTimeoutMs(maxTokens: number): number | undefined {
 
 /** A Spillway provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
 export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapter {
+  checkAdapterOptions('anthropic', options, { clientMethod: ['messages', 'create'] });
   const name = options.name ?? 'anthropic';
   const models = resolveModels('anthropic', options.models);
   const modelsById = new Map(models.map((model) => [model.id, model]));
   let client: Anthropic | undefined = options.client;
+  // A client the user configured carries its own key: mask it like one we were given.
+  if (client) {
+    registerSecret(client.apiKey ?? undefined);
+    registerSecret(client.authToken ?? undefined);
+  }
 
   function getClient(model: string): Anthropic {
     if (client) return client;
@@ -76,10 +83,18 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
       ? { signal: signalForSdk(call.signal), headers: options.headers }
       : { signal: signalForSdk(call.signal) };
 
+  function convert(call: AdapterCall) {
+    try {
+      return convertRequest(call, modelsById.get(call.model));
+    } catch (error) {
+      throw conversionError(error, { provider: name, model: call.model });
+    }
+  }
+
   async function doGenerate(call: AdapterCall): Promise<AdapterResult> {
     const context = { provider: name, model: call.model, signal: call.signal };
+    const params = convert(call);
     try {
-      const params = convertRequest(call, modelsById.get(call.model));
       const timeout = nonStreamingTimeoutMs(params.max_tokens);
       // The raw response and our own json(): the SDK's parse step (withResponse) adds ~20 µs a call.
       const response = await getClient(call.model)
@@ -106,8 +121,8 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
 
   async function doStream(call: AdapterCall): Promise<AdapterStream> {
     const context = { provider: name, model: call.model, signal: call.signal };
+    const params = convert(call);
     try {
-      const params = convertRequest(call, modelsById.get(call.model));
       const { data, response, request_id } = await getClient(call.model)
         .messages.create({ ...params, stream: true }, requestOptions(call))
         .withResponse();

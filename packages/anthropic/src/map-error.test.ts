@@ -1,10 +1,11 @@
+import { createRequire } from 'node:module';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk';
-import { type FailureClass, ProviderError, registerSecret } from '@spillway/core';
+import { type FailureClass, InvalidRequestError, ProviderError, registerSecret } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
 import { mapError } from './map-error.js';
 
@@ -100,6 +101,39 @@ describe('mapError', () => {
   it('classifies connection failures and timeouts', () => {
     expect(failureOf(new APIConnectionTimeoutError())).toBe('timeout');
     expect(failureOf(new APIConnectionError({ message: 'fetch failed' }))).toBe('connection');
+  });
+
+  it('classifies errors of the CommonJS copy of the SDK by status and body alike', () => {
+    // This file imports the SDK's ESM build; require() loads its other copy, with other classes.
+    const Other = createRequire(import.meta.url)('@anthropic-ai/sdk') as typeof import('@anthropic-ai/sdk');
+    expect(Other.APIError).not.toBe(APIError);
+    const other = (status: number, type: string, message: string) =>
+      Other.APIError.generate(status, { type: 'error', error: { type, message } }, undefined, new Headers());
+    expect(failureOf(other(401, 'authentication_error', 'invalid x-api-key'))).toBe('auth');
+    expect(failureOf(other(429, 'rate_limit_error', 'slow down'))).toBe('rate_limit');
+    expect(failureOf(other(529, 'overloaded_error', 'Overloaded'))).toBe('overloaded');
+    expect(failureOf(other(400, 'invalid_request_error', 'roles must alternate'))).toBe('invalid_request');
+    expect(failureOf(new Other.APIConnectionTimeoutError())).toBe('timeout');
+    expect(failureOf(new Other.APIConnectionError({ message: 'fetch failed' }))).toBe('connection');
+    const aborted = mapError(new Other.APIUserAbortError(), context);
+    expect(ProviderError.isInstance(aborted)).toBe(false);
+  });
+
+  it("books the adapter's own conversion refusals as invalid_request, never as a provider failure", () => {
+    const refusal = new InvalidRequestError('messages[0].content[0]: Anthropic accepts images of type …', {
+      field: 'messages[0].content[0].mediaType',
+    });
+    expect(failureOf(refusal)).toBe('invalid_request');
+  });
+
+  it('books a body the SDK could not encode as invalid_request: nothing was sent', () => {
+    let encodeError: unknown;
+    try {
+      JSON.stringify({ n: 1n });
+    } catch (error) {
+      encodeError = error;
+    }
+    expect(failureOf(encodeError)).toBe('invalid_request');
   });
 
   it('treats a non-SDK failure as a server fault before the stream and a cut after it began', () => {

@@ -1,13 +1,8 @@
 import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from '@anthropic-ai/sdk';
-import {
   abortReason,
   type FailureClass,
   type HeaderReader,
+  InvalidRequestError,
   ProviderError,
   parseRetryAfter,
   redact,
@@ -25,8 +20,48 @@ export type ErrorContext = {
 const SPEND_LIMIT_CODES = new Set(['enforced_spend_limit_reached', 'contract_spend_limit_reached']);
 // Anthropic's wordings for an input that does not fit the model's window (both are 400s).
 const CONTEXT_LENGTH = /prompt is too long|exceed(?:s|ed)? (?:the )?context (?:limit|window)/i;
+// What JSON.stringify throws on a request body it cannot encode (V8's wording).
+const UNENCODABLE = /circular structure|serialize a BigInt/i;
 // A zero credit balance arrives as a 400 invalid_request_error (with x-should-retry: false).
 const CREDIT_BALANCE = /credit balance/i;
+
+/** What an `@anthropic-ai/sdk` API error carries, read from the instance (see `sdkError`). */
+type SdkApiError = {
+  name: string;
+  message: string;
+  status: number | undefined;
+  headers: HeaderReader | undefined;
+  requestID: string | undefined;
+  apiMessage: string | undefined;
+  type: string | null;
+  errorCode: string | null;
+  /** The parsed error body; an API error without status or body is a connection failure. */
+  hasBody: boolean;
+};
+
+/**
+ * Reads an SDK error by its fields, never with `instanceof`: a client the user passes may come from
+ * the other (CJS/ESM) copy of the SDK, whose classes are different objects. Anything that is not an
+ * API error (no `status` field, no error name of the SDK's) gives undefined.
+ */
+function sdkError(error: unknown): SdkApiError | undefined {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined;
+  const fields = error as Record<string, unknown>;
+  const name = typeof fields.name === 'string' ? fields.name : '';
+  if (!/^API|Error$/.test(name)) return undefined;
+  const headers = fields.headers as HeaderReader | undefined;
+  return {
+    name,
+    message: typeof fields.message === 'string' ? fields.message : name,
+    status: typeof fields.status === 'number' ? fields.status : undefined,
+    headers: typeof headers?.get === 'function' ? headers : undefined,
+    requestID: typeof fields.requestID === 'string' ? fields.requestID : undefined,
+    apiMessage: typeof fields.apiMessage === 'string' ? fields.apiMessage : undefined,
+    type: typeof fields.type === 'string' ? fields.type : null,
+    errorCode: typeof fields.errorCode === 'string' ? fields.errorCode : null,
+    hasBody: fields.error !== undefined && fields.error !== null,
+  };
+}
 
 /**
  * Turns whatever a call threw into what the adapter throws: the signal's reason when the caller
@@ -35,27 +70,48 @@ const CREDIT_BALANCE = /credit balance/i;
 export function mapError(error: unknown, context: ErrorContext): unknown {
   if (context.signal.aborted) return abortReason(context.signal);
   if (ProviderError.isInstance(error)) return error;
-  if (error instanceof APIUserAbortError) return abortReason(context.signal);
-  if (!(error instanceof APIError)) {
+  // Our own conversion refused the request (an image type Anthropic does not take): the caller's fault.
+  if (InvalidRequestError.isInstance(error)) return conversionError(error, context);
+  const api = sdkError(error);
+  if (api?.name === 'APIUserAbortError') return abortReason(context.signal);
+  if (!api) {
+    // The SDK could not encode the request body (a cycle, a BigInt): nothing was sent.
+    if (context.phase === 'request' && error instanceof TypeError && UNENCODABLE.test(error.message))
+      return conversionError(error, context);
     // Not from the SDK's HTTP layer: the body failed to parse, or the socket broke mid-stream.
     const failure: FailureClass = context.phase === 'stream' ? 'stream_cut' : 'server';
     return providerError(failure, `Anthropic: ${describe(error)}`, context, error);
   }
-  const headers = error.headers as HeaderReader | undefined;
-  const status = typeof error.status === 'number' ? error.status : undefined;
-  const failure = classify(error, status);
-  const options: ProviderErrorExtras = { status, requestId: error.requestID ?? undefined };
+  const { headers, status } = api;
+  const failure = classify(api);
+  const options: ProviderErrorExtras = { status, requestId: api.requestID };
   if (headers) {
     options.rateLimit = parseRateLimitHeaders(headers);
     options.retryAfterMs = parseRetryAfter(headers);
   }
-  return providerError(failure, `Anthropic ${status ?? 'stream'}: ${error.message}`, context, error, options);
+  return providerError(failure, `Anthropic ${status ?? 'stream'}: ${api.message}`, context, error, options);
 }
 
-/** The failure class of an SDK error. Exported for tests. */
-export function classify(error: APIError, status: number | undefined): FailureClass {
-  if (error instanceof APIConnectionTimeoutError) return 'timeout';
-  if (error instanceof APIConnectionError) return 'connection';
+/**
+ * What a request conversion threw: the request is something this provider cannot take (an image
+ * type it does not accept, a value it cannot encode). The caller's fault, never the provider's.
+ */
+export function conversionError(
+  error: unknown,
+  context: Pick<ErrorContext, 'provider' | 'model'>,
+): ProviderError {
+  const message = InvalidRequestError.isInstance(error) ? error.message : describe(error);
+  return providerError('invalid_request', `Anthropic: ${message}`, context, error);
+}
+
+/** The failure class of an SDK API error, from its status and body. */
+function classify(error: SdkApiError): FailureClass {
+  const { status } = error;
+  if (error.name === 'APIConnectionTimeoutError') return 'timeout';
+  if (error.name === 'APIConnectionError') return 'connection';
+  // Older SDK copies name every error 'Error': a connection failure is the one with neither.
+  if (status === undefined && !error.hasBody)
+    return /timed? ?out/i.test(error.message) ? 'timeout' : 'connection';
   const message = error.apiMessage ?? error.message;
   if (status === undefined) return classifyType(error.type, message);
   if (status === 401 || status === 403) return 'auth';

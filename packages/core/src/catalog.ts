@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.js';
 import type { ModelSpec } from './types.js';
 
 /**
@@ -134,7 +135,8 @@ export function findCatalogModel(id: string): ModelSpec | undefined {
 
 /**
  * Resolves a provider's `models` option: omitted → every catalog model of `kind`; a string → the
- * catalog's spec for that id (throws if unknown); an object → that spec, over the catalog's if any.
+ * catalog's spec for that id; an object → that spec, over the catalog's if any. Throws ConfigError
+ * naming the entry when the option is not a list of ids and specs, or names an id the catalog lacks.
  */
 export function resolveModels(
   kind: string,
@@ -143,16 +145,32 @@ export function resolveModels(
   if (models === undefined) {
     return catalogModels(kind);
   }
-  return models.map((item, index) => {
+  if (!Array.isArray(models))
+    throw new ConfigError(`${kind}: models must be an array of model ids or specs, got ${typeof models}`, {
+      field: 'models',
+    });
+  return models.map((item: unknown, index) => {
+    const field = `models[${index}]`;
     if (typeof item === 'string') {
       const known = findCatalogModel(item);
       if (!known)
-        throw new Error(
-          `models[${index}]: unknown model "${item}"; pass a full ModelSpec object for models not in the catalog`,
+        throw new ConfigError(
+          `${kind}: ${field}: unknown model "${item}"; pass a full ModelSpec object for models not in the catalog`,
+          { field },
         );
       return known;
     }
-    const base = findCatalogModel(item.id);
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new ConfigError(
+        `${kind}: ${field} must be a model id or a ModelSpec object, got ${item === null ? 'null' : typeof item}`,
+        {
+          field,
+        },
+      );
+    const { id } = item as { id?: unknown };
+    if (typeof id !== 'string' || id === '')
+      throw new ConfigError(`${kind}: ${field}.id must be a non-empty string`, { field: `${field}.id` });
+    const base = findCatalogModel(id);
     return { ...base, ...item } as ModelSpec;
   });
 }

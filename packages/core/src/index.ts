@@ -1,3 +1,5 @@
+export type { AdapterOptionRules } from './adapter/check-adapter-options.js';
+export { checkAdapterOptions } from './adapter/check-adapter-options.js';
 export type { CatalogEntry } from './catalog.js';
 export { catalog, catalogModels, findCatalogModel, registerCatalogModels, resolveModels } from './catalog.js';
 export type { Clock, RandomSource, TimerHandle } from './clock.js';

@@ -1,5 +1,12 @@
-import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@spillway/core';
 import {
+  checkAdapterOptions,
+  type Limits,
+  type ModelSpec,
+  type ProviderAdapter,
+  resolveModels,
+} from '@spillway/core';
+import {
+  CHAT_COMPLETIONS_CLIENT,
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
   lazyClient,
@@ -33,6 +40,7 @@ const GROQ_REQUESTS_WINDOW_MS = 86_400_000;
 
 /** An adapter for Groq on the official `groq-sdk`. */
 export function groq(options: GroqProviderOptions = {}): ProviderAdapter {
+  checkAdapterOptions('groq', options, CHAT_COMPLETIONS_CLIENT);
   const name = options.name ?? 'groq';
   return createChatCompletionsAdapter({
     name,
@@ -41,7 +49,6 @@ export function groq(options: GroqProviderOptions = {}): ProviderAdapter {
     ...(options.limits ? { limits: options.limits } : {}),
     dialect: GROQ_DIALECT,
     requestsWindowMs: GROQ_REQUESTS_WINDOW_MS,
-    sdkErrors: Groq,
     getClient: lazyClient(options.client, (model) => {
       const apiKey = resolveApiKey({ apiKey: options.apiKey, envVar: 'GROQ_API_KEY', provider: name, model });
       return new Groq({

@@ -6,7 +6,7 @@ const live = new AbortController().signal;
 
 // groq-sdk keeps the WHOLE body on `error.error` (openai keeps the inner object): both must classify alike.
 function classify(error: unknown, midStream = false) {
-  const facts = describeSdkError(error, Groq, live, midStream);
+  const facts = describeSdkError(error, live, midStream);
   if (facts === 'abort') throw new Error('unexpected abort');
   return toProviderError(facts, { provider: 'groq', model: 'm', requestsWindowMs: 86_400_000 });
 }

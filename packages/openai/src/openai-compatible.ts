@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  checkAdapterOptions,
   type Limits,
   type ProviderAdapter,
   registerSecret,
@@ -7,6 +8,7 @@ import {
 } from '@spillway/core';
 import OpenAI from 'openai';
 import {
+  CHAT_COMPLETIONS_CLIENT,
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
   lazyClient,
@@ -43,6 +45,7 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
   if (!options || typeof options.name !== 'string' || options.name === '') {
     throw new ConfigError('openaiCompatible: `name` is required (e.g. "together")', { field: 'name' });
   }
+  checkAdapterOptions(`openaiCompatible(${options.name})`, options, CHAT_COMPLETIONS_CLIENT);
   if (!options.client && (typeof options.baseURL !== 'string' || options.baseURL === '')) {
     throw new ConfigError(`openaiCompatible(${options.name}): \`baseURL\` is required`, { field: 'baseURL' });
   }
@@ -59,7 +62,6 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
     ...(options.limits ? { limits: options.limits } : {}),
     dialect: COMPATIBLE_DIALECT,
     requestsWindowMs: 60_000,
-    sdkErrors: OpenAI,
     getClient: lazyClient(options.client, () => {
       registerSecret(options.apiKey);
       return new OpenAI({ apiKey: options.apiKey || NO_KEY, baseURL: options.baseURL, maxRetries: 0 });

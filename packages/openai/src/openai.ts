@@ -1,6 +1,14 @@
-import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@spillway/core';
+import {
+  ConfigError,
+  checkAdapterOptions,
+  type Limits,
+  type ModelSpec,
+  type ProviderAdapter,
+  resolveModels,
+} from '@spillway/core';
 import OpenAI from 'openai';
 import {
+  CHAT_COMPLETIONS_CLIENT,
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
   lazyClient,
@@ -36,6 +44,9 @@ const OPENAI_DIALECT: ChatCompletionsDialect = {
 
 /** An adapter for the OpenAI API on the official `openai` SDK. */
 export function openai(options: OpenAIProviderOptions = {}): ProviderAdapter {
+  checkAdapterOptions('openai', options, CHAT_COMPLETIONS_CLIENT);
+  if (options.organization !== undefined && typeof options.organization !== 'string')
+    throw new ConfigError('openai: organization must be a string', { field: 'organization' });
   const name = options.name ?? 'openai';
   return createChatCompletionsAdapter({
     name,
@@ -44,7 +55,6 @@ export function openai(options: OpenAIProviderOptions = {}): ProviderAdapter {
     ...(options.limits ? { limits: options.limits } : {}),
     dialect: OPENAI_DIALECT,
     requestsWindowMs: 60_000,
-    sdkErrors: OpenAI,
     getClient: lazyClient(options.client, (model) => {
       const apiKey = resolveApiKey({
         apiKey: options.apiKey,

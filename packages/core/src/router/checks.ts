@@ -28,6 +28,31 @@ export function checkNumber(
   return undefined;
 }
 
+/** The longest delay a Node timer takes; a longer one fires at once (with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+// Tool and schema objects are usually the same objects request after request (an agent loop): each is
+// encoded once, not on every request (about 1-5 µs a schema). Should one be mutated into a cycle later,
+// the adapter still reports the SDK's encoding failure as invalid_request.
+const encodable = new WeakSet<object>();
+
+/**
+ * Whether JSON can encode the value (what every SDK does to it before sending). A cycle, a BigInt or a
+ * throwing toJSON would otherwise fail inside the adapter, where it looks like the provider failing.
+ */
+export function checkJson(value: unknown): string | undefined {
+  const cacheable = typeof value === 'object' && value !== null;
+  if (cacheable && encodable.has(value)) return undefined;
+  try {
+    JSON.stringify(value);
+    if (cacheable) encodable.add(value);
+    return undefined;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `must be encodable as JSON (${reason})`;
+  }
+}
+
 export function checkBoolean(value: unknown): string | undefined {
   return typeof value === 'boolean' ? undefined : `must be a boolean, got ${describe(value)}`;
 }

@@ -5,6 +5,7 @@ import { runAttempts } from './attempt-loop.js';
 import type { GateFactory } from './candidate-gate.js';
 import { chatAttempt } from './chat-attempt.js';
 import type { Listener, RouterEventName } from './events.js';
+import { failedStream } from './failed-stream.js';
 import type { RouterOptions } from './options.js';
 import { RequestRun, routerClosed } from './request-run.js';
 import { RouterState } from './router-state.js';
@@ -20,7 +21,7 @@ export interface Router {
   /**
    * Streams one request. Before the first content event, failures fall back like chat(); after it, a
    * cut, stall or in-band error ends the stream with StreamInterruptedError (partial text kept).
-   * Invalid requests throw here, before anything is sent.
+   * Never throws: an invalid request (nothing is sent) rejects the iteration and `result` alike.
    */
   stream(request: ChatRequest): RouterStream;
   /** Subscribes to an event; returns a function that unsubscribes. */
@@ -63,7 +64,12 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
     },
 
     stream(request) {
-      const run = start(request, true);
+      let run: RequestRun;
+      try {
+        run = start(request, true);
+      } catch (error) {
+        return failedStream(error);
+      }
       return createStream(run, (result, error) => run.finish(result, error));
     },
 

@@ -366,9 +366,17 @@ describe('router.stream', () => {
     expect((await stream.result).text).toBe('fine');
   });
 
-  it('invalid requests throw at stream(), before anything is sent', () => {
+  it('an invalid request rejects the iteration and the result, and nothing is sent', async () => {
     const { router, adapters } = setup([{ name: 'a', models: [cheap] }]);
-    expect(() => router.stream({ messages: [] })).toThrow(InvalidRequestError);
+    const schema: Record<string, unknown> = { type: 'object' };
+    schema.self = schema;
+    const stream = router.stream({ ...say('hi'), responseFormat: { type: 'json-schema', schema } });
+    const { events, error } = await collect(stream);
+    expect(events).toEqual([]);
+    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    await expect(stream.result).rejects.toMatchObject({ field: 'responseFormat.schema' });
+    const empty = await collect(router.stream({ messages: [] }));
+    expect(InvalidRequestError.isInstance(empty.error)).toBe(true);
     expect(adapters[0]?.calls).toHaveLength(0);
   });
 });

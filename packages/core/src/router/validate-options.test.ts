@@ -63,7 +63,7 @@ describe('createRouter option validation', () => {
       'negative limit',
       { providers: [{ ...adapter(), limits: { rpm: -5 } }] },
       'providers[0].limits.rpm',
-      'must be at least 0, got -5',
+      'must be greater than 0, got -5',
     ],
     [
       'non-finite model limit',
@@ -117,6 +117,63 @@ describe('createRouter option validation', () => {
     ['clock without timers', { providers: [adapter()], clock: { now: () => 0 } }, 'clock', 'must have now()'],
     ['random not a function', { providers: [adapter()], random: 0.5 }, 'random', 'must be a function'],
     ['logger without warn', { providers: [adapter()], logger: {} }, 'logger', 'must have warn() and error()'],
+    // Defect 6 (issue 14): each of these was accepted or failed later with a plain error.
+    [
+      'provider rpm 0 (it meant unlimited)',
+      { providers: [{ ...adapter(), limits: { rpm: 0 } }] },
+      'providers[0].limits.rpm',
+      'must be greater than 0, got 0',
+    ],
+    [
+      'maxConcurrent 0 (requests never settled)',
+      { providers: [{ ...adapter(), limits: { maxConcurrent: 0 } }] },
+      'providers[0].limits.maxConcurrent',
+      'must be at least 1, got 0',
+    ],
+    [
+      'fractional maxConcurrent',
+      { providers: [adapter('a', [{ ...model, limits: { maxConcurrent: 1.5 } }])] },
+      'providers[0].models[0].limits.maxConcurrent',
+      'must be an integer',
+    ],
+    [
+      'model tpm 0',
+      { providers: [adapter('a', [{ ...model, limits: { tpm: 0 } }])] },
+      'providers[0].models[0].limits.tpm',
+      'must be greater than 0',
+    ],
+    [
+      'timeoutMs beyond a timer (fired at once)',
+      { providers: [adapter()], timeoutMs: 2 ** 31 },
+      'options.timeoutMs',
+      'must be at most 2147483647',
+    ],
+    [
+      'stallTimeoutMs beyond a timer',
+      { providers: [adapter()], stallTimeoutMs: 1e12 },
+      'options.stallTimeoutMs',
+      'must be at most 2147483647',
+    ],
+    [
+      'breaker reset beyond a timer',
+      { providers: [adapter()], breaker: { resetTimeoutMs: 2 ** 32 } },
+      'breaker.resetTimeoutMs',
+      'must be at most 2147483647',
+    ],
+    ['store {}', { providers: [adapter()], store: {} }, 'store', 'missing reserve, settle, observe'],
+    ['store a string', { providers: [adapter()], store: 'redis' }, 'store', 'must be a RouterStore'],
+    [
+      'models a string',
+      { providers: [{ ...adapter(), models: 'x' }] },
+      'providers[0].models',
+      'must be an array of model specs',
+    ],
+    [
+      'models [null]',
+      { providers: [{ ...adapter(), models: [null] }] },
+      'providers[0].models[0]',
+      'must be a model spec object, got null',
+    ],
   ])('rejects %s', (_name, options, field, message) => {
     const error = configError(options);
     expect(error.field).toBe(field);

@@ -2,10 +2,14 @@ import { systemClock, systemRandom } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import { SPECIFICATION_VERSION } from '../spec.js';
 import { ALERT_CONDITIONS, type AlertRule } from './alerts.js';
-import { checkNumber, checkOneOf, checkString, describe, isRecord } from './checks.js';
+import { checkNumber, checkOneOf, checkString, describe, isRecord, MAX_TIMER_MS } from './checks.js';
 import { DEFAULTS, type ResolvedOptions, type RouterOptions, STRATEGIES, silentLogger } from './options.js';
 
-const LIMIT_FIELDS = ['rpm', 'tpm', 'inputTpm', 'outputTpm', 'maxConcurrent'] as const;
+const TOKEN_LIMIT_FIELDS = ['rpm', 'tpm', 'inputTpm', 'outputTpm'] as const;
+const STORE_METHODS = ['reserve', 'settle', 'observe', 'inspect', 'cooldownUntil', 'setCooldown'] as const;
+// Durations end up in timers (deadlines, waits, breaker resets); a Node timer beyond MAX_TIMER_MS fires at once.
+const duration = { min: 0, max: MAX_TIMER_MS };
+const positiveDuration = { min: 0, exclusiveMin: true, max: MAX_TIMER_MS };
 
 function fail(field: string, problem: string): never {
   throw new ConfigError(`${field} ${problem}`, { field });
@@ -27,7 +31,9 @@ function optionalNumber(
 function checkLimits(value: unknown, path: string): void {
   if (value === undefined) return;
   if (!isRecord(value)) fail(path, `must be an object, got ${describe(value)}`);
-  for (const key of LIMIT_FIELDS) optionalNumber(value, key, path, { min: 0 });
+  // A limit of 0 would admit nothing and leave requests waiting forever; no limit is said by omitting it.
+  for (const key of TOKEN_LIMIT_FIELDS) optionalNumber(value, key, path, { min: 0, exclusiveMin: true });
+  optionalNumber(value, 'maxConcurrent', path, { min: 1, integer: true });
 }
 
 function checkModels(value: unknown, path: string): void {
@@ -92,6 +98,13 @@ function checkAlerts(value: unknown): AlertRule[] {
   });
 }
 
+function checkStore(store: unknown): void {
+  if (!isRecord(store)) fail('store', `must be a RouterStore, got ${describe(store)}`);
+  const missing = STORE_METHODS.filter((method) => typeof store[method] !== 'function');
+  if (missing.length > 0)
+    fail('store', `must be a RouterStore (memoryStore() or redisStore()); missing ${missing.join(', ')}`);
+}
+
 function checkSection(options: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -108,19 +121,18 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     check('strategy', checkOneOf(raw.strategy, STRATEGIES)?.replace(', got', ' or a function, got'));
   optionalNumber(raw, 'maxAttempts', 'options', { min: 1, integer: true });
   for (const key of ['timeoutMs', 'attemptTimeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'])
-    optionalNumber(raw, key, 'options', { min: 0, exclusiveMin: true });
+    optionalNumber(raw, key, 'options', positiveDuration);
   optionalNumber(raw, 'expectedOutputTokens', 'options', { min: 0, integer: true });
   const retry = checkSection(raw, 'retry');
-  if (retry) for (const key of ['baseDelayMs', 'maxDelayMs']) optionalNumber(retry, key, 'retry', { min: 0 });
+  if (retry) for (const key of ['baseDelayMs', 'maxDelayMs']) optionalNumber(retry, key, 'retry', duration);
   const cooldown = checkSection(raw, 'cooldown');
   if (cooldown)
-    for (const key of ['defaultMs', 'maxMs', 'quotaMs'])
-      optionalNumber(cooldown, key, 'cooldown', { min: 0 });
+    for (const key of ['defaultMs', 'maxMs', 'quotaMs']) optionalNumber(cooldown, key, 'cooldown', duration);
   const breaker = checkSection(raw, 'breaker');
   if (breaker) {
     optionalNumber(breaker, 'errorThresholdPercentage', 'breaker', { min: 0, max: 100 });
     optionalNumber(breaker, 'volumeThreshold', 'breaker', { min: 0, integer: true });
-    optionalNumber(breaker, 'resetTimeoutMs', 'breaker', { min: 0 });
+    optionalNumber(breaker, 'resetTimeoutMs', 'breaker', duration);
   }
   const queue = checkSection(raw, 'queue');
   if (queue) optionalNumber(queue, 'maxWaiting', 'queue', { min: 0, integer: true });
@@ -140,8 +152,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     !(isRecord(logger) && typeof logger.warn === 'function' && typeof logger.error === 'function')
   )
     check('logger', 'must have warn() and error()');
-  if (raw.store !== undefined && !isRecord(raw.store))
-    check('store', `must be a RouterStore, got ${describe(raw.store)}`);
+  if (raw.store !== undefined) checkStore(raw.store);
 
   const alerts = checkAlerts(raw.alerts);
 

@@ -6,6 +6,12 @@ import { setup } from './test-helpers.js';
 const user = { role: 'user', content: 'hi' };
 const tool = { name: 'lookup', parameters: { type: 'object' } };
 
+function circular(): Record<string, unknown> {
+  const schema: Record<string, unknown> = { type: 'object' };
+  schema.properties = { child: schema };
+  return schema;
+}
+
 describe('router.chat request validation', () => {
   it.each([
     ['not an object', null, undefined, 'request must be an object'],
@@ -34,6 +40,75 @@ describe('router.chat request validation', () => {
       { messages: [{ role: 'user', content: [{ type: 'audio' }] }] },
       'messages[0].content[0].type',
       'must be one of text, image',
+    ],
+    [
+      'image url not a string (it was sent upstream)',
+      { messages: [{ role: 'user', content: [{ type: 'image', url: 42 }] }] },
+      'messages[0].content[0].url',
+      'must be a string, got 42',
+    ],
+    [
+      'image data not a string beside a url',
+      { messages: [{ role: 'user', content: [{ type: 'image', url: 'https://x/y.png', data: {} }] }] },
+      'messages[0].content[0].data',
+      'must be a string, got object',
+    ],
+    [
+      'image media type not an image',
+      { messages: [{ role: 'user', content: [{ type: 'image', data: 'AAAA', mediaType: 'text/plain' }] }] },
+      'messages[0].content[0].mediaType',
+      'must be an image media type',
+    ],
+    [
+      'circular tool parameters',
+      { messages: [user], tools: [{ name: 'loop', parameters: circular() }] },
+      'tools[0].parameters',
+      'must be encodable as JSON (Converting circular structure to JSON',
+    ],
+    [
+      'BigInt in tool parameters',
+      { messages: [user], tools: [{ name: 'big', parameters: { type: 'object', maximum: 10n } }] },
+      'tools[0].parameters',
+      'must be encodable as JSON (Do not know how to serialize a BigInt)',
+    ],
+    [
+      'circular response schema',
+      { messages: [user], responseFormat: { type: 'json-schema', schema: circular() } },
+      'responseFormat.schema',
+      'must be encodable as JSON',
+    ],
+    [
+      'BigInt tool call arguments',
+      {
+        messages: [
+          user,
+          { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'lookup', arguments: { n: 1n } }] },
+          { role: 'tool', toolCallId: 'c1', content: 'r' },
+        ],
+      },
+      'messages[1].toolCalls[0].arguments',
+      'must be encodable as JSON',
+    ],
+    [
+      'circular tool call arguments',
+      {
+        messages: [
+          user,
+          {
+            role: 'assistant',
+            content: '',
+            toolCalls: [{ id: 'c1', name: 'lookup', arguments: circular() }],
+          },
+        ],
+      },
+      'messages[1].toolCalls[0].arguments',
+      'must be encodable as JSON',
+    ],
+    [
+      'timeoutMs beyond a timer',
+      { messages: [user], timeoutMs: 2 ** 31 },
+      'timeoutMs',
+      'must be at most 2147483647',
     ],
     [
       'tool message without toolCallId',

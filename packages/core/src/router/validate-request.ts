@@ -1,7 +1,16 @@
 import { InvalidRequestError } from '../errors.js';
 import type { ChatRequest, ModelRef } from '../types.js';
 import { ROLES } from '../types.js';
-import { checkBoolean, checkNumber, checkOneOf, checkString, describe, isRecord } from './checks.js';
+import {
+  checkBoolean,
+  checkJson,
+  checkNumber,
+  checkOneOf,
+  checkString,
+  describe,
+  isRecord,
+  MAX_TIMER_MS,
+} from './checks.js';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const TOOL_CHOICES = ['auto', 'none', 'required'];
@@ -31,11 +40,25 @@ function checkContent(content: unknown, at: string, role: unknown): void {
       continue;
     }
     if (part.type !== 'image') fail(`${path}.type`, `must be one of text, image, got ${describe(part.type)}`);
-    if (typeof part.url !== 'string' && typeof part.data !== 'string')
-      check(path, 'must give an image as url or as base64 data');
-    if (typeof part.data === 'string' && typeof part.mediaType !== 'string')
-      check(`${path}.mediaType`, 'is required with base64 data (for example "image/png")');
+    checkImage(part, path);
   }
+}
+
+const MEDIA_TYPE = /^image\/[\w.+-]+$/;
+
+function checkImage(part: Record<string, unknown>, path: string): void {
+  for (const key of ['url', 'data', 'mediaType'])
+    if (part[key] !== undefined && typeof part[key] !== 'string')
+      fail(`${path}.${key}`, `must be a string, got ${describe(part[key])}`);
+  if (part.url === undefined && part.data === undefined)
+    check(path, 'must give an image as url or as base64 data');
+  if (part.data !== undefined && part.mediaType === undefined)
+    check(`${path}.mediaType`, 'is required with base64 data (for example "image/png")');
+  if (part.mediaType !== undefined && !MEDIA_TYPE.test(part.mediaType as string))
+    check(
+      `${path}.mediaType`,
+      `must be an image media type such as "image/png", got ${describe(part.mediaType)}`,
+    );
 }
 
 function checkMessages(messages: unknown): void {
@@ -71,9 +94,13 @@ function checkMessage(message: unknown, at: string): void {
       if (!isRecord(call)) fail(path, 'must be a tool call object');
       check(`${path}.id`, checkString(call.id));
       check(`${path}.name`, checkString(call.name));
+      if (typeof call.arguments !== 'string') check(`${path}.arguments`, checkJson(call.arguments));
+      if (call.rawArguments !== undefined && typeof call.rawArguments !== 'string')
+        check(`${path}.rawArguments`, `must be a string, got ${describe(call.rawArguments)}`);
     }
   }
   if (message.role === 'tool') check(`${at}.toolCallId`, checkString(message.toolCallId));
+  if (message.isError !== undefined) check(`${at}.isError`, checkBoolean(message.isError));
 }
 
 function checkModelRef(ref: unknown, at: string, isOffered: (ref: ModelRef) => boolean): void {
@@ -105,8 +132,10 @@ function checkTools(tools: unknown): ReadonlySet<string> {
     if (names.has(tool.name as string)) check(`${at}.name`, `duplicates tool "${tool.name}"`);
     names.add(tool.name as string);
     if (!isRecord(tool.parameters)) check(`${at}.parameters`, 'must be a JSON Schema object');
+    check(`${at}.parameters`, checkJson(tool.parameters));
     if (tool.description !== undefined && typeof tool.description !== 'string')
       check(`${at}.description`, 'must be a string');
+    if (tool.strict !== undefined) check(`${at}.strict`, checkBoolean(tool.strict));
   }
   return names;
 }
@@ -128,14 +157,23 @@ function checkResponseFormat(format: unknown): string | undefined {
   if (!isRecord(format)) return `must be an object, got ${describe(format)}`;
   const problem = checkOneOf(format.type, ['text', 'json', 'json-schema']);
   if (problem) return `.type ${problem}`;
-  if (format.type === 'json-schema' && !isRecord(format.schema))
-    return '.schema must be a JSON Schema object';
+  if (format.type !== 'json-schema') return undefined;
+  if (!isRecord(format.schema)) return '.schema must be a JSON Schema object';
+  const json = checkJson(format.schema);
+  if (json) return `.schema ${json}`;
+  if (format.name !== undefined && typeof format.name !== 'string')
+    return `.name must be a string, got ${describe(format.name)}`;
+  if (format.strict !== undefined) {
+    const strict = checkBoolean(format.strict);
+    if (strict) return `.strict ${strict}`;
+  }
   return undefined;
 }
 
 // The rules for optional fields, built once rather than as closures on every request.
 type Rule = (value: unknown) => string | undefined;
-const positive: Rule = (value) => checkNumber(value, { min: 0, exclusiveMin: true });
+// Durations feed timers: beyond MAX_TIMER_MS a Node timer fires at once instead of late.
+const positive: Rule = (value) => checkNumber(value, { min: 0, exclusiveMin: true, max: MAX_TIMER_MS });
 const capabilityRule: Rule = (value) => checkNumber(value, { min: 1, max: 10 });
 const maxTokensRule: Rule = (value) => checkNumber(value, { min: 1, integer: true });
 const temperatureRule: Rule = (value) => checkNumber(value, { min: 0, max: 2 });

@@ -15,7 +15,7 @@ import {
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
-import { describeSdkError, type SdkErrorClasses } from './describe-sdk-error.js';
+import { describeSdkError } from './describe-sdk-error.js';
 import { toProviderError } from './map-error.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 import type { WireChunk, WireRequestBody, WireResponse } from './wire-types.js';
@@ -36,6 +36,9 @@ export type ChatCompletionsClient = {
   };
 };
 
+/** What `checkAdapterOptions` needs to recognise an `openai` or `groq-sdk` client. */
+export const CHAT_COMPLETIONS_CLIENT = { clientMethod: ['chat', 'completions', 'create'] } as const;
+
 export type ChatCompletionsAdapterConfig = {
   name: string;
   kind: string;
@@ -44,18 +47,17 @@ export type ChatCompletionsAdapterConfig = {
   dialect: ChatCompletionsDialect;
   /** The window the `x-ratelimit-*-requests` headers describe. */
   requestsWindowMs: number;
-  sdkErrors: SdkErrorClasses;
   /** The SDK client, created on first use. Throws a `ProviderError` (`auth`) when no key is configured. */
   getClient: (model: string) => ChatCompletionsClient;
 };
 
 /** A `ProviderAdapter` for any Chat Completions API, given its SDK client and dialect. */
 export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfig): ProviderAdapter {
-  const { name, dialect, requestsWindowMs, sdkErrors } = config;
+  const { name, dialect, requestsWindowMs } = config;
 
   function fail(error: unknown, call: AdapterCall, midStream: boolean): unknown {
     if (ProviderError.isInstance(error)) return error;
-    const facts = describeSdkError(error, sdkErrors, call.signal, midStream);
+    const facts = describeSdkError(error, call.signal, midStream);
     if (facts === 'abort') return abortReason(call.signal);
     return toProviderError(facts, { provider: name, model: call.model, requestsWindowMs, cause: error });
   }

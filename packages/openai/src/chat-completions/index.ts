@@ -3,13 +3,12 @@
 export type { BuildRequestOptions, ChatCompletionsDialect } from './build-request-body.js';
 export { buildRequestBody } from './build-request-body.js';
 export type { ChatCompletionsAdapterConfig, ChatCompletionsClient } from './chat-completions-adapter.js';
-export { createChatCompletionsAdapter } from './chat-completions-adapter.js';
+export { CHAT_COMPLETIONS_CLIENT, createChatCompletionsAdapter } from './chat-completions-adapter.js';
 export { convertMessages } from './convert-messages.js';
 export type { ConvertedResponse } from './convert-response.js';
 export { convertResponse, convertUsage, makeToolCall } from './convert-response.js';
 export type { StreamContext } from './convert-stream.js';
 export { convertStream } from './convert-stream.js';
-export type { SdkErrorClasses } from './describe-sdk-error.js';
 export { describeSdkError } from './describe-sdk-error.js';
 export { lazyClient } from './lazy-client.js';
 export type { ErrorContext, ErrorFacts } from './map-error.js';

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { registerSecret } from '@spillway/core';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { toProviderError } from './map-error.js';
 const live = new AbortController().signal;
 
 function classify(error: unknown, midStream = false) {
-  const facts = describeSdkError(error, OpenAI, live, midStream);
+  const facts = describeSdkError(error, live, midStream);
   if (facts === 'abort') throw new Error('unexpected abort');
   return toProviderError(facts, {
     provider: 'openai',
@@ -174,6 +175,48 @@ describe('OpenAI errors → failure classes', () => {
     expect(classify(inBand({ message: 'boom', type: 'server_error' }), true).failure).toBe('server');
   });
 
+  it('classifies by status and body, not by class: errors of the CommonJS copy of the SDK alike', () => {
+    // Under ESM this test imports the SDK's ESM build; require() loads its other (CommonJS) copy.
+    const Other = createRequire(import.meta.url)('openai') as typeof OpenAI;
+    expect(Other.APIError).not.toBe(OpenAI.APIError);
+    const other = (status: number, error: object) =>
+      Other.APIError.generate(status, { error }, undefined, new Headers({ 'retry-after': '2' }));
+    expect(classify(other(401, { message: 'Incorrect API key', code: 'invalid_api_key' })).failure).toBe(
+      'auth',
+    );
+    const limited = classify(other(429, rateLimitBody));
+    expect(limited.failure).toBe('rate_limit');
+    expect(limited.retryAfterMs).toBe(2000);
+    expect(classify(other(400, { message: 'bad' })).failure).toBe('invalid_request');
+    expect(classify(new Other.APIConnectionTimeoutError()).failure).toBe('timeout');
+    expect(classify(new Other.APIConnectionError({ message: 'Connection error.' })).failure).toBe(
+      'connection',
+    );
+    expect(describeSdkError(new Other.APIUserAbortError(), live, false)).toBe('abort');
+    const inBand = new Other.APIError(
+      undefined,
+      { message: 'boom', type: 'server_error' },
+      undefined,
+      undefined,
+    );
+    expect(classify(inBand, true).failure).toBe('server');
+  });
+
+  it('books a body the SDK could not encode as invalid_request: nothing was sent', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const encodeError = (value: unknown) => {
+      try {
+        JSON.stringify(value);
+      } catch (error) {
+        return error;
+      }
+      throw new Error('expected JSON.stringify to throw');
+    };
+    expect(classify(encodeError(cycle)).failure).toBe('invalid_request');
+    expect(classify(encodeError({ n: 1n })).failure).toBe('invalid_request');
+  });
+
   it('treats a dropped connection mid-stream as a cut stream', () => {
     expect(classify(new TypeError('terminated'), true).failure).toBe('stream_cut');
     expect(classify(new TypeError('terminated'), false).failure).toBe('connection');
@@ -223,8 +266,8 @@ describe('OpenAI errors → failure classes', () => {
   it('reports an abort as such, not as a failure', () => {
     const controller = new AbortController();
     controller.abort();
-    expect(describeSdkError(new OpenAI.APIUserAbortError(), OpenAI, live, false)).toBe('abort');
-    expect(describeSdkError(new TypeError('terminated'), OpenAI, controller.signal, true)).toBe('abort');
+    expect(describeSdkError(new OpenAI.APIUserAbortError(), live, false)).toBe('abort');
+    expect(describeSdkError(new TypeError('terminated'), controller.signal, true)).toBe('abort');
   });
 
   it('learns the exhausted window from a 429 message, over a header for another window', () => {

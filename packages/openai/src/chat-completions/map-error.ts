@@ -15,9 +15,10 @@ export type ErrorFacts = {
   /**
    * `status`: the server answered with an error status; `in-band`: an error object inside a 200
    * stream (no status); `timeout` / `connection`: no usable answer; `malformed`: a body we could not
-   * parse; `cut`: the connection dropped while a body was being read.
+   * parse; `cut`: the connection dropped while a body was being read; `unsendable`: the SDK could not
+   * encode the request (a cycle, a BigInt), so nothing was sent.
    */
-  kind: 'status' | 'in-band' | 'timeout' | 'connection' | 'malformed' | 'cut';
+  kind: 'status' | 'in-band' | 'timeout' | 'connection' | 'malformed' | 'cut' | 'unsendable';
   status?: number;
   headers?: HeaderReader;
   /** The inner error object (`{ message, type, code }`), when there is one. */
@@ -37,6 +38,7 @@ export function classifyError(facts: ErrorFacts): FailureClass {
   if (facts.kind === 'connection') return 'connection';
   if (facts.kind === 'cut') return 'stream_cut';
   if (facts.kind === 'malformed') return 'server';
+  if (facts.kind === 'unsendable') return 'invalid_request';
   const { status } = facts;
   const type = text(facts.body?.type);
   const code = text(facts.body?.code);
