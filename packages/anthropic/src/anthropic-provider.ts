@@ -4,6 +4,7 @@ import {
   type AdapterResult,
   type AdapterStream,
   checkAdapterOptions,
+  createSdkLog,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
@@ -53,6 +54,7 @@ export function nonStreamingTimeoutMs(maxTokens: number): number | undefined {
 export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapter {
   checkAdapterOptions('anthropic', options, { clientMethod: ['messages', 'create'] });
   const name = options.name ?? 'anthropic';
+  const sdkLog = createSdkLog(name);
   const models = resolveModels('anthropic', options.models);
   const modelsById = new Map(models.map((model) => [model.id, model]));
   let client: Anthropic | undefined = options.client;
@@ -73,7 +75,13 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
       );
     }
     registerSecret(apiKey);
-    client = new Anthropic({ apiKey, baseURL: options.baseURL, maxRetries: 0 });
+    client = new Anthropic({
+      apiKey,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      logger: sdkLog.logger,
+      logLevel: 'warn',
+    });
     return client;
   }
 
@@ -143,6 +151,7 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
     models,
     doGenerate,
     doStream,
+    setLogger: (logger) => sdkLog.attach(logger),
   };
   if (options.limits) (adapter as { limits?: Limits }).limits = options.limits;
   return adapter;

@@ -1,5 +1,7 @@
 export type { AdapterOptionRules } from './adapter/check-adapter-options.js';
 export { checkAdapterOptions } from './adapter/check-adapter-options.js';
+export type { SdkLog, SdkLogger } from './adapter/sdk-logger.js';
+export { createSdkLog } from './adapter/sdk-logger.js';
 export type { CatalogEntry } from './catalog.js';
 export { catalog, catalogModels, findCatalogModel, registerCatalogModels, resolveModels } from './catalog.js';
 export type { Clock, RandomSource, TimerHandle } from './clock.js';

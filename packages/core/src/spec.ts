@@ -1,3 +1,4 @@
+import type { Logger } from './router/options.js';
 import type {
   FinishReason,
   Limits,
@@ -32,6 +33,11 @@ export interface ProviderAdapter {
   doGenerate(call: AdapterCall): Promise<AdapterResult>;
   /** Opens a stream. Failures before the first event throw like `doGenerate`. */
   doStream(call: AdapterCall): Promise<AdapterStream>;
+  /**
+   * The router hands over its logger once, when it is built. Adapters route their SDK's own logging
+   * (which would otherwise print model output to the console) through it.
+   */
+  setLogger?(logger: Logger): void;
   close?(): Promise<void> | void;
 }
 

@@ -1,5 +1,6 @@
 import {
   checkAdapterOptions,
+  createSdkLog,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
@@ -42,6 +43,7 @@ const GROQ_REQUESTS_WINDOW_MS = 86_400_000;
 export function groq(options: GroqProviderOptions = {}): ProviderAdapter {
   checkAdapterOptions('groq', options, CHAT_COMPLETIONS_CLIENT);
   const name = options.name ?? 'groq';
+  const sdkLog = createSdkLog(name);
   return createChatCompletionsAdapter({
     name,
     kind: 'groq',
@@ -49,12 +51,15 @@ export function groq(options: GroqProviderOptions = {}): ProviderAdapter {
     ...(options.limits ? { limits: options.limits } : {}),
     dialect: GROQ_DIALECT,
     requestsWindowMs: GROQ_REQUESTS_WINDOW_MS,
+    sdkLog,
     getClient: lazyClient(options.client, (model) => {
       const apiKey = resolveApiKey({ apiKey: options.apiKey, envVar: 'GROQ_API_KEY', provider: name, model });
       return new Groq({
         apiKey,
         ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
         maxRetries: 0,
+        logger: sdkLog.logger,
+        logLevel: 'warn',
       });
     }),
   });

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   checkAdapterOptions,
+  createSdkLog,
   type Limits,
   type ProviderAdapter,
   registerSecret,
@@ -55,6 +56,7 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
       { field: 'models' },
     );
   }
+  const sdkLog = createSdkLog(options.name);
   return createChatCompletionsAdapter({
     name: options.name,
     kind: 'openai-compatible',
@@ -62,9 +64,16 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
     ...(options.limits ? { limits: options.limits } : {}),
     dialect: COMPATIBLE_DIALECT,
     requestsWindowMs: 60_000,
+    sdkLog,
     getClient: lazyClient(options.client, () => {
       registerSecret(options.apiKey);
-      return new OpenAI({ apiKey: options.apiKey || NO_KEY, baseURL: options.baseURL, maxRetries: 0 });
+      return new OpenAI({
+        apiKey: options.apiKey || NO_KEY,
+        baseURL: options.baseURL,
+        maxRetries: 0,
+        logger: sdkLog.logger,
+        logLevel: 'warn',
+      });
     }),
   });
 }

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   checkAdapterOptions,
+  createSdkLog,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
@@ -48,6 +49,7 @@ export function openai(options: OpenAIProviderOptions = {}): ProviderAdapter {
   if (options.organization !== undefined && typeof options.organization !== 'string')
     throw new ConfigError('openai: organization must be a string', { field: 'organization' });
   const name = options.name ?? 'openai';
+  const sdkLog = createSdkLog(name);
   return createChatCompletionsAdapter({
     name,
     kind: 'openai',
@@ -55,6 +57,7 @@ export function openai(options: OpenAIProviderOptions = {}): ProviderAdapter {
     ...(options.limits ? { limits: options.limits } : {}),
     dialect: OPENAI_DIALECT,
     requestsWindowMs: 60_000,
+    sdkLog,
     getClient: lazyClient(options.client, (model) => {
       const apiKey = resolveApiKey({
         apiKey: options.apiKey,
@@ -68,6 +71,8 @@ export function openai(options: OpenAIProviderOptions = {}): ProviderAdapter {
         ...(options.organization !== undefined ? { organization: options.organization } : {}),
         ...(options.headers ? { defaultHeaders: options.headers } : {}),
         maxRetries: 0,
+        logger: sdkLog.logger,
+        logLevel: 'warn',
       });
     }),
   });

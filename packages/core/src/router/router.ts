@@ -43,6 +43,7 @@ export function createRouter(options: RouterOptions): Router {
 /** The router with a chosen gate (resilience plugs in here). */
 export function buildRouter(options: RouterOptions, createGate: GateFactory): Router {
   const state = new RouterState(resolveOptions(options), createGate);
+  for (const adapter of state.options.providers) adapter.setLogger?.(state.options.logger);
 
   function start(request: ChatRequest, stream: boolean): RequestRun {
     if (state.closed) throw new ConfigError('router is closed; create a new one');

@@ -9,6 +9,7 @@ import {
   ProviderError,
   RouterError,
   redact,
+  type SdkLog,
   SPECIFICATION_VERSION,
   signalForSdk,
 } from '@spillway/core';
@@ -47,6 +48,8 @@ export type ChatCompletionsAdapterConfig = {
   dialect: ChatCompletionsDialect;
   /** The window the `x-ratelimit-*-requests` headers describe. */
   requestsWindowMs: number;
+  /** Where the SDK client's own logging goes (the factory built the client with its `logger`). */
+  sdkLog?: SdkLog;
   /** The SDK client, created on first use. Throws a `ProviderError` (`auth`) when no key is configured. */
   getClient: (model: string) => ChatCompletionsClient;
 };
@@ -99,6 +102,10 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
     kind: config.kind,
     models: config.models,
     ...(config.limits ? { limits: config.limits } : {}),
+
+    setLogger(logger) {
+      config.sdkLog?.attach(logger);
+    },
 
     async doGenerate(call: AdapterCall): Promise<AdapterResult> {
       const { body, client } = prepare(call, false);
