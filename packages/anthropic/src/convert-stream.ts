@@ -26,6 +26,8 @@ export async function* convertStream(
   let stopped = false;
   try {
     for await (const event of source) {
+      // Events already buffered keep coming after an abort: the caller's abort wins over them.
+      if (context.signal.aborted) throw context.signal.reason;
       switch (event.type) {
         case 'message_start':
           Object.assign(usage, pickUsage(event.message.usage));

@@ -30,6 +30,8 @@ export async function* convertStream(
   let usage: Usage | undefined;
   try {
     for await (const chunk of chunks) {
+      // Chunks already buffered keep coming after an abort: the caller's abort wins over them.
+      if (context.signal.aborted) throw context.signal.reason;
       const inBand = chunk.x_groq?.error;
       if (inBand) throw context.inBandError(inBand);
       const chunkUsage = chunk.usage ?? chunk.x_groq?.usage;
