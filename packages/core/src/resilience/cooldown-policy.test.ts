@@ -72,11 +72,18 @@ describe('cooldownMs', () => {
       ms: 7_200_000,
     },
     {
-      case: 'quota: at most a day',
+      case: 'quota: up to the longest Pacific day (25 h, when daylight saving ends)',
+      failure: 'quota',
+      signal: { retryAfterMs: 24.5 * 3_600_000 },
+      streak: 1,
+      ms: 24.5 * 3_600_000,
+    },
+    {
+      case: 'quota: at most 25 hours',
       failure: 'quota',
       signal: { retryAfterMs: 1e12 },
       streak: 1,
-      ms: 86_400_000,
+      ms: 25 * 3_600_000,
     },
     { case: 'server errors go to the breaker', failure: 'server', signal: {}, streak: 1, ms: undefined },
   ] as const)('$case', ({ failure, signal, streak, ms }) => {

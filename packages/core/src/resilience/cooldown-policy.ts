@@ -15,8 +15,11 @@ export const COOLDOWN_DEFAULTS: CooldownOptions = { defaultMs: 1_000, maxMs: 60_
 /** What a failed call told us about when to come back. */
 export type CooldownSignal = { retryAfterMs?: number; rateLimit?: RateLimitSnapshot };
 
-/** The longest a quota keeps a model out, whatever its Retry-After says (a daily quota renews by then). */
-export const QUOTA_MAX_MS = 86_400_000;
+/**
+ * The longest a quota keeps a model out, whatever its Retry-After says: a daily quota renews by then.
+ * 25 hours, not 24: Gemini's quota day is Pacific time, and the day daylight saving ends lasts 25.
+ */
+export const QUOTA_MAX_MS = 25 * 3_600_000;
 
 const WINDOWS = ['requests', 'tokens', 'inputTokens', 'outputTokens'] as const;
 
