@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their TypeScript sources (the `@spillway/source`
 // export condition), so `pnpm test` needs no build step.
-const conditions = ['@spillway/source', 'import', 'module', 'node', 'default'];
+// No 'module' condition: Node never uses it, and packages such as @opentelemetry/api point it at a
+// bundler-only build (extensionless imports) that Node cannot load.
+const conditions = ['@spillway/source', 'import', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,0 +1,315 @@
+// instrument() with the real OpenTelemetry SDK (in-memory span exporter and metric reader) over a
+// router whose adapters call simulated OpenAI and Anthropic servers through the official SDKs.
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AggregationTemporality,
+  type HistogramMetricData,
+  InMemoryMetricExporter,
+  MeterProvider,
+  type MetricData,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { anthropic } from '@spillway/anthropic';
+import { type ChatRequest, createRouter, type Router, StreamInterruptedError } from '@spillway/core';
+import { openai } from '@spillway/openai';
+import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type InstrumentOptions, instrument } from './instrument.js';
+
+const PROMPT = 'Tell me about the lighthouse keeper named Ottoline Brackwater.';
+const OPENAI = { provider: 'openai', model: 'gpt-5.4-mini' };
+const ANTHROPIC = { provider: 'anthropic', model: 'claude-haiku-4-5' };
+const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
+  messages: [
+    { role: 'system', content: 'Answer in one line.' },
+    { role: 'user', content: PROMPT },
+  ],
+  model: [OPENAI, ANTHROPIC],
+  maxTokens: 32,
+  ...overrides,
+});
+
+let openaiSim: SimulatedProvider;
+let anthropicSim: SimulatedProvider;
+let router: Router;
+let spans: InMemorySpanExporter;
+let tracerProvider: BasicTracerProvider;
+let metricExporter: InMemoryMetricExporter;
+let reader: PeriodicExportingMetricReader;
+let meterProvider: MeterProvider;
+let stop: () => void;
+const contextManager = new AsyncLocalStorageContextManager();
+
+beforeAll(async () => {
+  [openaiSim, anthropicSim] = await Promise.all([
+    startSimulatedProvider({ protocol: 'openai', replyTokens: 12 }),
+    startSimulatedProvider({ protocol: 'anthropic', replyTokens: 12 }),
+  ]);
+  contextManager.enable();
+  context.setGlobalContextManager(contextManager);
+});
+
+afterAll(async () => {
+  context.disable();
+  await Promise.all([openaiSim.close(), anthropicSim.close()]);
+});
+
+function start(options: Omit<InstrumentOptions, 'tracerProvider' | 'meterProvider'> = {}) {
+  router = createRouter({
+    providers: [
+      openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: [OPENAI.model] }),
+      anthropic({ apiKey: anthropicSim.apiKey, baseURL: anthropicSim.baseURL, models: [ANTHROPIC.model] }),
+    ],
+  });
+  spans = new InMemorySpanExporter();
+  tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
+  meterProvider = new MeterProvider({ readers: [reader] });
+  stop = instrument(router, { tracerProvider, meterProvider, ...options });
+}
+
+beforeEach(() => {
+  openaiSim.setFaults({});
+  anthropicSim.setFaults({});
+});
+
+afterEach(async () => {
+  stop();
+  await router.close();
+  await meterProvider.shutdown();
+  await tracerProvider.shutdown();
+});
+
+async function collectMetrics(): Promise<MetricData[]> {
+  metricExporter.reset();
+  await reader.forceFlush();
+  return metricExporter
+    .getMetrics()
+    .flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics));
+}
+
+function metric(all: MetricData[], name: string): MetricData {
+  const found = all.find((item) => item.descriptor.name === name);
+  if (!found) throw new Error(`no metric ${name}; got ${all.map((item) => item.descriptor.name).join(', ')}`);
+  return found;
+}
+
+const histogramPoints = (data: MetricData) => (data as HistogramMetricData).dataPoints;
+const byName = (name: string) => spans.getFinishedSpans().filter((span) => span.name.startsWith(name));
+const childrenOf = (parent: ReadableSpan) =>
+  spans.getFinishedSpans().filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId);
+
+describe('instrument()', () => {
+  it('a 429 that falls back: one request span under the caller, two attempt children, usage in the histogram', async () => {
+    start();
+    openaiSim.setFaults({ script: ['rateLimit'] });
+    const outer = tracerProvider.getTracer('app');
+    const result = await outer.startActiveSpan('handle ticket', async (span) => {
+      try {
+        return await router.chat(request());
+      } finally {
+        span.end();
+      }
+    });
+    expect(result.attempts.map((attempt) => `${attempt.provider}:${attempt.outcome}`)).toEqual([
+      'openai:rate_limit',
+      'anthropic:success',
+    ]);
+
+    const [user] = byName('handle ticket');
+    const requests = byName('chat');
+    expect(requests).toHaveLength(1);
+    const span = requests[0] as ReadableSpan;
+    expect(span.name).toBe('chat gpt-5.4-mini');
+    expect(span.kind).toBe(SpanKind.CLIENT);
+    expect(span.parentSpanContext?.spanId).toBe(user?.spanContext().spanId);
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'gpt-5.4-mini',
+      'gen_ai.request.max_tokens': 32,
+      'gen_ai.response.model': 'claude-haiku-4-5',
+      'gen_ai.response.finish_reasons': [result.finishReason],
+      'gen_ai.usage.input_tokens': result.usage.inputTokens,
+      'gen_ai.usage.output_tokens': result.usage.outputTokens,
+      'spillway.attempts': 2,
+      'spillway.fallbacks': 1,
+      'spillway.cost_usd': result.costUsd,
+      'spillway.stream': false,
+    });
+    expect(span.attributes['error.type']).toBeUndefined();
+    expect(span.status.code).not.toBe(SpanStatusCode.ERROR);
+
+    const attempts = childrenOf(span).sort(
+      (a, b) => Number(a.attributes['spillway.attempt']) - Number(b.attributes['spillway.attempt']),
+    );
+    expect(attempts.map((attempt) => attempt.name)).toEqual([
+      'attempt openai/gpt-5.4-mini',
+      'attempt anthropic/claude-haiku-4-5',
+    ]);
+    expect(attempts[0]?.attributes).toMatchObject({
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-5.4-mini',
+      'spillway.failure': 'rate_limit',
+      'error.type': 'rate_limit',
+      'spillway.http_status': 429,
+    });
+    expect(attempts[0]?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(attempts[1]?.attributes).toMatchObject({
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.response.model': 'claude-haiku-4-5',
+    });
+    expect(attempts[1]?.attributes['spillway.failure']).toBeUndefined();
+
+    const all = await collectMetrics();
+    const tokens = histogramPoints(metric(all, 'gen_ai.client.token.usage'));
+    const sum = (type: string) =>
+      tokens
+        .filter((point) => point.attributes['gen_ai.token.type'] === type)
+        .reduce((total, point) => total + (point.value.sum ?? 0), 0);
+    expect(sum('input')).toBe(result.usage.inputTokens);
+    expect(sum('output')).toBe(result.usage.outputTokens);
+    expect(tokens[0]?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'gpt-5.4-mini',
+      'gen_ai.response.model': 'claude-haiku-4-5',
+    });
+    expect(histogramPoints(metric(all, 'gen_ai.client.operation.duration'))[0]?.value.count).toBe(1);
+    expect(metric(all, 'spillway.rate_limited').dataPoints).toMatchObject([
+      { value: 1, attributes: { 'spillway.provider': 'openai', 'spillway.failure': 'rate_limit' } },
+    ]);
+    expect(metric(all, 'spillway.fallbacks').dataPoints).toMatchObject([
+      {
+        value: 1,
+        attributes: {
+          'spillway.failure': 'rate_limit',
+          'spillway.from.provider': 'openai',
+          'spillway.to.provider': 'anthropic',
+        },
+      },
+    ]);
+    // The 429 put openai's model on a cooldown; the gauges read router.stats() when collected.
+    const cooldowns = metric(all, 'spillway.cooldowns.active').dataPoints;
+    expect(cooldowns.find((point) => point.attributes['spillway.provider'] === 'openai')?.value).toBe(1);
+    expect(cooldowns.find((point) => point.attributes['spillway.provider'] === 'anthropic')?.value).toBe(0);
+    expect(metric(all, 'spillway.circuit.state').dataPoints.map((point) => point.value)).toEqual([0, 0]);
+    expect(
+      histogramPoints(metric(all, 'spillway.queue.wait')).reduce((n, point) => n + point.value.count, 0),
+    ).toBe(2);
+  });
+
+  it('a stream records time to first chunk on the span and in the histogram', async () => {
+    start();
+    const stream = router.stream(request({ model: ANTHROPIC }));
+    for await (const _ of stream);
+    const result = await stream.result;
+    const [span] = byName('chat');
+    expect(span?.name).toBe('chat claude-haiku-4-5');
+    expect(span?.attributes['spillway.stream']).toBe(true);
+    expect(span?.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThanOrEqual(0);
+    expect(span?.attributes['gen_ai.usage.output_tokens']).toBe(result.usage.outputTokens);
+    const ttft = histogramPoints(
+      metric(await collectMetrics(), 'gen_ai.client.operation.time_to_first_chunk'),
+    );
+    expect(ttft).toHaveLength(1);
+    expect(ttft[0]?.value.count).toBe(1);
+    expect(ttft[0]?.attributes).toMatchObject({ 'gen_ai.provider.name': 'anthropic' });
+  });
+
+  it('a stream cut after content: the request span has error.type, its attempt the failure class', async () => {
+    start();
+    openaiSim.setFaults({ script: [{ outcome: 'cutMidStream', afterChunks: 2 }] });
+    const stream = router.stream(request({ model: OPENAI }));
+    await expect(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    ).rejects.toSatisfy(StreamInterruptedError.isInstance);
+    await stream.result.catch(() => {});
+    const [span] = byName('chat');
+    expect(span?.attributes['error.type']).toBe('stream_interrupted');
+    expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'stream_interrupted' });
+    expect(childrenOf(span as ReadableSpan).map((attempt) => attempt.attributes['error.type'])).toEqual([
+      'stream_cut',
+    ]);
+    const duration = histogramPoints(metric(await collectMetrics(), 'gen_ai.client.operation.duration'));
+    expect(duration[0]?.attributes['error.type']).toBe('stream_interrupted');
+  });
+
+  it('records neither the key nor the prompt anywhere unless asked; with recordContent, the prompt but never the key', async () => {
+    const scan = async () => {
+      openaiSim.setFaults({ script: ['rateLimit'] });
+      await router.chat(request());
+      const exported = JSON.stringify({
+        spans: spans.getFinishedSpans().map((span) => ({
+          name: span.name,
+          attributes: span.attributes,
+          events: span.events,
+          status: span.status,
+        })),
+        metrics: await collectMetrics(),
+      });
+      return exported;
+    };
+    start();
+    let exported = await scan();
+    for (const secret of [openaiSim.apiKey, anthropicSim.apiKey, PROMPT, 'Ottoline', 'Answer in one line'])
+      expect(exported).not.toContain(secret);
+    stop();
+    await router.close();
+
+    start({ recordContent: true });
+    exported = await scan();
+    for (const secret of [openaiSim.apiKey, anthropicSim.apiKey]) expect(exported).not.toContain(secret);
+    const [span] = byName('chat');
+    expect(JSON.parse(String(span?.attributes['gen_ai.input.messages']))).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: PROMPT }] },
+    ]);
+    expect(JSON.parse(String(span?.attributes['gen_ai.system_instructions']))).toEqual([
+      { type: 'text', content: 'Answer in one line.' },
+    ]);
+    expect(JSON.parse(String(span?.attributes['gen_ai.output.messages']))).toMatchObject([
+      { role: 'assistant', parts: [{ type: 'text' }], finish_reason: 'stop' },
+    ]);
+  });
+
+  it('semconv latest: the genai main-branch metric names', async () => {
+    start({ semconv: 'latest' });
+    const result = await router.chat(request({ model: ANTHROPIC }));
+    const all = await collectMetrics();
+    const names = all.map((item) => item.descriptor.name);
+    expect(names).toContain('gen_ai.client.inference.duration');
+    expect(names).not.toContain('gen_ai.client.token.usage');
+    expect(names).not.toContain('gen_ai.client.operation.duration');
+    expect(metric(all, 'gen_ai.client.inference.usage.input_tokens').dataPoints[0]?.value).toBe(
+      result.usage.inputTokens,
+    );
+    expect(metric(all, 'gen_ai.client.inference.usage.output_tokens').dataPoints[0]?.value).toBe(
+      result.usage.outputTokens,
+    );
+    expect(histogramPoints(metric(all, 'gen_ai.client.inference.operation.input_tokens'))[0]?.value.sum).toBe(
+      result.usage.inputTokens,
+    );
+  });
+
+  it('the disposer stops tracing and ends nothing twice', async () => {
+    start();
+    stop();
+    stop();
+    await router.chat(request({ model: ANTHROPIC }));
+    expect(spans.getFinishedSpans()).toEqual([]);
+    const all = await collectMetrics();
+    expect(
+      all.find((item) => item.descriptor.name === 'spillway.cooldowns.active')?.dataPoints ?? [],
+    ).toEqual([]);
+  });
+});

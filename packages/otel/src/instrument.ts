@@ -1,0 +1,313 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  type MeterProvider,
+  metrics,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import type { ChatRequest, Router, RouterEventName, RouterEvents } from '@spillway/core';
+import { inputMessages, outputMessages, systemInstructions } from './content.js';
+import { RouterMetrics } from './router-metrics.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_SPILLWAY_ATTEMPT,
+  ATTR_SPILLWAY_ATTEMPTS,
+  ATTR_SPILLWAY_CACHE,
+  ATTR_SPILLWAY_COST_USD,
+  ATTR_SPILLWAY_FAILURE,
+  ATTR_SPILLWAY_FALLBACKS,
+  ATTR_SPILLWAY_FROM_PROVIDER,
+  ATTR_SPILLWAY_MODEL,
+  ATTR_SPILLWAY_PROVIDER,
+  ATTR_SPILLWAY_REQUEST_ID,
+  ATTR_SPILLWAY_STATUS,
+  ATTR_SPILLWAY_STREAM,
+  ATTR_SPILLWAY_TENANT,
+  ATTR_SPILLWAY_TO_PROVIDER,
+  ATTR_SPILLWAY_WAITED_MS,
+  GEN_AI_OPERATION_CHAT,
+  type SemconvMode,
+  semconvMode,
+} from './semconv.js';
+
+export type InstrumentOptions = {
+  /** Default: the global tracer provider (a no-op until the application registers an SDK). */
+  tracerProvider?: TracerProvider;
+  /** Default: the global meter provider. */
+  meterProvider?: MeterProvider;
+  /**
+   * Record prompts and answers on the request span (`gen_ai.input.messages`,
+   * `gen_ai.output.messages`, `gen_ai.system_instructions`). Off by default: they may hold personal
+   * data. API keys are never recorded either way.
+   */
+  recordContent?: boolean;
+  /** Metric names to emit. Default: from OTEL_SEMCONV_STABILITY_OPT_IN (`gen_ai_latest_experimental`), else v1.41. */
+  semconv?: SemconvMode;
+  /** `gen_ai.provider.name` for a router provider name. Default: the well-known name for the built-in kinds. */
+  providerName?: (provider: string) => string;
+};
+
+const SCOPE = '@spillway/otel';
+// Requests whose stream nobody reads or awaits never finish; beyond this many open spans the oldest ends.
+const MAX_OPEN_REQUESTS = 10_000;
+
+const WELL_KNOWN: Record<string, string> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  groq: 'groq',
+  google: 'gcp.gemini',
+  gemini: 'gcp.gemini',
+};
+const defaultProviderName = (provider: string) => WELL_KNOWN[provider] ?? provider;
+
+/** What is open for one request between its start and finish events. */
+type OpenRequest = {
+  span: Span;
+  context: Context;
+  requestModel: string | undefined;
+  attempt: Span | undefined;
+  fallbacks: number;
+};
+
+function requestedModel(model: ChatRequest['model']): string | undefined {
+  const first = Array.isArray(model) ? model[0] : model;
+  return first === undefined ? undefined : typeof first === 'string' ? first : first.model;
+}
+
+/**
+ * Traces and measures every request of `router` through OpenTelemetry: a `chat {model}` CLIENT span
+ * per request (a child of the caller's active span) with one child span per attempt, and the GenAI
+ * client metrics plus `spillway.*` ones. Returns a function that stops it.
+ */
+export function instrument(router: Router, options: InstrumentOptions = {}): () => void {
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
+  const meters = new RouterMetrics(meter, options.semconv ?? semconvMode(), () => router.stats());
+  const providerName = options.providerName ?? defaultProviderName;
+  const recordContent = options.recordContent === true;
+  const open = new Map<string, OpenRequest>();
+
+  function metricAttributes(entry: OpenRequest, provider: string | undefined, model?: string): Attributes {
+    const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_CHAT };
+    if (provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = providerName(provider);
+    if (entry.requestModel !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = entry.requestModel;
+    if (model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = model;
+    return attributes;
+  }
+
+  function endAttempt(entry: OpenRequest): void {
+    if (!entry.attempt) return;
+    // The caller aborted it (or the request ended some other way before an answer).
+    entry.attempt.setAttribute(ATTR_SPILLWAY_FAILURE, 'cancelled');
+    entry.attempt.end();
+    entry.attempt = undefined;
+  }
+
+  const onStart = (event: RouterEvents['request-start']) => {
+    const { request } = event;
+    const requestModel = requestedModel(request.model);
+    const parent = context.active();
+    const span = tracer.startSpan(
+      requestModel === undefined ? GEN_AI_OPERATION_CHAT : `${GEN_AI_OPERATION_CHAT} ${requestModel}`,
+      { kind: SpanKind.CLIENT },
+      parent,
+    );
+    span.setAttribute(ATTR_GEN_AI_OPERATION_NAME, GEN_AI_OPERATION_CHAT);
+    if (requestModel !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, requestModel);
+    if (request.maxTokens !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
+    if (request.temperature !== undefined)
+      span.setAttribute(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
+    span.setAttribute(ATTR_SPILLWAY_REQUEST_ID, event.requestId);
+    span.setAttribute(ATTR_SPILLWAY_STREAM, event.stream);
+    // `tenant` arrives with spend budgets and tenants (DESIGN §7); read it once it is there.
+    const tenant = (request as { tenant?: unknown }).tenant;
+    if (typeof tenant === 'string') span.setAttribute(ATTR_SPILLWAY_TENANT, tenant);
+    if (recordContent) {
+      const system = systemInstructions(request.messages);
+      if (system !== undefined) span.setAttribute(ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, system);
+      span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, inputMessages(request.messages));
+    }
+    if (event.candidates.length === 0) {
+      // The router throws NoEligibleModelError right after this event; no finish follows.
+      span.setAttribute(ATTR_ERROR_TYPE, 'no_eligible_model');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'no_eligible_model' });
+      span.end();
+      return;
+    }
+    if (open.size >= MAX_OPEN_REQUESTS) {
+      const [id, oldest] = open.entries().next().value as [string, OpenRequest];
+      endAttempt(oldest);
+      oldest.span.setAttribute(ATTR_ERROR_TYPE, 'abandoned');
+      oldest.span.end();
+      open.delete(id);
+    }
+    open.set(event.requestId, {
+      span,
+      context: trace.setSpan(parent, span),
+      requestModel,
+      attempt: undefined,
+      fallbacks: 0,
+    });
+  };
+
+  const onAttemptStart = (event: RouterEvents['attempt-start']) => {
+    const entry = open.get(event.requestId);
+    if (!entry) return;
+    endAttempt(entry);
+    const span = tracer.startSpan(
+      `attempt ${event.provider}/${event.model}`,
+      { kind: SpanKind.INTERNAL },
+      entry.context,
+    );
+    span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, providerName(event.provider));
+    span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, event.model);
+    span.setAttribute(ATTR_SPILLWAY_PROVIDER, event.provider);
+    span.setAttribute(ATTR_SPILLWAY_ATTEMPT, event.attempt);
+    entry.attempt = span;
+  };
+
+  const onAttemptFinish = (event: RouterEvents['attempt-finish']) => {
+    const { attempt } = event;
+    meters.queueWait.record((attempt.waitedMs ?? 0) / 1000, {
+      [ATTR_SPILLWAY_PROVIDER]: event.provider,
+      [ATTR_SPILLWAY_MODEL]: event.model,
+    });
+    const span = open.get(event.requestId)?.attempt;
+    if (!span) return;
+    if (attempt.waitedMs) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, attempt.waitedMs);
+    if (attempt.status !== undefined) span.setAttribute(ATTR_SPILLWAY_STATUS, attempt.status);
+    if (attempt.outcome === 'success') {
+      span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, event.model);
+    } else {
+      span.setAttribute(ATTR_SPILLWAY_FAILURE, attempt.outcome);
+      span.setAttribute(ATTR_ERROR_TYPE, attempt.outcome);
+      // The failure class only: a provider's message may quote the prompt.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.outcome });
+    }
+    span.end();
+    const entry = open.get(event.requestId);
+    if (entry) entry.attempt = undefined;
+  };
+
+  const onFallback = (event: RouterEvents['fallback']) => {
+    const entry = open.get(event.requestId);
+    if (entry) entry.fallbacks++;
+    meters.fallbacks.add(1, {
+      [ATTR_SPILLWAY_FAILURE]: event.failure,
+      [ATTR_SPILLWAY_FROM_PROVIDER]: event.from.provider,
+      [ATTR_SPILLWAY_TO_PROVIDER]: event.to.provider,
+    });
+  };
+
+  const onRateLimited = (event: RouterEvents['rate-limited']) => {
+    meters.rateLimited.add(1, {
+      [ATTR_GEN_AI_PROVIDER_NAME]: providerName(event.provider),
+      [ATTR_SPILLWAY_PROVIDER]: event.provider,
+      [ATTR_SPILLWAY_MODEL]: event.model,
+      [ATTR_SPILLWAY_FAILURE]: event.failure,
+    });
+  };
+
+  const onFirstToken = (event: RouterEvents['first-token']) => {
+    const entry = open.get(event.requestId);
+    if (!entry) return;
+    entry.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, event.ttftMs / 1000);
+    meters.recordTimeToFirstChunk(event.ttftMs, metricAttributes(entry, event.provider, event.model));
+  };
+
+  const onFinish = (event: RouterEvents['request-finish']) => {
+    const entry = open.get(event.requestId);
+    if (!entry) return;
+    open.delete(event.requestId);
+    endAttempt(entry);
+    const { span } = entry;
+    const { result, attempts } = event;
+    const provider = event.provider ?? attempts.at(-1)?.provider;
+    let waitedMs = 0;
+    for (const attempt of attempts) waitedMs += attempt.waitedMs ?? 0;
+    if (provider !== undefined) {
+      span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, providerName(provider));
+      span.setAttribute(ATTR_SPILLWAY_PROVIDER, provider);
+    }
+    span.setAttribute(ATTR_SPILLWAY_ATTEMPTS, attempts.length);
+    span.setAttribute(ATTR_SPILLWAY_FALLBACKS, entry.fallbacks);
+    span.setAttribute(ATTR_SPILLWAY_WAITED_MS, waitedMs);
+    const attributes = metricAttributes(entry, provider, result?.model);
+    if (result) {
+      const { usage } = result;
+      span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, result.model);
+      span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [result.finishReason]);
+      if (result.requestId !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, result.requestId);
+      span.setAttribute(ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+      span.setAttribute(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+      if (usage.cachedInputTokens !== undefined)
+        span.setAttribute(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedInputTokens);
+      span.setAttribute(ATTR_SPILLWAY_COST_USD, result.costUsd);
+      // `result.cache` arrives with the response cache (DESIGN §6); read it once it is there.
+      const cache = (result as { cache?: unknown }).cache;
+      if (typeof cache === 'string') {
+        span.setAttribute(ATTR_SPILLWAY_CACHE, cache);
+        if (cache === 'hit') meters.cacheHits.add(1, { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_CHAT });
+      }
+      if (recordContent) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(result));
+      meters.recordTokens(
+        { input: usage.inputTokens, output: usage.outputTokens, cachedInput: usage.cachedInputTokens },
+        attributes,
+      );
+    }
+    if (!event.ok) {
+      const errorType = event.errorCode ?? '_OTHER';
+      span.setAttribute(ATTR_ERROR_TYPE, errorType);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+      attributes[ATTR_ERROR_TYPE] = errorType;
+    }
+    meters.recordDuration(event.durationMs, attributes);
+    span.end();
+  };
+
+  const subscriptions = [
+    on(router, 'request-start', onStart),
+    on(router, 'attempt-start', onAttemptStart),
+    on(router, 'attempt-finish', onAttemptFinish),
+    on(router, 'fallback', onFallback),
+    on(router, 'rate-limited', onRateLimited),
+    on(router, 'first-token', onFirstToken),
+    on(router, 'request-finish', onFinish),
+  ];
+
+  let disposed = false;
+  return () => {
+    if (disposed) return;
+    disposed = true;
+    for (const off of subscriptions) off();
+    meters.dispose();
+    for (const entry of open.values()) {
+      endAttempt(entry);
+      entry.span.end();
+    }
+    open.clear();
+  };
+}
+
+const on = <K extends RouterEventName>(router: Router, name: K, listener: (event: RouterEvents[K]) => void) =>
+  router.on(name, listener);
