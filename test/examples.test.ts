@@ -17,6 +17,7 @@ const env = {
   OPENAI_API_KEY: '',
   ANTHROPIC_API_KEY: '',
   GROQ_API_KEY: '',
+  METRICS_PORT: '0', // telemetry.ts: any free port, so parallel runs do not collide
 };
 
 async function example(file: string, args: string[] = []) {
@@ -119,6 +120,21 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^tool call: get_weather\(\{"city":/m);
     expect(stdout).toMatch(/^answer: \S/m);
     expect(stdout).toMatch(/^served by anthropic: 2, 429s absorbed: 1$/m);
+  });
+
+  it('telemetry prints request and attempt spans, fires the 429 alert and serves Prometheus metrics', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/telemetry.ts');
+    expect(stdout).toMatch(/^ALERT 429s: 100\.0% of 1 attempts$/m);
+    expect(stdout).toMatch(/^chat served by anthropic\/claude-haiku-4-5 after 2 attempts$/m);
+    expect(stdout).toContain("name: 'chat gpt-5.4-mini'");
+    expect(stdout).toContain("name: 'attempt openai/gpt-5.4-mini'");
+    expect(stdout).toContain("name: 'attempt anthropic/claude-haiku-4-5'");
+    expect(stdout).toMatch(/^gen_ai_client_token_usage_sum\{.*gen_ai_token_type="input".*\} [1-9]\d*$/m);
+    expect(stdout).toMatch(/^gen_ai_client_operation_time_to_first_chunk_count\{.*\} 1$/m);
+    expect(stdout).toMatch(/^spillway_fallbacks_total\{spillway_failure="rate_limit",.*\} 1$/m);
+    expect(stdout).toMatch(/^spillway_cooldowns_active\{spillway_provider="openai",.*\} 1$/m);
   });
 
   it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {

@@ -9,4 +9,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./redis-admission.bench.js'),
   () => import('./admission.js'),
   () => import('./bottleneck.js'),
+  () => import('./otel-overhead.js'),
 ];

@@ -1,6 +1,6 @@
 // instrument() with the real OpenTelemetry SDK (in-memory span exporter and metric reader) over a
 // router whose adapters call simulated OpenAI and Anthropic servers through the official SDKs.
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AggregationTemporality,
@@ -61,10 +61,18 @@ afterAll(async () => {
   await Promise.all([openaiSim.close(), anthropicSim.close()]);
 });
 
-function start(options: Omit<InstrumentOptions, 'tracerProvider' | 'meterProvider'> = {}) {
+function start(
+  options: Omit<InstrumentOptions, 'tracerProvider' | 'meterProvider'> = {},
+  openaiLimits?: { maxConcurrent: number },
+) {
   router = createRouter({
     providers: [
-      openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: [OPENAI.model] }),
+      openai({
+        apiKey: openaiSim.apiKey,
+        baseURL: openaiSim.baseURL,
+        models: [OPENAI.model],
+        ...(openaiLimits ? { limits: openaiLimits } : {}),
+      }),
       anthropic({ apiKey: anthropicSim.apiKey, baseURL: anthropicSim.baseURL, models: [ANTHROPIC.model] }),
     ],
   });
@@ -202,9 +210,20 @@ describe('instrument()', () => {
     expect(cooldowns.find((point) => point.attributes['spillway.provider'] === 'openai')?.value).toBe(1);
     expect(cooldowns.find((point) => point.attributes['spillway.provider'] === 'anthropic')?.value).toBe(0);
     expect(metric(all, 'spillway.circuit.state').dataPoints.map((point) => point.value)).toEqual([0, 0]);
-    expect(
-      histogramPoints(metric(all, 'spillway.queue.wait')).reduce((n, point) => n + point.value.count, 0),
-    ).toBe(2);
+    // No attempt waited for capacity, so the queue-wait histogram has nothing.
+    expect(all.find((item) => item.descriptor.name === 'spillway.queue.wait')?.dataPoints ?? []).toEqual([]);
+  });
+
+  it('an attempt that waited for capacity is in spillway.queue.wait and on its span', async () => {
+    start({}, { maxConcurrent: 1 });
+    await Promise.all([router.chat(request({ model: OPENAI })), router.chat(request({ model: OPENAI }))]);
+    const waits = histogramPoints(metric(await collectMetrics(), 'spillway.queue.wait'));
+    expect(waits).toHaveLength(1);
+    expect(waits[0]?.attributes).toEqual({ 'spillway.provider': 'openai', 'spillway.model': 'gpt-5.4-mini' });
+    expect(waits[0]?.value.count).toBe(1);
+    expect(waits[0]?.value.sum).toBeGreaterThan(0);
+    const waited = byName('attempt').filter((span) => span.attributes['spillway.waited_ms'] !== undefined);
+    expect(waited).toHaveLength(1);
   });
 
   it('a stream records time to first chunk on the span and in the histogram', async () => {

@@ -188,10 +188,12 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
 
   const onAttemptFinish = (event: RouterEvents['attempt-finish']) => {
     const { attempt } = event;
-    meters.queueWait.record((attempt.waitedMs ?? 0) / 1000, {
-      [ATTR_SPILLWAY_PROVIDER]: event.provider,
-      [ATTR_SPILLWAY_MODEL]: event.model,
-    });
+    // Only attempts that waited: most go at once, and a zero per attempt would cost a record each.
+    if (attempt.waitedMs)
+      meters.queueWait.record(attempt.waitedMs / 1000, {
+        [ATTR_SPILLWAY_PROVIDER]: event.provider,
+        [ATTR_SPILLWAY_MODEL]: event.model,
+      });
     const span = open.get(event.requestId)?.attempt;
     if (!span) return;
     if (attempt.waitedMs) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, attempt.waitedMs);

@@ -95,7 +95,8 @@ export class RouterMetrics {
     });
     this.queueWait = meter.createHistogram('spillway.queue.wait', {
       ...seconds,
-      description: 'Time an attempt waited for capacity (or backoff) before it was sent.',
+      description:
+        'Time an attempt waited for capacity (or backoff) before it was sent; only attempts that waited.',
     });
     this.cacheHits = meter.createCounter('spillway.cache.hits', {
       unit: '{request}',
@@ -134,8 +135,16 @@ export class RouterMetrics {
 
   recordTokens(counts: TokenCounts, attributes: Attributes): void {
     if (this.#mode === 'v1.41') {
-      this.#tokenUsage?.record(counts.input, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-      this.#tokenUsage?.record(counts.output, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+      // Two objects: the SDK keeps the first one it sees for a series. Copied key by key (a spread
+      // costs about a microsecond on Node 20).
+      const input: Attributes = { [ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
+      const output: Attributes = { [ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
+      for (const key in attributes) {
+        input[key] = attributes[key];
+        output[key] = attributes[key];
+      }
+      this.#tokenUsage?.record(counts.input, input);
+      this.#tokenUsage?.record(counts.output, output);
       return;
     }
     this.#inputTokens?.add(counts.input, attributes);
