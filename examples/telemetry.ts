@@ -31,7 +31,12 @@ await new Promise<void>((resolve) =>
 const metricsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
 
 const { providers, close } = await setup([
-  { kind: 'openai', models: ['gpt-5.4-mini'], faults: { script: ['rateLimit'] } },
+  // One 429 asking for a minute's wait: openai's model stays cooling down while the metrics are read.
+  {
+    kind: 'openai',
+    models: ['gpt-5.4-mini'],
+    faults: { script: [{ outcome: 'rateLimit', retryAfterMs: 60_000 }] },
+  },
   { kind: 'anthropic', models: ['claude-haiku-4-5'] },
 ]);
 const router = createRouter({
