@@ -39,10 +39,9 @@ describe.each(cases)('%s SDK logging goes through the router logger', (protocol,
         true,
       );
       expect(sdkLines.every((line) => line.level === 'warn' || line.level === 'debug')).toBe(true);
-      // The chunk (model output) only at debug.
-      for (const line of sdkLines.filter((item) => item.level === 'warn'))
-        expect(JSON.stringify(line)).not.toContain('broken');
-      expect(JSON.stringify(sdkLines.filter((line) => line.level === 'debug'))).toContain('broken');
+      // The chunk (model output) only at debug: openai 6 quotes it there; openai 7 no longer quotes it.
+      for (const line of lines.filter((item) => JSON.stringify(item).includes('broken')))
+        expect(line.level).toBe('debug');
       expect(JSON.stringify(lines)).not.toContain(sim.apiKey);
     } finally {
       await router.close();
