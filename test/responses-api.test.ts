@@ -1,50 +1,20 @@
 // The Responses API served by the router through the OpenAI drop-in client (real `openai` SDK, its own
 // parsing and SSE handling), and the OpenAI Agents SDK running on it in its default (Responses) mode.
 import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool } from '@openai/agents';
-import { anthropic } from '@spillway/anthropic';
-import { createRouter, type Router, routingInfo } from '@spillway/core';
-import { createOpenAICompatibleClient, openai } from '@spillway/openai';
-import { FakeClock, type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
+import { routingInfo } from '@spillway/core';
+import { createOpenAICompatibleClient } from '@spillway/openai';
 import OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-
-let openaiSim: SimulatedProvider;
-let anthropicSim: SimulatedProvider;
-let router: Router;
+import { useTwoProviderRouter } from './two-provider-router.js';
 
 setTracingDisabled(true);
 
-beforeAll(async () => {
-  [openaiSim, anthropicSim] = await Promise.all([
-    startSimulatedProvider({ protocol: 'openai' }),
-    startSimulatedProvider({ protocol: 'anthropic' }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([openaiSim?.close(), anthropicSim?.close()]);
-});
-beforeEach(() => {
-  for (const sim of [openaiSim, anthropicSim]) {
-    sim.setFaults({});
-    sim.reset();
-  }
-  // gpt-5.4-mini is the cheaper model, so 'auto' tries OpenAI first.
-  router = createRouter({
-    clock: new FakeClock(),
-    providers: [
-      openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: ['gpt-5.4-mini'] }),
-      anthropic({ apiKey: anthropicSim.apiKey, baseURL: anthropicSim.baseURL, models: ['claude-haiku-4-5'] }),
-    ],
-  });
-});
-afterEach(async () => {
-  await router.close();
-});
+const env = useTwoProviderRouter();
 
 const rateLimitOpenAIOnce = () =>
-  openaiSim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 5000 }] });
+  env.openaiSim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 5000 }] });
 
 const weatherTool = {
   type: 'function' as const,
@@ -62,7 +32,7 @@ const weatherTool = {
 describe('responses.create', () => {
   it('answers a string input with instructions, falling back on a 429', async () => {
     rateLimitOpenAIOnce();
-    const client = createOpenAICompatibleClient(router);
+    const client = createOpenAICompatibleClient(env.router);
     const response = await client.responses.create({
       model: 'auto',
       instructions: 'Answer in one sentence.',
@@ -88,7 +58,7 @@ describe('responses.create', () => {
   });
 
   it('round-trips a function call: function_call out, function_call_output back, text answer', async () => {
-    const client = createOpenAICompatibleClient(router);
+    const client = createOpenAICompatibleClient(env.router);
     const input: ResponseInputItem[] = [{ role: 'user', content: 'Weather in Paris? Use the tool.' }];
     const first = await client.responses.create({ model: 'auto', input, tools: [weatherTool] });
     const call = first.output.find((item) => item.type === 'function_call');
@@ -102,7 +72,7 @@ describe('responses.create', () => {
   });
 
   it('returns JSON for a text.format JSON schema', async () => {
-    const client = createOpenAICompatibleClient(router);
+    const client = createOpenAICompatibleClient(env.router);
     const response = await client.responses.create({
       model: 'auto',
       input: 'Describe a fruit.',
@@ -128,7 +98,7 @@ describe('responses.create', () => {
 
   it('streams OpenAI event types in order, after falling back on a 429', async () => {
     rateLimitOpenAIOnce();
-    const client = createOpenAICompatibleClient(router);
+    const client = createOpenAICompatibleClient(env.router);
     const stream = await client.responses.create({
       model: 'auto',
       input: 'Tell me about rivers.',
@@ -158,7 +128,7 @@ describe('responses.create', () => {
   });
 
   it('streams a function call as an output item with its arguments', async () => {
-    const client = createOpenAICompatibleClient(router);
+    const client = createOpenAICompatibleClient(env.router);
     const stream = await client.responses.create({
       model: 'auto',
       input: 'Weather in Oslo? Use the tool.',
@@ -184,8 +154,8 @@ describe('responses.create', () => {
   });
 
   it('a stream cut after content throws while iterating, and never completes', async () => {
-    openaiSim.setFaults({ script: [{ outcome: 'cutMidStream', afterChunks: 2 }] });
-    const client = createOpenAICompatibleClient(router);
+    env.openaiSim.setFaults({ script: [{ outcome: 'cutMidStream', afterChunks: 2 }] });
+    const client = createOpenAICompatibleClient(env.router);
     const stream = await client.responses.create({ model: 'auto', input: 'Tell me a story.', stream: true });
     const types: string[] = [];
     const error = await (async () => {
@@ -198,7 +168,7 @@ describe('responses.create', () => {
   });
 
   it('rejects built-in tools and stored-response features with a 400 naming them', async () => {
-    const client = createOpenAICompatibleClient(router);
+    const client = createOpenAICompatibleClient(env.router);
     const builtIn = await client.responses
       .create({ model: 'auto', input: 'Hi', tools: [{ type: 'web_search' }] })
       .catch((caught: unknown) => caught);
@@ -209,7 +179,7 @@ describe('responses.create', () => {
       .create({ model: 'auto', input: 'Hi', previous_response_id: 'resp_123' })
       .catch((caught: unknown) => caught);
     expect(stored).toMatchObject({ status: 400, param: 'previous_response_id' });
-    expect(openaiSim.stats().requests + anthropicSim.stats().requests).toBe(0);
+    expect(env.openaiSim.stats().requests + env.anthropicSim.stats().requests).toBe(0);
   });
 });
 
@@ -233,7 +203,9 @@ describe('OpenAI Agents SDK (Responses mode)', () => {
     handoffs: [specialist],
   });
   const runner = () =>
-    new Runner({ modelProvider: new OpenAIProvider({ openAIClient: createOpenAICompatibleClient(router) }) });
+    new Runner({
+      modelProvider: new OpenAIProvider({ openAIClient: createOpenAICompatibleClient(env.router) }),
+    });
 
   it('runs a tool, falling back on a 429 inside the run', async () => {
     rateLimitOpenAIOnce();
@@ -243,8 +215,8 @@ describe('OpenAI Agents SDK (Responses mode)', () => {
     expect(result.newItems.some((item) => item.type === 'tool_call_output_item')).toBe(true);
     expect(typeof result.finalOutput).toBe('string');
     expect((result.finalOutput ?? '').length).toBeGreaterThan(0);
-    expect(openaiSim.stats().rateLimited).toBe(1);
-    expect(anthropicSim.stats().requests).toBeGreaterThan(0);
+    expect(env.openaiSim.stats().rateLimited).toBe(1);
+    expect(env.anthropicSim.stats().requests).toBeGreaterThan(0);
   });
 
   it('hands off to another agent, streamed', async () => {

@@ -5,52 +5,23 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import Anthropic from '@anthropic-ai/sdk';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import { anthropic, createAnthropicRouterFetch } from '@spillway/anthropic';
-import { createRouter, type Router } from '@spillway/core';
-import { createRouterFetch, openai } from '@spillway/openai';
-import { FakeClock, type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
+import { createAnthropicRouterFetch } from '@spillway/anthropic';
+import { createRouterFetch } from '@spillway/openai';
 import { generateText } from 'ai';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTwoProviderRouter } from './two-provider-router.js';
 
-let openaiSim: SimulatedProvider;
-let anthropicSim: SimulatedProvider;
-let router: Router;
-
-beforeAll(async () => {
-  [openaiSim, anthropicSim] = await Promise.all([
-    startSimulatedProvider({ protocol: 'openai' }),
-    startSimulatedProvider({ protocol: 'anthropic' }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([openaiSim?.close(), anthropicSim?.close()]);
-});
-beforeEach(() => {
-  for (const sim of [openaiSim, anthropicSim]) {
-    sim.setFaults({});
-    sim.reset();
-  }
-  router = createRouter({
-    clock: new FakeClock(),
-    providers: [
-      openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: ['gpt-5.4-mini'] }),
-      anthropic({ apiKey: anthropicSim.apiKey, baseURL: anthropicSim.baseURL, models: ['claude-haiku-4-5'] }),
-    ],
-  });
-});
-afterEach(async () => {
-  await router.close();
-});
+const env = useTwoProviderRouter();
 
 // Any base URL works: nothing is sent to it.
 const BASE = 'https://llm.internal.example/v1';
 const rateLimitOpenAIOnce = () =>
-  openaiSim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 5000 }] });
+  env.openaiSim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 5000 }] });
 
 describe('createRouterFetch with the openai SDK', () => {
   it('serves chat completions and responses, and lists auto plus every offered model', async () => {
-    const client = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(router) });
+    const client = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(env.router) });
     const completion = await client.chat.completions.create({
       model: 'auto',
       messages: [{ role: 'user', content: 'Hi' }],
@@ -68,7 +39,7 @@ describe('createRouterFetch with the openai SDK', () => {
   });
 
   it('answers an unknown model id with a 404 naming the offered ids, or routes it as auto when asked', async () => {
-    const strict = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(router) });
+    const strict = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(env.router) });
     const error = await strict.chat.completions
       .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] })
       .catch((caught: unknown) => caught);
@@ -79,7 +50,7 @@ describe('createRouterFetch with the openai SDK', () => {
     const lenient = new OpenAI({
       apiKey: 'unused',
       baseURL: BASE,
-      fetch: createRouterFetch(router, { unknownModel: 'auto' }),
+      fetch: createRouterFetch(env.router, { unknownModel: 'auto' }),
     });
     const completion = await lenient.chat.completions.create({
       model: 'gpt-4o',
@@ -89,7 +60,7 @@ describe('createRouterFetch with the openai SDK', () => {
   });
 
   it('answers paths it does not serve with a 404', async () => {
-    const client = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(router) });
+    const client = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(env.router) });
     const error = await client.embeddings
       .create({ model: 'auto', input: 'x' })
       .catch((caught: unknown) => caught);
@@ -100,7 +71,7 @@ describe('createRouterFetch with the openai SDK', () => {
 describe('createRouterFetch with @anthropic-ai/sdk', () => {
   it('serves /messages through the Anthropic translation it is given, and lists models in Anthropic shape', async () => {
     rateLimitOpenAIOnce();
-    const fetch = createRouterFetch(router, { messages: createAnthropicRouterFetch(router) });
+    const fetch = createRouterFetch(env.router, { messages: createAnthropicRouterFetch(env.router) });
     const client = new Anthropic({ apiKey: 'unused', baseURL: 'https://llm.internal.example', fetch });
     const message = await client.messages.create({
       model: 'auto',
@@ -135,7 +106,7 @@ describe('LangChain ChatOpenAI', () => {
       model: 'auto',
       apiKey: 'unused',
       maxRetries: 0,
-      configuration: { baseURL: BASE, fetch: createRouterFetch(router) },
+      configuration: { baseURL: BASE, fetch: createRouterFetch(env.router) },
     }).bindTools([weather]);
     const question = new HumanMessage('Weather in Berlin? Use the tool.');
     const first = await model.invoke([question]);
@@ -150,8 +121,8 @@ describe('LangChain ChatOpenAI', () => {
     ]);
     expect(typeof second.content).toBe('string');
     expect((second.content as string).length).toBeGreaterThan(0);
-    expect(openaiSim.stats().rateLimited).toBe(1);
-    expect(anthropicSim.stats().requests).toBeGreaterThan(0);
+    expect(env.openaiSim.stats().rateLimited).toBe(1);
+    expect(env.anthropicSim.stats().requests).toBeGreaterThan(0);
   });
 
   it('works with useResponsesApi', async () => {
@@ -159,7 +130,7 @@ describe('LangChain ChatOpenAI', () => {
       model: 'auto',
       apiKey: 'unused',
       useResponsesApi: true,
-      configuration: { baseURL: BASE, fetch: createRouterFetch(router) },
+      configuration: { baseURL: BASE, fetch: createRouterFetch(env.router) },
     });
     const reply = await model.invoke('Say hi.');
     expect(reply.text.length).toBeGreaterThan(0);
@@ -172,7 +143,7 @@ describe('@ai-sdk/openai-compatible', () => {
     const provider = createOpenAICompatible({
       name: 'spillway',
       baseURL: BASE,
-      fetch: createRouterFetch(router),
+      fetch: createRouterFetch(env.router),
     });
     const result = await generateText({ model: provider('auto'), prompt: 'Hi', maxRetries: 0 });
     expect(result.text.length).toBeGreaterThan(0);
