@@ -9,6 +9,7 @@ export type RouterErrorCode =
   | 'deadline_exceeded'
   | 'queue_full'
   | 'stream_interrupted'
+  | 'budget_exceeded'
   | 'provider_error';
 
 // A registry-wide symbol, so errors thrown by one copy of this package are recognised by another.
@@ -139,6 +140,50 @@ export class QueueFullError extends RouterError {
 
   static override isInstance(value: unknown): value is QueueFullError {
     return hasCode(value, 'queue_full');
+  }
+}
+
+/**
+ * A spend budget (option `budgets`, or a tenant's) has no room for this request on any model that
+ * could serve it. Nothing was sent. `resetAt` is when the budget's window starts over.
+ */
+export class BudgetExceededError extends RouterError {
+  readonly code = 'budget_exceeded' as const;
+  /** The budget's name (a tenant's budget: as named in that tenant's list). */
+  readonly budget: string;
+  /** The tenant whose budget it is, for a budget under `tenants`. */
+  readonly tenant: string | undefined;
+  readonly window: string | number;
+  readonly limitUsd: number;
+  /** Epoch milliseconds when the window starts over. */
+  readonly resetAt: number;
+  readonly retryAfterMs: number;
+  readonly attempts: Attempt[];
+
+  constructor(
+    message: string,
+    options: ErrorOptions & {
+      budget: string;
+      tenant?: string;
+      window: string | number;
+      limitUsd: number;
+      resetAt: number;
+      retryAfterMs: number;
+      attempts?: Attempt[];
+    },
+  ) {
+    super(message, options);
+    this.budget = options.budget;
+    this.tenant = options.tenant;
+    this.window = options.window;
+    this.limitUsd = options.limitUsd;
+    this.resetAt = options.resetAt;
+    this.retryAfterMs = options.retryAfterMs;
+    this.attempts = options.attempts ?? [];
+  }
+
+  static override isInstance(value: unknown): value is BudgetExceededError {
+    return hasCode(value, 'budget_exceeded');
   }
 }
 

@@ -2,6 +2,14 @@ export type { AdapterOptionRules } from './adapter/check-adapter-options.js';
 export { checkAdapterOptions } from './adapter/check-adapter-options.js';
 export type { SdkLog, SdkLogger } from './adapter/sdk-logger.js';
 export { createSdkLog } from './adapter/sdk-logger.js';
+export type {
+  Budget,
+  BudgetScope,
+  BudgetWindow,
+  TenantOptions,
+  TenantsOption,
+} from './budgets/budget-options.js';
+export { BUDGET_SCOPES, BUDGET_WINDOWS, MAX_TENANT_LENGTH } from './budgets/budget-options.js';
 export type { CatalogEntry } from './catalog.js';
 export { catalog, catalogModels, findCatalogModel, registerCatalogModels, resolveModels } from './catalog.js';
 export type { Clock, RandomSource, TimerHandle } from './clock.js';
@@ -10,6 +18,7 @@ export type { Exclusion, RouterErrorCode } from './errors.js';
 export {
   AllProvidersFailedError,
   abortReason,
+  BudgetExceededError,
   ConfigError,
   DeadlineExceededError,
   InvalidRequestError,

@@ -126,6 +126,8 @@ export type ChatRequest = {
   /** Higher goes first when requests wait for capacity. Default 0. */
   priority?: number;
   metadata?: Record<string, string>;
+  /** Whose request this is: selects `tenants[id]` settings and tenant-scoped budgets. */
+  tenant?: string;
   /** chat(): give up on one attempt after this long (as `timeout`) and fall back; the router's by default. */
   attemptTimeoutMs?: number;
   /** Streams: fail over when no first content arrives in this time. */

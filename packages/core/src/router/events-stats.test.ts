@@ -76,6 +76,13 @@ describe('events', () => {
     });
   });
 
+  it("request-start and request-finish carry the request's tenant", async () => {
+    const { router } = setup([{ name: 'a', models: [cheap] }]);
+    const seen = record(router, ['request-start', 'request-finish']);
+    await router.chat({ ...say('hello'), tenant: 'acme' });
+    expect(seen.map(([, event]) => (event as { tenant?: string }).tenant)).toEqual(['acme', 'acme']);
+  });
+
   it('attempt-finish ends every attempt, success included; request-finish carries the result', async () => {
     const { router } = setup([
       { name: 'a', models: [cheap], script: { cheap: [{ fail: 'server', status: 500 }] } },

@@ -13,6 +13,8 @@ export type RouterEvents = {
     candidates: Target[];
     exclusions: Exclusion[];
     stream: boolean;
+    /** The request's `tenant`, when it gave one. */
+    tenant?: string;
     /** The caller's request as given (telemetry reads the model asked for and, when opted in, the prompt). */
     request: ChatRequest;
   };
@@ -42,6 +44,8 @@ export type RouterEvents = {
     costUsd?: number;
     errorCode?: string;
     stream: boolean;
+    /** The request's `tenant`, when it gave one. */
+    tenant?: string;
     /** The result the caller got (usage, finish reason...), when the request succeeded. */
     result?: ChatResult;
   };

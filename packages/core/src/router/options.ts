@@ -1,3 +1,4 @@
+import type { Budget, TenantOptions, TenantsOption } from '../budgets/budget-options.js';
 import type { Clock, RandomSource } from '../clock.js';
 import type { ProviderAdapter } from '../spec.js';
 import type { RouterStore } from '../store.js';
@@ -52,6 +53,10 @@ export type RouterOptions = {
   /** Keep `reserveFraction` (default 0.05) of every budget for when no other candidate can go now. */
   budget?: { reserveFraction?: number };
   store?: RouterStore;
+  /** Spend budgets (USD per window), reserved before each call and settled to the real cost after. */
+  budgets?: Budget[];
+  /** Per-tenant weight, rpm/tpm and budgets, by the id requests give as `tenant`. */
+  tenants?: TenantsOption;
   /** Default deadline for requests that give no `timeoutMs`. Default: none. */
   timeoutMs?: number;
   /**
@@ -90,6 +95,9 @@ export type ResolvedOptions = {
   random: RandomSource;
   logger: Logger;
   alerts: AlertRule[];
+  /** Validated copies of `budgets` and `tenants` (empty when not given). */
+  budgets: Budget[];
+  tenants: Map<string, TenantOptions>;
   raw: RouterOptions;
 };
 

@@ -73,6 +73,7 @@ export class RequestRun {
         candidates: candidates.map(({ provider, model }) => ({ provider, model })),
         exclusions,
         stream,
+        tenant: request.tenant,
         request,
       });
     if (candidates.length === 0) {
@@ -340,6 +341,7 @@ export class RequestRun {
       costUsd: result?.costUsd,
       errorCode: RouterError.isInstance(error) ? error.code : error === undefined ? undefined : 'aborted',
       stream: this.stream,
+      tenant: this.request.tenant,
       result,
     });
   }

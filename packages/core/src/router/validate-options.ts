@@ -1,3 +1,4 @@
+import { checkBudgets, checkTenants } from '../budgets/budget-options.js';
 import { systemClock, systemRandom } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import { SPECIFICATION_VERSION } from '../spec.js';
@@ -105,6 +106,16 @@ function checkStore(store: unknown): void {
     fail('store', `must be a RouterStore (memoryStore() or redisStore()); missing ${missing.join(', ')}`);
 }
 
+function budgetTargets(options: RouterOptions) {
+  const providers = new Set<string>();
+  const models = new Set<string>();
+  for (const adapter of options.providers) {
+    providers.add(adapter.name);
+    for (const model of adapter.models) models.add(model.id);
+  }
+  return { providers, models };
+}
+
 function checkSection(options: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -155,6 +166,9 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   if (raw.store !== undefined) checkStore(raw.store);
 
   const alerts = checkAlerts(raw.alerts);
+  const targets = budgetTargets(options);
+  const budgets = checkBudgets(raw.budgets, 'budgets', targets);
+  const tenants = checkTenants(raw.tenants, targets);
 
   const baseDelayMs = options.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs;
   const maxDelayMs = options.retry?.maxDelayMs ?? Math.max(DEFAULTS.maxDelayMs, baseDelayMs);
@@ -174,6 +188,8 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     random: options.random ?? systemRandom,
     logger: options.logger ?? silentLogger,
     alerts,
+    budgets,
+    tenants,
     raw: options,
   };
 }

@@ -203,6 +203,14 @@ describe('router.chat request validation', () => {
       'onInterrupt',
       'must be one of error, continue',
     ],
+    ['empty tenant', { messages: [user], tenant: '' }, 'tenant', 'must be a non-empty string'],
+    ['tenant a number', { messages: [user], tenant: 7 }, 'tenant', 'must be a non-empty string, got 7'],
+    [
+      'tenant too long',
+      { messages: [user], tenant: 'x'.repeat(257) },
+      'tenant',
+      'must be at most 256 characters, got 257',
+    ],
   ])('rejects %s before sending anything', async (_name, request, field, message) => {
     const { router, adapters } = setup([{ name: 'a', models: [{ id: 'm' }] }]);
     const error = await router.chat(request as ChatRequest).catch((caught: unknown) => caught);

@@ -1,3 +1,4 @@
+import { MAX_TENANT_LENGTH } from '../budgets/budget-options.js';
 import { InvalidRequestError } from '../errors.js';
 import type { ChatRequest, ModelRef } from '../types.js';
 import { ROLES } from '../types.js';
@@ -183,6 +184,10 @@ const stopRule: Rule = (value) =>
   typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
     ? undefined
     : `must be a string or an array of strings, got ${describe(value)}`;
+const tenantRule: Rule = (value) =>
+  typeof value === 'string' && value.length > MAX_TENANT_LENGTH
+    ? `must be at most ${MAX_TENANT_LENGTH} characters, got ${value.length}`
+    : checkString(value);
 const metadataRule: Rule = (value) =>
   isRecord(value) && Object.values(value).every((item) => typeof item === 'string')
     ? undefined
@@ -227,6 +232,7 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
     check('signal', 'must be an AbortSignal');
   optional('priority', raw.priority, priorityRule);
   optional('metadata', raw.metadata, metadataRule);
+  optional('tenant', raw.tenant, tenantRule);
   optional('onInterrupt', raw.onInterrupt, onInterruptRule);
   optional('fallbackOnContentFilter', raw.fallbackOnContentFilter, checkBoolean);
 }
