@@ -3,16 +3,19 @@ import {
   type AdapterCall,
   type AdapterResult,
   type AdapterStream,
-  checkAdapterOptions,
-  createSdkLog,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
-  registerSecret,
   resolveModels,
   SPECIFICATION_VERSION,
-  signalForSdk,
 } from '@spillway/core';
+import {
+  checkAdapterOptions,
+  createSdkLog,
+  lazyClient,
+  loadApiKey,
+  signalForSdk,
+} from '@spillway/core/adapter';
 import { convertRequest } from './convert-request.js';
 import { convertResponse, isMessage } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
@@ -57,33 +60,17 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
   const sdkLog = createSdkLog(name);
   const models = resolveModels('anthropic', options.models);
   const modelsById = new Map(models.map((model) => [model.id, model]));
-  let client: Anthropic | undefined = options.client;
-  // A client the user configured carries its own key: mask it like one we were given.
-  if (client) {
-    registerSecret(client.apiKey ?? undefined);
-    registerSecret(client.authToken ?? undefined);
-  }
-
-  function getClient(model: string): Anthropic {
-    if (client) return client;
-    const apiKey = options.apiKey ?? process.env[API_KEY_VARIABLE];
-    if (!apiKey) {
-      throw providerError(
-        'auth',
-        `Anthropic API key missing: pass apiKey to anthropic() or set ${API_KEY_VARIABLE}`,
-        { provider: name, model },
-      );
-    }
-    registerSecret(apiKey);
-    client = new Anthropic({
+  // A client the user configured carries its own key (or auth token): masked like one we were given.
+  const getClient = lazyClient(options.client, (model) => {
+    const apiKey = loadApiKey({ apiKey: options.apiKey, envVar: API_KEY_VARIABLE, provider: name, model });
+    return new Anthropic({
       apiKey,
       baseURL: options.baseURL,
       maxRetries: 0,
       logger: sdkLog.logger,
       logLevel: 'warn',
     });
-    return client;
-  }
+  });
 
   // Per request rather than as client defaults, so they reach a client passed in too.
   const requestOptions = (call: AdapterCall) =>

@@ -1,12 +1,5 @@
-import {
-  abortReason,
-  type FailureClass,
-  type HeaderReader,
-  InvalidRequestError,
-  ProviderError,
-  parseRetryAfter,
-  redact,
-} from '@spillway/core';
+import { abortReason, type FailureClass, InvalidRequestError, ProviderError, redact } from '@spillway/core';
+import { type HeaderReader, parseRetryAfter } from '@spillway/core/adapter';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 
 export type ErrorContext = {

@@ -1,10 +1,5 @@
-import {
-  type HeaderReader,
-  parseHeaderInteger,
-  parseRetryAfter,
-  type RateLimitSnapshot,
-  type RateLimitWindow,
-} from '@spillway/core';
+import type { RateLimitSnapshot, RateLimitWindow } from '@spillway/core';
+import { type HeaderReader, parseHeaderInteger, parseRetryAfter } from '@spillway/core/adapter';
 
 // Anthropic's limits are per minute; each reports limit, remaining and an RFC 3339 time of full refill.
 const WINDOW_MS = 60_000;

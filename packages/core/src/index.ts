@@ -1,7 +1,5 @@
-export type { AdapterOptionRules } from './adapter/check-adapter-options.js';
-export { checkAdapterOptions } from './adapter/check-adapter-options.js';
-export type { SdkLog, SdkLogger } from './adapter/sdk-logger.js';
-export { createSdkLog } from './adapter/sdk-logger.js';
+// @spillway/core: the router and what its callers use. Adapter helpers are at @spillway/core/adapter,
+// test doubles at @spillway/core/testing.
 export type {
   Budget,
   BudgetScope,
@@ -30,23 +28,11 @@ export {
 } from './errors.js';
 export type { FailureClass, FailurePolicy } from './failure.js';
 export { FAILURE_CLASSES, FAILURE_TABLE, failurePolicy, isBreakerFailure } from './failure.js';
-export type { HeaderReader } from './rate-limit-headers.js';
-export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-limit-headers.js';
 export { redact, registerSecret } from './redact.js';
 export type { MemoryStore } from './resilience/memory-store.js';
 export { memoryStore } from './resilience/memory-store.js';
 export type { AlertCondition, AlertEvent, AlertRule } from './router/alerts.js';
 export { ALERT_CONDITIONS } from './router/alerts.js';
-export { signalForSdk } from './router/attempt-signal.js';
-export type {
-  Admission,
-  CandidateGate,
-  GateContext,
-  GateFactory,
-  GateRequest,
-  GateState,
-  Outcome,
-} from './router/candidate-gate.js';
 export type { Emit, Listener, RouterEventName, RouterEvents } from './router/events.js';
 export type {
   Logger,
@@ -59,20 +45,11 @@ export type {
 } from './router/options.js';
 export type { Offer } from './router/rank.js';
 export type { Router } from './router/router.js';
-export { buildRouter, createRouter } from './router/router.js';
+export { createRouter } from './router/router.js';
 export type { Counters, ModelStats, ProviderStats, RouterStats } from './router/stats.js';
 export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
 export type { ModelAlias, RoutingInfo } from './routing-info.js';
-export {
-  attachRoutingInfo,
-  attachRoutingInfoLater,
-  attemptsOf,
-  errorRoutingInfo,
-  finalFailure,
-  RoutingInfoStore,
-  resultRoutingInfo,
-  routingInfo,
-} from './routing-info.js';
+export { routingInfo } from './routing-info.js';
 export type {
   AdapterCall,
   AdapterResult,

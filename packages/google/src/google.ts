@@ -9,13 +9,13 @@ import {
   type ProviderAdapter,
   resolveModels,
   SPECIFICATION_VERSION,
-  signalForSdk,
 } from '@spillway/core';
+import { checkAdapterOptions, signalForSdk } from '@spillway/core/adapter';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
 import { mapError } from './map-error.js';
-import { lazyClient } from './sdk-client.js';
+import { geminiClient } from './sdk-client.js';
 import { ThoughtSignatures } from './thought-signatures.js';
 import { GEMINI_TIERS, type GeminiTier, tierLimits } from './tier-limits.js';
 
@@ -51,7 +51,7 @@ export function google(options: GoogleProviderOptions = {}): ProviderAdapter {
   });
   const now = options.now ?? Date.now;
   const signatures = new ThoughtSignatures();
-  const getClient = lazyClient({
+  const getClient = geminiClient({
     client: options.client,
     apiKey: options.apiKey,
     baseURL: options.baseURL,
@@ -119,23 +119,8 @@ function validateOptions(options: GoogleProviderOptions): void {
   const fail = (field: string, problem: string): never => {
     throw new ConfigError(`google(): ${field} ${problem}`, { field });
   };
-  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
-  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey === ''))
-    fail('apiKey', 'must be a non-empty string');
-  if (
-    options.baseURL !== undefined &&
-    (typeof options.baseURL !== 'string' || !URL.canParse(options.baseURL))
-  )
-    fail('baseURL', 'must be a URL');
-  if (
-    options.client !== undefined &&
-    typeof (options.client as { models?: { generateContent?: unknown } })?.models?.generateContent !==
-      'function'
-  )
-    fail('client', 'must be a GoogleGenAI client');
+  checkAdapterOptions('google()', options, { clientMethod: ['models', 'generateContent'] });
   if (options.tier !== undefined && !GEMINI_TIERS.includes(options.tier))
     fail('tier', `must be one of ${GEMINI_TIERS.join(', ')}`);
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
-    fail('name', 'must be a non-empty string');
   if (options.now !== undefined && typeof options.now !== 'function') fail('now', 'must be a function');
 }

@@ -1,18 +1,10 @@
-import {
-  checkAdapterOptions,
-  createSdkLog,
-  type Limits,
-  type ModelSpec,
-  type ProviderAdapter,
-  resolveModels,
-} from '@spillway/core';
+import { type Limits, type ModelSpec, type ProviderAdapter, resolveModels } from '@spillway/core';
+import { checkAdapterOptions, createSdkLog, lazyClient, loadApiKey } from '@spillway/core/adapter';
 import {
   CHAT_COMPLETIONS_CLIENT,
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
-  lazyClient,
-  resolveApiKey,
-} from '@spillway/openai/chat-completions';
+} from '@spillway/core/chat-completions';
 import Groq from 'groq-sdk';
 
 export type GroqProviderOptions = {
@@ -53,7 +45,7 @@ export function groq(options: GroqProviderOptions = {}): ProviderAdapter {
     requestsWindowMs: GROQ_REQUESTS_WINDOW_MS,
     sdkLog,
     getClient: lazyClient(options.client, (model) => {
-      const apiKey = resolveApiKey({ apiKey: options.apiKey, envVar: 'GROQ_API_KEY', provider: name, model });
+      const apiKey = loadApiKey({ apiKey: options.apiKey, envVar: 'GROQ_API_KEY', provider: name, model });
       return new Groq({
         apiKey,
         ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),

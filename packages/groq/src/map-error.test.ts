@@ -1,4 +1,4 @@
-import { describeSdkError, toProviderError } from '@spillway/openai/chat-completions';
+import { describeSdkError, toProviderError } from '@spillway/core/chat-completions';
 import Groq from 'groq-sdk';
 import { describe, expect, it } from 'vitest';
 

@@ -1,19 +1,11 @@
-import {
-  ConfigError,
-  checkAdapterOptions,
-  createSdkLog,
-  type Limits,
-  type ProviderAdapter,
-  registerSecret,
-  resolveModels,
-} from '@spillway/core';
-import OpenAI from 'openai';
+import { ConfigError, type Limits, type ProviderAdapter, resolveModels } from '@spillway/core';
+import { checkAdapterOptions, createSdkLog, lazyClient, registerSecret } from '@spillway/core/adapter';
 import {
   CHAT_COMPLETIONS_CLIENT,
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
-  lazyClient,
-} from './chat-completions/index.js';
+} from '@spillway/core/chat-completions';
+import OpenAI from 'openai';
 import type { ModelOption } from './openai.js';
 
 export type OpenAICompatibleOptions = {

@@ -1,20 +1,17 @@
 import {
   ConfigError,
-  checkAdapterOptions,
-  createSdkLog,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
   resolveModels,
 } from '@spillway/core';
-import OpenAI from 'openai';
+import { checkAdapterOptions, createSdkLog, lazyClient, loadApiKey } from '@spillway/core/adapter';
 import {
   CHAT_COMPLETIONS_CLIENT,
   type ChatCompletionsDialect,
   createChatCompletionsAdapter,
-  lazyClient,
-  resolveApiKey,
-} from './chat-completions/index.js';
+} from '@spillway/core/chat-completions';
+import OpenAI from 'openai';
 
 export type ModelOption = string | (Partial<ModelSpec> & { id: string });
 
@@ -59,7 +56,7 @@ export function openai(options: OpenAIProviderOptions = {}): ProviderAdapter {
     requestsWindowMs: 60_000,
     sdkLog,
     getClient: lazyClient(options.client, (model) => {
-      const apiKey = resolveApiKey({
+      const apiKey = loadApiKey({
         apiKey: options.apiKey,
         envVar: 'OPENAI_API_KEY',
         provider: name,

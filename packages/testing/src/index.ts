@@ -1,11 +1,12 @@
-export { FakeClock } from './fake-clock.js';
+// FakeClock and the scripted adapter live in @spillway/core/testing; re-exported here so one import
+// gives a test everything.
 export type {
   ScriptedAdapter,
   ScriptedAdapterOptions,
   ScriptedCall,
   ScriptStep,
-} from './scripted-adapter.js';
-export { scriptedAdapter } from './scripted-adapter.js';
+} from '@spillway/core/testing';
+export { FakeClock, scriptedAdapter } from '@spillway/core/testing';
 export type { Denial, Metering, RateLimiter } from './sim/rate-limiter.js';
 export type { ChatRequest as SimChatRequest, ReplyPlan } from './sim/reply-plan.js';
 export type { SimStats } from './sim/sim-stats.js';

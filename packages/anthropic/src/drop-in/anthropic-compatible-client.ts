@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { APIError } from '@anthropic-ai/sdk/error';
-import { attachRoutingInfo, attachRoutingInfoLater, type ModelAlias, RoutingInfoStore } from '@spillway/core';
+import type { ModelAlias } from '@spillway/core';
+import { attachRoutingInfo, attachRoutingInfoLater, RoutingInfoStore } from '@spillway/core/internal';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type AnthropicCompatibleClientOptions = {

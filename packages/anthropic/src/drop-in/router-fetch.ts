@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageCreateParamsBase, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { type ChatRequest, type ChatResult, type ModelAlias, RouterError } from '@spillway/core';
 import {
-  type ChatRequest,
-  type ChatResult,
   errorRoutingInfo,
   finalFailure,
-  type ModelAlias,
-  RouterError,
   type RoutingInfoStore,
   resultRoutingInfo,
-} from '@spillway/core';
+} from '@spillway/core/internal';
 import { fromAnthropicParams } from './from-anthropic-params.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
 import { type RouterStream, toAnthropicStream } from './to-anthropic-stream.js';

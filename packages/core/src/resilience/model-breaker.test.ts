@@ -1,6 +1,6 @@
-import { FakeClock } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import type { FailureClass } from '../failure.js';
+import { FakeClock } from '../testing/index.js';
 import { BREAKER_DEFAULTS, type CircuitState, ModelBreaker } from './model-breaker.js';
 
 function setup(overrides: Partial<typeof BREAKER_DEFAULTS> = {}) {

@@ -1,4 +1,3 @@
-import { FakeClock } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { type Clock, seededRandom } from '../clock.js';
 import { ProviderError } from '../errors.js';
@@ -6,6 +5,7 @@ import { createRouter } from '../router/router.js';
 import { say } from '../router/test-helpers.js';
 import type { ProviderAdapter } from '../spec.js';
 import { SPECIFICATION_VERSION } from '../spec.js';
+import { FakeClock } from '../testing/index.js';
 import type { RateLimitSnapshot } from '../types.js';
 import { fullBucket, refill } from './token-bucket.js';
 

@@ -1,6 +1,6 @@
-import { FakeClock } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { QueueFullError } from '../errors.js';
+import { FakeClock } from '../testing/index.js';
 import { HEAD_TRUST_MS, WaitQueue } from './wait-queue.js';
 
 function setup(maxWaiting = 10) {

@@ -1,6 +1,6 @@
-import { FakeClock, scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { AllProvidersFailedError } from '../errors.js';
+import { FakeClock, scriptedAdapter } from '../testing/index.js';
 import type { Admission, CandidateGate, Outcome } from './candidate-gate.js';
 import { buildRouter } from './router.js';
 import { say } from './test-helpers.js';

@@ -1,7 +1,7 @@
-import type { ScriptStep } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { AllProvidersFailedError, InvalidRequestError } from '../errors.js';
 import type { FailureClass } from '../failure.js';
+import type { ScriptStep } from '../testing/index.js';
 import { say, setup } from './test-helpers.js';
 
 // Three providers, cheapest first: a/one, then b/two, then c/three.

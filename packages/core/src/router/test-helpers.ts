@@ -1,5 +1,5 @@
-import { FakeClock, type ScriptedAdapterOptions, scriptedAdapter } from '@spillway/testing';
 import { seededRandom } from '../clock.js';
+import { FakeClock, type ScriptedAdapterOptions, scriptedAdapter } from '../testing/index.js';
 import type { ChatRequest } from '../types.js';
 import type { Logger, RouterOptions } from './options.js';
 import { createRouter } from './router.js';

@@ -1,6 +1,6 @@
-import { scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { scriptedAdapter } from '../testing/index.js';
 import type { RouterOptions } from './options.js';
 import { createRouter } from './router.js';
 

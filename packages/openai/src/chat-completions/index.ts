@@ -1,20 +1,3 @@
-// Chat Completions wire mapping shared by @spillway/openai and @spillway/groq (and usable for
-// any OpenAI-compatible SDK). Pure translation: imports no SDK.
-export type { BuildRequestOptions, ChatCompletionsDialect } from './build-request-body.js';
-export { buildRequestBody } from './build-request-body.js';
-export type { ChatCompletionsAdapterConfig, ChatCompletionsClient } from './chat-completions-adapter.js';
-export { CHAT_COMPLETIONS_CLIENT, createChatCompletionsAdapter } from './chat-completions-adapter.js';
-export { convertMessages } from './convert-messages.js';
-export type { ConvertedResponse } from './convert-response.js';
-export { convertResponse, convertUsage, makeToolCall } from './convert-response.js';
-export type { StreamContext } from './convert-stream.js';
-export { convertStream } from './convert-stream.js';
-export { describeSdkError } from './describe-sdk-error.js';
-export { lazyClient } from './lazy-client.js';
-export type { ErrorContext, ErrorFacts } from './map-error.js';
-export { classifyError, toProviderError } from './map-error.js';
-export { mapFinishReason } from './map-finish-reason.js';
-export type { RateLimitHeaderOptions } from './parse-rate-limit-headers.js';
-export { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
-export { resolveApiKey } from './resolve-api-key.js';
-export type * from './wire-types.js';
+// The Chat Completions mapping moved to @spillway/core/chat-completions (decision 0804); this subpath
+// keeps earlier imports working.
+export * from '@spillway/core/chat-completions';

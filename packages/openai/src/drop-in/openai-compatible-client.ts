@@ -1,4 +1,5 @@
-import { attachRoutingInfo, attachRoutingInfoLater, type ModelAlias, RoutingInfoStore } from '@spillway/core';
+import type { ModelAlias } from '@spillway/core';
+import { attachRoutingInfo, attachRoutingInfoLater, RoutingInfoStore } from '@spillway/core/internal';
 import OpenAI from 'openai';
 import type { APIError } from 'openai/error';
 import { type FetchRouter, routerFetch } from './router-fetch.js';

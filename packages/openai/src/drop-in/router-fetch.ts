@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ModelAlias, RouterStats, RoutingInfoStore } from '@spillway/core';
+import type { ModelAlias, RouterStats } from '@spillway/core';
+import type { RoutingInfoStore } from '@spillway/core/internal';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import type { ResponsesRouter } from '../responses/serve-responses.js';

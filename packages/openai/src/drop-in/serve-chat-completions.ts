@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import {
   type ChatRequest,
   type ChatResult,
-  errorRoutingInfo,
-  finalFailure,
   type ModelAlias,
   RouterError,
-  type RoutingInfoStore,
-  resultRoutingInfo,
   type ToolCall,
 } from '@spillway/core';
+import {
+  errorRoutingInfo,
+  finalFailure,
+  type RoutingInfoStore,
+  resultRoutingInfo,
+} from '@spillway/core/internal';
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { fromOpenAIParams } from './from-openai-params.js';
 import { chunkFactory, toChatCompletion, toToolCall } from './to-chat-completion.js';

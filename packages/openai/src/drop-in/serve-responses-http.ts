@@ -1,4 +1,5 @@
-import { RouterError, resultRoutingInfo } from '@spillway/core';
+import { RouterError } from '@spillway/core';
+import { resultRoutingInfo } from '@spillway/core/internal';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import { responsesErrorEvent } from '../responses/responses-error-event.js';
 import { type ResponsesRouter, serveResponses } from '../responses/serve-responses.js';

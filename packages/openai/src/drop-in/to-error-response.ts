@@ -1,4 +1,5 @@
-import { type FailureClass, finalFailure, RouterError } from '@spillway/core';
+import { type FailureClass, RouterError } from '@spillway/core';
+import { finalFailure } from '@spillway/core/internal';
 
 type Shape = { status: number; type: string; code: string | null };
 

@@ -1,4 +1,4 @@
-import type { FinishReason, ToolCall, Usage } from '@spillway/core';
+import type { FinishReason, ToolCall, Usage } from '../types.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { WireResponse, WireUsage } from './wire-types.js';
 

@@ -1,4 +1,5 @@
-import type { AdapterCall, ResponseFormat, ToolChoice, ToolDefinition } from '@spillway/core';
+import type { AdapterCall } from '../spec.js';
+import type { ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { convertMessages } from './convert-messages.js';
 import type { WireRequestBody, WireResponseFormat, WireTool, WireToolChoice } from './wire-types.js';
 

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@spillway/core';
+import type { Clock, TimerHandle } from '../clock.js';
 
 type Timer = { id: number; at: number; seq: number; callback: () => void };
 

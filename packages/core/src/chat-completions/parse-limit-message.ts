@@ -1,4 +1,4 @@
-import type { RateLimitSnapshot } from '@spillway/core';
+import type { RateLimitSnapshot } from '../types.js';
 
 // "... on requests per min (RPM): Limit 3, Used 3, Requested 1. ..." (OpenAI) and "... on requests per
 // minute (RPM): Limit 30, Used 30, Requested 1. ..." (Groq). The body names the limit that refused the

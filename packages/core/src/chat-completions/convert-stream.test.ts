@@ -1,5 +1,6 @@
-import { type AdapterStreamEvent, ProviderError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../errors.js';
+import type { AdapterStreamEvent } from '../spec.js';
 import { convertStream } from './convert-stream.js';
 import type { WireChunk } from './wire-types.js';
 

@@ -1,4 +1,4 @@
-import type { FinishReason } from '@spillway/core';
+import type { FinishReason } from '../types.js';
 
 /** Chat Completions `finish_reason` → the router's finish reason. */
 export function mapFinishReason(reason: string | null | undefined): FinishReason {

@@ -1,4 +1,6 @@
-import { type AdapterStreamEvent, type FinishReason, ProviderError, type Usage } from '@spillway/core';
+import { ProviderError } from '../errors.js';
+import type { AdapterStreamEvent } from '../spec.js';
+import type { FinishReason, Usage } from '../types.js';
 import { convertUsage, makeToolCall } from './convert-response.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { WireChunk } from './wire-types.js';

@@ -1,4 +1,5 @@
-import { type ContentPart, InvalidRequestError, type Message, type ToolCall } from '@spillway/core';
+import { InvalidRequestError } from '../errors.js';
+import type { ContentPart, Message, ToolCall } from '../types.js';
 import type { WireContentPart, WireMessage, WireToolCall } from './wire-types.js';
 
 export type ConvertMessagesOptions = {

@@ -3,9 +3,8 @@ import {
   parseGoDuration,
   parseHeaderInteger,
   parseRetryAfter,
-  type RateLimitSnapshot,
-  type RateLimitWindow,
-} from '@spillway/core';
+} from '../adapter/rate-limit-headers.js';
+import type { RateLimitSnapshot, RateLimitWindow } from '../types.js';
 
 export type RateLimitHeaderOptions = {
   /** The window `x-ratelimit-*-requests` describes: a minute at OpenAI, a day at Groq. */

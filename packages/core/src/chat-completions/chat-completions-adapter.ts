@@ -1,18 +1,15 @@
+import type { SdkLog } from '../adapter/sdk-logger.js';
+import { abortReason, ProviderError, RouterError } from '../errors.js';
+import { redact } from '../redact.js';
+import { signalForSdk } from '../router/attempt-signal.js';
 import {
   type AdapterCall,
   type AdapterResult,
   type AdapterStream,
-  abortReason,
-  type Limits,
-  type ModelSpec,
   type ProviderAdapter,
-  ProviderError,
-  RouterError,
-  redact,
-  type SdkLog,
   SPECIFICATION_VERSION,
-  signalForSdk,
-} from '@spillway/core';
+} from '../spec.js';
+import type { Limits, ModelSpec } from '../types.js';
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
@@ -50,8 +47,11 @@ export type ChatCompletionsAdapterConfig = {
   requestsWindowMs: number;
   /** Where the SDK client's own logging goes (the factory built the client with its `logger`). */
   sdkLog?: SdkLog;
-  /** The SDK client, created on first use. Throws a `ProviderError` (`auth`) when no key is configured. */
-  getClient: (model: string) => ChatCompletionsClient;
+  /**
+   * The SDK client (an `openai` or `groq-sdk` one, or any with the `ChatCompletionsClient` shape),
+   * created on first use. Throws a `ProviderError` (`auth`) when no key is configured.
+   */
+  getClient: (model: string) => object;
 };
 
 /** A `ProviderAdapter` for any Chat Completions API, given its SDK client and dialect. */
@@ -93,7 +93,7 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
         cause: RouterError.isInstance(error) ? error : undefined,
       });
     }
-    return { body, client: config.getClient(call.model) };
+    return { body, client: config.getClient(call.model) as ChatCompletionsClient };
   }
 
   return {

@@ -1,11 +1,8 @@
-import {
-  type FailureClass,
-  type HeaderReader,
-  ProviderError,
-  parseRetryAfter,
-  type RateLimitSnapshot,
-  redact,
-} from '@spillway/core';
+import { type HeaderReader, parseRetryAfter } from '../adapter/rate-limit-headers.js';
+import { ProviderError } from '../errors.js';
+import type { FailureClass } from '../failure.js';
+import { redact } from '../redact.js';
+import type { RateLimitSnapshot } from '../types.js';
 import { parseLimitMessage } from './parse-limit-message.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
 import type { WireErrorBody } from './wire-types.js';

@@ -1,5 +1,5 @@
-import type { AdapterCall } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
+import type { AdapterCall } from '../spec.js';
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 
 const dialect: ChatCompletionsDialect = {

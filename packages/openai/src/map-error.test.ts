@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import { registerSecret } from '@spillway/core';
+import { describeSdkError, toProviderError } from '@spillway/core/chat-completions';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { describeSdkError } from './describe-sdk-error.js';
-import { toProviderError } from './map-error.js';
 
 const live = new AbortController().signal;
 

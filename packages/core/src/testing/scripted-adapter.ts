@@ -1,22 +1,15 @@
+import { type Clock, systemClock } from '../clock.js';
+import { abortReason, ProviderError } from '../errors.js';
+import type { FailureClass } from '../failure.js';
 import {
   type AdapterCall,
   type AdapterResult,
   type AdapterStream,
   type AdapterStreamEvent,
-  abortReason,
-  type Clock,
-  type FailureClass,
-  type FinishReason,
-  type Limits,
-  type ModelSpec,
   type ProviderAdapter,
-  ProviderError,
-  type RateLimitSnapshot,
   SPECIFICATION_VERSION,
-  systemClock,
-  type ToolCall,
-  type Usage,
-} from '@spillway/core';
+} from '../spec.js';
+import type { FinishReason, Limits, ModelSpec, RateLimitSnapshot, ToolCall, Usage } from '../types.js';
 
 /** What the scripted provider does for one call. */
 export type ScriptStep =
