@@ -8,7 +8,7 @@ import {
   type ProviderAdapter,
   systemClock,
 } from '@spillway/core';
-import { BREAKER_DEFAULTS, ModelBreaker } from '../../packages/core/src/resilience/model-breaker.js';
+import { BREAKER_DEFAULTS, ModelBreaker } from '@spillway/core/internal';
 import type { BenchRow } from './bench-module.js';
 
 export const name = 'admission';

@@ -2,7 +2,7 @@
 // the same situation in our engine (memoryStore + WaitQueue).
 import { memoryStore, systemClock } from '@spillway/core';
 import Bottleneck from 'bottleneck';
-import { WaitQueue } from '../../packages/core/src/resilience/wait-queue.js';
+import { WaitQueue } from '@spillway/core/internal';
 import type { BenchRow } from './bench-module.js';
 
 export const name = 'bottleneck';

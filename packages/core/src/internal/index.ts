@@ -1,5 +1,6 @@
 // @spillway/core/internal: plumbing shared between @spillway/* packages (the drop-in clients' routing
-// info, the router's gate seam). Not a public API: it may change in any release, without notice.
+// info, the router's gate seam) and the resilience parts the benchmarks time on their own. Not a
+// public API: it may change in any release, without notice.
 export type {
   Admission,
   CandidateGate,
@@ -19,3 +20,6 @@ export {
   RoutingInfoStore,
   resultRoutingInfo,
 } from '../routing-info.js';
+// Timed alone by test/bench (admission, bottleneck).
+export { BREAKER_DEFAULTS, ModelBreaker } from '../resilience/model-breaker.js';
+export { WaitQueue } from '../resilience/wait-queue.js';
