@@ -1,8 +1,8 @@
 // Reproduces what made us write our own buckets instead of using `bottleneck` (decision 0403), next to
 // the same situation in our engine (memoryStore + WaitQueue).
 import { memoryStore, systemClock } from '@spillway/core';
-import Bottleneck from 'bottleneck';
 import { WaitQueue } from '@spillway/core/internal';
+import Bottleneck from 'bottleneck';
 import type { BenchRow } from './bench-module.js';
 
 export const name = 'bottleneck';

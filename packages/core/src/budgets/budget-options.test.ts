@@ -1,8 +1,8 @@
-import { scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import type { RouterOptions } from '../router/options.js';
 import { resolveOptions } from '../router/validate-options.js';
+import { scriptedAdapter } from '../testing/index.js';
 
 const model = { id: 'm', capability: 5, inputUsdPerMTok: 1, outputUsdPerMTok: 2, contextWindow: 1000 };
 const providers = [scriptedAdapter({ name: 'a', models: [model] as never })];

@@ -1,6 +1,10 @@
 // @spillway/core/internal: plumbing shared between @spillway/* packages (the drop-in clients' routing
 // info, the router's gate seam) and the resilience parts the benchmarks time on their own. Not a
 // public API: it may change in any release, without notice.
+
+// Timed alone by test/bench (admission, bottleneck).
+export { BREAKER_DEFAULTS, ModelBreaker } from '../resilience/model-breaker.js';
+export { WaitQueue } from '../resilience/wait-queue.js';
 export type {
   Admission,
   CandidateGate,
@@ -20,6 +24,3 @@ export {
   RoutingInfoStore,
   resultRoutingInfo,
 } from '../routing-info.js';
-// Timed alone by test/bench (admission, bottleneck).
-export { BREAKER_DEFAULTS, ModelBreaker } from '../resilience/model-breaker.js';
-export { WaitQueue } from '../resilience/wait-queue.js';
