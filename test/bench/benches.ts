@@ -10,4 +10,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./admission.js'),
   () => import('./bottleneck.js'),
   () => import('./otel-overhead.js'),
+  () => import('./wait-queue.js'),
 ];

@@ -163,4 +163,73 @@ describe('WaitQueue', () => {
       expect(woke).toEqual(['a@1000', 'b@1000']);
     });
   });
+
+  describe('tenants share a group in weighted turns', () => {
+    function tenanted(weights: Record<string, number> = {}) {
+      const clock = new FakeClock(0);
+      const queue = new WaitQueue(clock, 100, (tenant) => weights[tenant] ?? 1);
+      const woke: string[] = [];
+      const enqueue = (tenant: string, count: number) => {
+        for (let i = 0; i < count; i++) {
+          const seq = queue.nextSeq();
+          queue.wait(1_000, { seq, group: 'g', tenant }).then(() => {
+            woke.push(tenant);
+            // Admitted at once: the turn passes on.
+            queue.admitted(seq);
+          });
+        }
+      };
+      return { clock, queue, woke, enqueue };
+    }
+
+    it('a flood from one tenant does not hold back another', async () => {
+      const { clock, queue, woke, enqueue } = tenanted();
+      enqueue('a', 8);
+      enqueue('b', 3);
+      await clock.advance(1_000);
+      expect(woke.join('')).toBe('abababaaaaa');
+      expect(queue.size).toBe(0);
+    });
+
+    it('weights 3:1', async () => {
+      const { clock, woke, enqueue } = tenanted({ a: 3 });
+      enqueue('a', 9);
+      enqueue('b', 9);
+      await clock.advance(1_000);
+      // Both start level: b's first turn comes after a's first, then one b per three a's.
+      expect(woke.join('').slice(0, 12)).toBe('abaaabaaabaa');
+    });
+
+    it('an aborted or timed-out waiter leaves the line and the next of its tenant keeps the turn', async () => {
+      const clock = new FakeClock(0);
+      const queue = new WaitQueue(clock, 100);
+      const controller = new AbortController();
+      const woke: string[] = [];
+      const enqueue = (
+        name: string,
+        tenant: string,
+        options: { latest?: number; signal?: AbortSignal } = {},
+      ) => {
+        const seq = queue.nextSeq();
+        queue.wait(1_000, { seq, group: 'g', tenant, ...options }).then(
+          () => {
+            woke.push(`${name}@${clock.now()}`);
+            queue.admitted(seq);
+          },
+          (error: Error) => woke.push(`${name}!${error.name}`),
+        );
+      };
+      enqueue('a1', 'a', { signal: controller.signal });
+      enqueue('a2', 'a', { latest: 500 });
+      enqueue('a3', 'a');
+      enqueue('b1', 'b');
+      controller.abort();
+      await clock.advance(500);
+      expect(woke).toEqual(['a1!AbortError', 'a2@500']);
+      expect(queue.size).toBe(2);
+      await clock.advance(500);
+      expect(woke).toEqual(['a1!AbortError', 'a2@500', 'a3@1000', 'b1@1000']);
+      expect(clock.pendingTimers).toBe(0);
+    });
+  });
 });
