@@ -14,7 +14,8 @@ import type { BenchRow } from './bench-module.js';
 export const name = 'admission';
 export const description =
   'router.chat over an instant adapter with budgets (rpm/tpm configured and learned from headers every ' +
-  'call), reserveFraction, cooldowns, breakers and the queue on, vs. the adapter alone; and one ' +
+  'call), reserveFraction, cooldowns, breakers and the queue on, vs. the adapter alone; the same with ' +
+  'tenants on (a weighted tenant with rpm/tpm of its own, reserved and settled every call); and one ' +
   'ModelBreaker (opossum 9) slot acquired and settled. Per-call times from 20 000 sequential calls.';
 
 const RESULT: AdapterResult = {
@@ -95,19 +96,33 @@ export async function run(): Promise<BenchRow[]> {
     messages: [{ role: 'user' as const, content: 'Summarise Hamlet in one line.' }],
     maxTokens: 50,
   };
+  const tenanted = createRouter({
+    providers: [adapter()],
+    budget: { reserveFraction: 0.05 },
+    breaker: { volumeThreshold: 5 },
+    queue: { maxWaiting: 100 },
+    tenants: { acme: { weight: 3, rpm: 1e9, tpm: 1e12 }, other: { weight: 1 } },
+  });
+  const tenantRequest = { ...request, tenant: 'acme' };
   const call = { model: 'm3', messages: request.messages, signal: new AbortController().signal };
   try {
     const alone = await measure(() => direct.doGenerate(call));
     const routed = await measure(() => router.chat(request));
+    const withTenants = await measure(() => tenanted.chat(tenantRequest));
     const overhead = {
       times: routed.times.map((time, index) => time - (alone.times[index] ?? 0)),
       perSecond: routed.perSecond,
+    };
+    const tenantOverhead = {
+      times: withTenants.times.map((time, index) => time - (alone.times[index] ?? 0)),
+      perSecond: withTenants.perSecond,
     };
     const breaker = new ModelBreaker(BREAKER_DEFAULTS, systemClock, () => {});
     const slot = await measure(() => breaker.acquire(systemClock.now())?.succeed());
     breaker.close();
     const p50 = at(overhead.times, 0.5);
     const p99 = at(overhead.times, 0.99);
+    const tenantP50 = at(tenantOverhead.times, 0.5);
     return [
       row('adapter alone', alone),
       row('router.chat, every feature on', routed),
@@ -115,9 +130,15 @@ export async function run(): Promise<BenchRow[]> {
         text: 'p50 <= 20 µs, p99 <= 100 µs, >= 20k req/s',
         met: p50 <= 20 && p99 <= 100 && routed.perSecond >= 20_000,
       }),
+      row('router.chat, every feature on + tenant limits and weight', withTenants),
+      row('router overhead with tenants (per-percentile difference)', tenantOverhead, {
+        text: 'p50 <= 20 µs',
+        met: tenantP50 <= 20,
+      }),
       row('ModelBreaker acquire + succeed (opossum 9)', slot),
     ];
   } finally {
     await router.close();
+    await tenanted.close();
   }
 }

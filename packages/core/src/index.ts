@@ -48,6 +48,8 @@ export type { Router } from './router/router.js';
 export { createRouter } from './router/router.js';
 export type { Counters, ModelStats, ProviderStats, RouterStats } from './router/stats.js';
 export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
+export type { TenantStats } from './router/tenant-stats.js';
+export { DEFAULT_TENANT } from './router/tenant-stats.js';
 export type { ModelAlias, RoutingInfo } from './routing-info.js';
 export { routingInfo } from './routing-info.js';
 export type {

@@ -23,9 +23,10 @@ import {
 import { cooldownMs } from './cooldown-policy.js';
 import { ModelGuard, type Permit } from './model-guard.js';
 import { type ResilienceOptions, resilienceOptions } from './resilience-options.js';
+import { type TenantHold, TenantLimits, tenantShort } from './tenant-limits.js';
 import { WaitQueue } from './wait-queue.js';
 
-type Ticket = { reserved: Amounts; permit: Permit };
+type Ticket = { reserved: Amounts; permit: Permit; tenant?: TenantHold };
 
 const NONE: Amounts = {};
 
@@ -59,12 +60,23 @@ export class ResilienceGate implements CandidateGate {
   /** Requests that found nothing but budget reserves: on their next pass they may use them. */
   readonly #mayUseReserve = new WeakSet<GateRequest>();
   readonly #places = new WeakMap<GateRequest, number>();
+  /** Tenants with rpm/tpm of their own; undefined when none has (then they cost nothing). */
+  readonly #tenantLimits: TenantLimits | undefined;
+  /** Requests their tenant's own limit already held back (counted once each). */
+  readonly #heldBack = new WeakSet<GateRequest>();
 
   constructor(context: GateContext) {
     this.#context = context;
     this.#emit = context.emit;
     this.options = resilienceOptions(context.options.raw);
-    this.#queue = new WaitQueue(context.options.clock, this.options.maxWaiting);
+    const tenants = context.options.tenants;
+    const limits = new TenantLimits(this.options.store, tenants);
+    this.#tenantLimits = limits.size > 0 ? limits : undefined;
+    this.#queue = new WaitQueue(
+      context.options.clock,
+      this.options.maxWaiting,
+      (tenant) => tenants.get(tenant)?.weight ?? 1,
+    );
   }
 
   guard(offer: Offer): ModelGuard {
@@ -87,11 +99,33 @@ export class ResilienceGate implements CandidateGate {
       const refusal = guard.check(until, now);
       if (refusal) return refusal;
       const amounts = reservation(request.estimatedInputTokens, request.expectedOutputTokens);
-      const slackMs = guard.coldSlackMs(now);
-      return then(this.options.store.reserve(offer.key, guard.budget, amounts, now, slackMs), (result) =>
-        this.#reserved(guard, request, amounts, result, now),
-      );
+      const limit = this.#tenantLimits?.of(request.tenant.id);
+      if (!limit) return this.#reserve(guard, request, amounts, now);
+      // The tenant's own ceiling first: when it is what is short, the model's budget is not touched.
+      const tenants = this.#tenantLimits as TenantLimits;
+      return then(tenants.reserve(limit, amounts, now), (held) => {
+        if (!held.ok) {
+          if (!this.#heldBack.has(request)) {
+            this.#heldBack.add(request);
+            request.tenant.rateLimited++;
+          }
+          return tenantShort(limit, held);
+        }
+        const hold: TenantHold = { limit, reserved: amounts };
+        return then(this.#reserve(guard, request, amounts, now), (admission) => {
+          if (admission.action === 'go') (admission.ticket as Ticket).tenant = hold;
+          else this.#release(tenants.settle(hold, {}, now));
+          return admission;
+        });
+      });
     });
+  }
+
+  #reserve(guard: ModelGuard, request: GateRequest, amounts: Amounts, now: number): MaybePromise<Admission> {
+    const slackMs = guard.coldSlackMs(now);
+    return then(this.options.store.reserve(guard.key, guard.budget, amounts, now, slackMs), (result) =>
+      this.#reserved(guard, request, amounts, result, now),
+    );
   }
 
   #reserved(
@@ -137,33 +171,33 @@ export class ResilienceGate implements CandidateGate {
     now: number,
   ): MaybePromise<void> {
     const guard = this.guard(offer);
-    const { reserved, permit } = ticket as Ticket;
+    const { reserved, permit, tenant } = ticket as Ticket;
     const input = request.estimatedInputTokens;
     const { store } = this.options;
     const key = offer.key;
     // With the memory store every step below is synchronous; promises are collected only when not.
     let pending: Array<Promise<unknown>> | undefined;
+    let actual: Amounts;
     const inFlight = outcome.type !== 'cancelled' && outcome.rateLimit ? guard.pendingAfter(reserved) : NONE;
     guard.done(reserved);
     if (outcome.type === 'success') {
       this.#answered(guard, now);
       permit.succeed();
       guard.succeeded();
-      pending = collect(pending, store.settle(key, guard.budget, reserved, usedBy(outcome.usage), now));
+      actual = usedBy(outcome.usage);
+      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now));
       if (outcome.rateLimit)
         pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
-      pending = collect(
-        pending,
-        store.settle(key, guard.budget, reserved, chargedFor('cancelled', input), now),
-      );
+      actual = chargedFor('cancelled', input);
+      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now));
     } else {
       this.#answered(guard, now);
       permit.fail(outcome.failure);
       guard.failed(failurePolicy(outcome.failure).cooldown === 'rate_limit');
-      const charged = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
-      pending = collect(pending, store.settle(key, guard.budget, reserved, charged, now));
+      actual = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
+      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now));
       if (outcome.rateLimit)
         pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
@@ -175,6 +209,8 @@ export class ResilienceGate implements CandidateGate {
           ),
         );
     }
+    // The tenant's own buckets settle to what the model's did.
+    if (tenant) pending = collect(pending, (this.#tenantLimits as TenantLimits).settle(tenant, actual, now));
     // Capacity may have come back (a refund, a free slot, a settled probe): let waiters look again.
     this.#queue.wakeAll();
     if (pending) return Promise.all(pending).then(() => undefined);
@@ -203,6 +239,7 @@ export class ResilienceGate implements CandidateGate {
     if (place === undefined) {
       place = this.#queue.nextSeq();
       this.#places.set(request, place);
+      request.tenant.waited++;
       this.#emit('queued', { requestId: request.requestId, waitMs: ms, waiting: this.#queue.size + 1 });
     }
     const now = this.#context.options.clock.now();
@@ -212,6 +249,7 @@ export class ResilienceGate implements CandidateGate {
       seq: place,
       group: key,
       latest: request.deadline,
+      tenant: request.tenant.id,
     });
   }
 
@@ -224,6 +262,13 @@ export class ResilienceGate implements CandidateGate {
     const levels = store.inspect(offer.key, guard.budget, now);
     if (!isPromise(levels)) state.budget = levels;
     return state;
+  }
+
+  inspectTenant(tenant: string, now: number): GateState['budget'] {
+    const limit = this.#tenantLimits?.of(tenant);
+    if (!limit) return undefined;
+    const levels = (this.#tenantLimits as TenantLimits).inspect(limit, now);
+    return isPromise(levels) ? undefined : levels;
   }
 
   close(): void {
@@ -244,7 +289,11 @@ export class ResilienceGate implements CandidateGate {
   }
 
   #settle(guard: ModelGuard, reserved: Amounts, actual: Amounts, now: number): void {
-    const done = this.options.store.settle(guard.key, guard.budget, reserved, actual, now);
+    this.#release(this.options.store.settle(guard.key, guard.budget, reserved, actual, now));
+  }
+
+  /** A settle nobody awaits: a shared store's failure is logged. */
+  #release(done: MaybePromise<void>): void {
     if (isPromise(done))
       done.catch((error) =>
         this.#context.options.logger.error('store settle failed', { error: String(error) }),

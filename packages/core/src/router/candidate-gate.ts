@@ -4,6 +4,7 @@ import type { ChatRequest, RateLimitSnapshot, Usage } from '../types.js';
 import type { Emit } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { Offer } from './rank.js';
+import type { TenantTally } from './tenant-stats.js';
 
 /** What the gate is asked about: one candidate for one request. */
 export type GateRequest = {
@@ -13,6 +14,8 @@ export type GateRequest = {
   expectedOutputTokens: number;
   /** Absolute deadline (clock ms), Infinity when the request has none. */
   deadline: number;
+  /** Its tenant (`default` when the request names none) and that tenant's counters. */
+  tenant: TenantTally;
 };
 
 export type Admission =
@@ -20,8 +23,11 @@ export type Admission =
   | { action: 'go'; ticket?: unknown }
   /** Not this candidate, not soon; `reason` goes into the error when nothing else works. */
   | { action: 'skip'; reason: string }
-  /** Not now, but it should be able to go in `retryInMs`; the router may wait if nothing can go now. */
-  | { action: 'wait'; reason: string; retryInMs: number };
+  /**
+   * Not now, but it should be able to go in `retryInMs`; the router may wait if nothing can go now.
+   * `group` is the line to wait in when it is not this candidate's (the tenant's own limit).
+   */
+  | { action: 'wait'; reason: string; retryInMs: number; group?: string };
 
 export type Outcome =
   | { type: 'success'; usage: Usage; rateLimit?: RateLimitSnapshot; durationMs: number }
@@ -69,6 +75,8 @@ export interface CandidateGate {
   wait?(request: GateRequest, ms: number, signal: AbortSignal, key?: string): Promise<void>;
   /** Live state for `router.stats()`. */
   inspect?(offer: Offer, now: number): GateState;
+  /** A tenant's own limits, for `router.stats().tenants`; undefined when it has none. */
+  inspectTenant?(tenant: string, now: number): GateState['budget'];
   close?(): MaybePromise<void>;
 }
 

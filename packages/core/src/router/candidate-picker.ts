@@ -70,7 +70,7 @@ export class CandidatePicker {
       if (decided) return decided;
       if (admission.action === 'wait' && admission.retryInMs < soonest) {
         soonest = admission.retryInMs;
-        soonestKey = candidate.key;
+        soonestKey = admission.group ?? candidate.key;
       }
     }
     return this.#waitOrGiveUp(skips, soonest, soonestKey);
@@ -99,7 +99,7 @@ export class CandidatePicker {
       if (decided) return decided;
       if (admission.action === 'wait' && admission.retryInMs < soonest) {
         soonest = admission.retryInMs;
-        soonestKey = candidate.key;
+        soonestKey = admission.group ?? candidate.key;
       }
     }
     return this.#waitOrGiveUp(skips, soonest, soonestKey);

@@ -65,7 +65,9 @@ export class RequestRun {
       estimatedInputTokens: this.ranking.estimatedInputTokens,
       expectedOutputTokens: this.ranking.expectedOutputTokens,
       deadline: this.deadline,
+      tenant: state.tenants.of(request.tenant),
     };
+    this.gateRequest.tenant.requests++;
     const { candidates, exclusions } = this.ranking;
     if (state.hub.has('request-start'))
       state.hub.emit('request-start', {

@@ -8,6 +8,7 @@ import { EventHub } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import { matchesRef, type Offer, type Ranking, rank } from './rank.js';
 import { ModelCounters } from './stats.js';
+import { TenantBook } from './tenant-stats.js';
 import type { Turn } from './turn.js';
 
 /** What lives for the router's life and every request reads: offers, health marks, counters, events. */
@@ -17,6 +18,7 @@ export class RouterState {
   readonly hub: EventHub;
   readonly gate: CandidateGate;
   readonly counters = new Map<string, ModelCounters>();
+  readonly tenants = new TenantBook();
   readonly disabledProviders = new Map<string, string>();
   readonly unavailableModels = new Map<string, string>();
   /** The longest any rate limit may cool a model down (`cooldown.maxMs`), Retry-After included. */

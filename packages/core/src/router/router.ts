@@ -12,6 +12,7 @@ import { RouterState } from './router-state.js';
 import { createStream } from './router-stream.js';
 import { type ModelStats, type ProviderStats, type RouterStats, sumCounters } from './stats.js';
 import type { RouterStream } from './stream-types.js';
+import type { TenantStats } from './tenant-stats.js';
 import { resolveOptions } from './validate-options.js';
 import { validateRequest } from './validate-request.js';
 
@@ -98,7 +99,14 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
           models,
         };
       }
-      return { providers };
+      const tenants: Record<string, TenantStats> = {};
+      for (const tally of state.tenants.values()) {
+        const stats = tally.snapshot();
+        const budget = state.gate.inspectTenant?.(tally.id, now);
+        if (budget) stats.budget = budget;
+        tenants[tally.id] = stats;
+      }
+      return { providers, tenants };
     },
 
     async close() {

@@ -1,6 +1,7 @@
 import { type FailureClass, failurePolicy } from '../failure.js';
 import type { Usage } from '../types.js';
 import type { GateState } from './candidate-gate.js';
+import type { TenantStats } from './tenant-stats.js';
 
 const RING_SIZE = 64;
 const EWMA_WEIGHT = 0.3;
@@ -24,7 +25,11 @@ export type ProviderStats = Counters & {
   models: Record<string, ModelStats>;
 };
 
-export type RouterStats = { providers: Record<string, ProviderStats> };
+export type RouterStats = {
+  providers: Record<string, ProviderStats>;
+  /** Per tenant (`default` for requests that name none), from its first request. */
+  tenants: Record<string, TenantStats>;
+};
 
 /** Per-model counters, updated in O(1) per attempt; percentiles are computed only when read. */
 export class ModelCounters {
