@@ -1,8 +1,9 @@
 // The wait queue's own cost as it grows: enqueueing waiters for one model from two tenants, then
 // serving them turn by turn (each head admitted hands the turn to the next). Both should grow with
 // log n, not n: a flood of waiters must not make every admission or refund slower.
-import { FakeClock } from '@spillway/testing';
-import { WaitQueue } from '../../packages/core/src/resilience/wait-queue.js';
+
+import { WaitQueue } from '@spillway/core/internal';
+import { FakeClock } from '@spillway/core/testing';
 import type { BenchRow } from './bench-module.js';
 
 export const name = 'wait-queue';

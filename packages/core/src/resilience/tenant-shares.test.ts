@@ -1,8 +1,8 @@
-import type { ScriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DeadlineExceededError } from '../errors.js';
 import type { RouterOptions } from '../router/options.js';
 import { say, setup } from '../router/test-helpers.js';
+import type { ScriptedAdapter } from '../testing/index.js';
 import type { ChatRequest, ChatResult } from '../types.js';
 
 const model = { id: 'm', capability: 5, inputUsdPerMTok: 1, outputUsdPerMTok: 1, limits: { rpm: 60 } };
