@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DeadlineExceededError } from '../errors.js';
+import { ConfigError, DeadlineExceededError, QueueFullError } from '../errors.js';
 import type { RouterOptions } from '../router/options.js';
 import { say, setup } from '../router/test-helpers.js';
 import type { ScriptedAdapter } from '../testing/index.js';
@@ -115,6 +115,26 @@ describe('tenants share a saturated model (fake clock)', () => {
     expect(adapters[0]?.calls.map((call) => call.at - (adapters[0]?.calls[0]?.at ?? 0)).slice(60)).toEqual([
       1_000, 2_000, 3_000, 4_000, 5_000,
     ]);
+  });
+
+  it('a flood past queue.maxWaiting does not keep another tenant out of the queue', async () => {
+    const { router: r, clock, adapters } = router({ queue: { maxWaiting: 20 } });
+    const settle = (promise: Promise<ChatResult>) =>
+      promise.then(
+        () => 'served',
+        (error: Error) => (QueueFullError.isInstance(error) ? 'full' : error.name),
+      );
+    const many = flood((request) => r.chat(request), 'a', 100).map(settle);
+    const few = flood((request) => r.chat(request), 'b', 5).map(settle);
+    await clock.flush();
+    // B's five take the places of A's five latest waiters (B's share of 20 is 10).
+    await clock.advance(10_000);
+    expect(served(adapters[0], 60)).toBe('ab'.repeat(5));
+    await clock.advance(20_000);
+    expect(await Promise.all(few)).toEqual(Array(5).fill('served'));
+    const outcomes = await Promise.all(many);
+    expect(outcomes.filter((outcome) => outcome === 'served')).toHaveLength(75);
+    expect(outcomes.filter((outcome) => outcome === 'full')).toHaveLength(25);
   });
 
   it('refuses bad tenant options with a ConfigError naming the field', () => {

@@ -200,6 +200,28 @@ describe('WaitQueue', () => {
       expect(woke.join('').slice(0, 12)).toBe('abaaabaaabaa');
     });
 
+    it('a full queue still lets in a tenant below its share: the flooding tenant’s latest make room', async () => {
+      const clock = new FakeClock(0);
+      const queue = new WaitQueue(clock, 6, (tenant) => (tenant === 'c' ? 2 : 1));
+      const outcome: string[] = [];
+      const enqueue = (name: string, tenant: string) =>
+        queue.wait(1_000, { group: 'g', tenant }).then(
+          () => outcome.push(`${name} woke`),
+          (error: Error) => outcome.push(`${name} ${QueueFullError.isInstance(error) ? 'full' : error.name}`),
+        );
+      for (let i = 1; i <= 6; i++) enqueue(`a${i}`, 'a');
+      for (let i = 1; i <= 4; i++) enqueue(`b${i}`, 'b');
+      await clock.flush();
+      // Half the places each: b's first three take a's last three, b's fourth is over its own share.
+      expect(outcome).toEqual(['a6 full', 'a5 full', 'a4 full', 'b4 full']);
+      // A weight-2 tenant's share of 6 among three tenants is 3: it takes one each from a and b.
+      enqueue('c1', 'c');
+      enqueue('c2', 'c');
+      await clock.flush();
+      expect(outcome.slice(4)).toEqual(['a3 full', 'b3 full']);
+      expect(queue.size).toBe(6);
+    });
+
     it('an aborted or timed-out waiter leaves the line and the next of its tenant keeps the turn', async () => {
       const clock = new FakeClock(0);
       const queue = new WaitQueue(clock, 100);

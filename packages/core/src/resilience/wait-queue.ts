@@ -2,6 +2,7 @@ import TinyQueue from 'tinyqueue';
 import type { Clock, TimerHandle } from '../clock.js';
 import { abortReason, QueueFullError } from '../errors.js';
 import { before, FairShare, type Share } from './fair-share.js';
+import { QueueShares } from './queue-shares.js';
 
 type Waiter = Share & {
   wakeAt: number;
@@ -67,6 +68,7 @@ export class WaitQueue {
   readonly #clock: Clock;
   readonly #maxWaiting: number;
   readonly #weightOf: (tenant: string) => number;
+  readonly #shares: QueueShares<Waiter>;
   readonly #groups = new Map<string, Group>();
   /** Groups with someone in line or a head out: what `wakeAll` and `close` visit. */
   readonly #busy = new Set<Group>();
@@ -82,6 +84,7 @@ export class WaitQueue {
     this.#clock = clock;
     this.#maxWaiting = maxWaiting;
     this.#weightOf = weightOf;
+    this.#shares = new QueueShares(weightOf);
   }
 
   get size(): number {
@@ -95,24 +98,27 @@ export class WaitQueue {
 
   /**
    * Resolves at `wakeAt` (or earlier, on `wakeAll`; or when its turn comes); rejects at once with the
-   * signal's reason when it aborts, or with `QueueFullError` when `maxWaiting` requests already wait.
+   * signal's reason when it aborts, or with `QueueFullError` when `maxWaiting` requests already wait
+   * and its tenant holds its share of them (else the latest waiter of the tenant furthest over its
+   * share is turned away with `QueueFullError` to make room).
    */
   wait(wakeAt: number, options: WaitOptions = {}): Promise<void> {
     const { priority = 0, signal, seq = this.nextSeq(), latest = Number.POSITIVE_INFINITY } = options;
     this.#back(seq, options.group, wakeAt);
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const tenant = options.tenant ?? '';
     if (this.#size >= this.#maxWaiting) {
-      const retryAfterMs = Math.max(0, Math.ceil(this.#timerAt - this.#clock.now()));
-      return Promise.reject(
-        new QueueFullError(`${this.#size} requests already wait for capacity (queue.maxWaiting)`, {
-          retryAfterMs: Number.isFinite(retryAfterMs) ? retryAfterMs : undefined,
-        }),
-      );
+      // A tenant below its share of the places still gets in: the latest waiter of the tenant furthest
+      // over its share makes room.
+      const victim = this.#shares.victimFor(tenant, this.#maxWaiting);
+      if (!victim) return Promise.reject(this.#full('already wait for capacity'));
+      this.#remove(victim);
+      victim.reject(this.#full('wait; this one made room for a tenant below its share'));
     }
     const group = this.#group(options.group);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        tenant: options.tenant ?? '',
+        tenant,
         priority,
         seq,
         gone: false,
@@ -131,6 +137,7 @@ export class WaitQueue {
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       group.line.add(waiter);
+      this.#shares.add(waiter);
       this.#size++;
       this.#busy.add(group);
       if (wakeAt < group.dueAt) this.#due(group, wakeAt);
@@ -168,6 +175,13 @@ export class WaitQueue {
         waiter.reject(reason);
       }
     this.#arm();
+  }
+
+  #full(what: string): QueueFullError {
+    const retryAfterMs = Math.max(0, Math.ceil(this.#timerAt - this.#clock.now()));
+    return new QueueFullError(`${this.#size} requests ${what} (queue.maxWaiting)`, {
+      retryAfterMs: Number.isFinite(retryAfterMs) ? retryAfterMs : undefined,
+    });
   }
 
   #group(key: string | undefined): Group {
@@ -223,6 +237,7 @@ export class WaitQueue {
       return;
     }
     this.#size--;
+    this.#shares.remove(next);
     next.signal?.removeEventListener('abort', next.onAbort);
     if (group.key !== undefined) {
       group.head = { seq: next.seq, since: now, tenant: next.tenant };
@@ -246,6 +261,7 @@ export class WaitQueue {
   #remove(waiter: Waiter): void {
     if (waiter.gone) return;
     waiter.group.line.remove(waiter);
+    this.#shares.remove(waiter);
     this.#size--;
     waiter.signal?.removeEventListener('abort', waiter.onAbort);
     this.#idle(waiter.group);
