@@ -127,7 +127,7 @@ describe('responses.create', () => {
     expect(completed?.model).toBe('claude-haiku-4-5');
   });
 
-  it('streams a function call as an output item with its arguments', async () => {
+  it('streams a function call as an output item, its arguments in the fragments the provider sent', async () => {
     const client = createOpenAICompatibleClient(env.router);
     const stream = await client.responses.create({
       model: 'auto',
@@ -136,9 +136,11 @@ describe('responses.create', () => {
       stream: true,
     });
     const types: string[] = [];
+    const deltas: string[] = [];
     let done: OpenAI.Responses.ResponseFunctionCallArgumentsDoneEvent | undefined;
     for await (const event of stream) {
-      types.push(event.type);
+      if (event.type === 'response.function_call_arguments.delta') deltas.push(event.delta);
+      if (types.at(-1) !== event.type) types.push(event.type);
       if (event.type === 'response.function_call_arguments.done') done = event;
     }
     expect(types).toEqual([
@@ -150,6 +152,9 @@ describe('responses.create', () => {
       'response.output_item.done',
       'response.completed',
     ]);
+    // The OpenAI simulator streams arguments a few characters at a time, as OpenAI does.
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(done?.arguments);
     expect(JSON.parse(done?.arguments ?? '')).toEqual({ city: expect.any(String) });
   });
 

@@ -1,9 +1,9 @@
 import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provider';
 import type { RouterStream, RouterStreamEvent } from '@spillway/core';
+import { StreamedToolCalls } from '@spillway/core/internal';
 import { toFinishReason, toolInput, toProviderMetadata, toUsage } from './convert-result.js';
 
 type Part = LanguageModelV3StreamPart;
-type OpenTool = { id: string; name: string; sentInput: boolean };
 
 const TEXT_ID = 'text-0';
 
@@ -64,8 +64,7 @@ class PartState {
   #model: string | undefined;
   #announced = false;
   #textOpen = false;
-  readonly #toolsByIndex = new Map<number, OpenTool>();
-  readonly #openTools = new Map<string, OpenTool>();
+  readonly #toolCalls = new StreamedToolCalls();
 
   map(event: RouterStreamEvent): Part[] {
     switch (event.type) {
@@ -81,36 +80,21 @@ class PartState {
         parts.push({ type: 'text-delta', id: TEXT_ID, delta: event.text });
         return parts;
       }
-      case 'tool-call-delta': {
-        const parts = this.#announce();
-        let tool = this.#toolsByIndex.get(event.index);
-        if (!tool) {
-          if (event.id === undefined || event.name === undefined) return parts;
-          tool = { id: event.id, name: event.name, sentInput: false };
-          this.#toolsByIndex.set(event.index, tool);
-          this.#openTools.set(tool.id, tool);
-          parts.push({ type: 'tool-input-start', id: tool.id, toolName: tool.name });
-        }
-        if (event.argumentsDelta !== '') {
-          tool.sentInput = true;
-          parts.push({ type: 'tool-input-delta', id: tool.id, delta: event.argumentsDelta });
-        }
-        return parts;
-      }
+      case 'tool-call-delta':
       case 'tool-call': {
         const parts = this.#announce();
-        const call = event.toolCall;
-        const input = toolInput(call);
-        const tool = this.#openTools.get(call.id);
-        if (!tool) {
-          parts.push({ type: 'tool-input-start', id: call.id, toolName: call.name });
-          parts.push({ type: 'tool-input-delta', id: call.id, delta: input });
-        } else if (!tool.sentInput) {
-          parts.push({ type: 'tool-input-delta', id: call.id, delta: input });
+        const complete = event.type === 'tool-call';
+        const step = complete ? this.#toolCalls.complete(event.toolCall) : this.#toolCalls.delta(event);
+        if (!step) return parts;
+        if (step.opened) parts.push({ type: 'tool-input-start', id: step.id, toolName: step.name });
+        if (step.argumentsDelta !== '') {
+          parts.push({ type: 'tool-input-delta', id: step.id, delta: step.argumentsDelta });
         }
-        this.#openTools.delete(call.id);
-        parts.push({ type: 'tool-input-end', id: call.id });
-        parts.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input });
+        if (complete) {
+          const call = event.toolCall;
+          parts.push({ type: 'tool-input-end', id: step.id });
+          parts.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: toolInput(call) });
+        }
         return parts;
       }
       default:
@@ -123,8 +107,7 @@ class PartState {
     const parts: Part[] = [];
     if (this.#textOpen) parts.push({ type: 'text-end', id: TEXT_ID });
     this.#textOpen = false;
-    for (const tool of this.#openTools.values()) parts.push({ type: 'tool-input-end', id: tool.id });
-    this.#openTools.clear();
+    for (const tool of this.#toolCalls.unfinished()) parts.push({ type: 'tool-input-end', id: tool.id });
     return parts;
   }
 

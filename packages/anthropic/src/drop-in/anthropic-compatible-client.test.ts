@@ -179,6 +179,53 @@ describe('createAnthropicCompatibleClient', () => {
     });
   });
 
+  it('streams tool input in the fragments the provider sent, one block per call', async () => {
+    const first = {
+      id: 'call_1',
+      name: 'weather',
+      arguments: { city: 'Oslo' },
+      rawArguments: '{"city":"Oslo"}',
+    };
+    const second = { id: 'call_2', name: 'time', arguments: {}, rawArguments: '{}' };
+    // As the OpenAI adapter streams two calls: every fragment by index, then each whole call.
+    const events: RouterStreamEvent[] = [
+      { type: 'tool-call-delta', index: 0, id: 'call_1', name: 'weather', argumentsDelta: '' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '"Oslo"}' },
+      { type: 'tool-call-delta', index: 1, id: 'call_2', name: 'time', argumentsDelta: '{}' },
+      { type: 'tool-call', toolCall: first },
+      { type: 'tool-call', toolCall: second },
+    ];
+    const client = createAnthropicCompatibleClient({
+      chat: () => Promise.reject(new Error('unused')),
+      stream: () =>
+        routerStream(events, { ...result, text: '', toolCalls: [first, second], finishReason: 'tool-calls' }),
+    });
+    const stream = client.messages.stream(params);
+    const seen: string[] = [];
+    stream.on('streamEvent', (event) => {
+      const delta = event.type === 'content_block_delta' ? event.delta : undefined;
+      seen.push(delta?.type === 'input_json_delta' ? `${event.type}:${delta.partial_json}` : event.type);
+    });
+    const message = await stream.finalMessage();
+    expect(seen).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta:{"city":',
+      'content_block_delta:"Oslo"}',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta:{}',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(message.content).toMatchObject([
+      { type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Oslo' } },
+      { type: 'tool_use', id: 'call_2', name: 'time', input: {} },
+    ]);
+  });
+
   it('rejects create() when the stream fails before content, and throws in-band after it', async () => {
     const failed = new AllProvidersFailedError('all 429', { attempts: [attempts[0] as Attempt] });
     const early = createAnthropicCompatibleClient({

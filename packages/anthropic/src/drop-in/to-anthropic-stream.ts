@@ -1,5 +1,6 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatResult, ToolCall } from '@spillway/core';
+import { StreamedToolCalls } from '@spillway/core/internal';
 import { messageId, toAnthropicUsage, toStopReason } from './to-anthropic-message.js';
 
 /** The router stream events the drop-in understands; others are ignored. */
@@ -8,12 +9,17 @@ export type RouterStreamEvent =
   | { type: 'tool-call'; toolCall: ToolCall }
   | { type: string; [key: string]: unknown };
 
+const CONTENT = new Set(['text-delta', 'tool-call-delta', 'tool-call']);
+
+type ToolCallDelta = Parameters<StreamedToolCalls['delta']>[0];
+
 export type RouterStream = AsyncIterable<RouterStreamEvent> & { result: Promise<ChatResult> };
 
 /**
- * A router stream → Anthropic's raw stream events: `message_start`, text and `tool_use` blocks (each
- * tool call's input arrives as one `input_json_delta` once it is complete), then `message_delta` with
- * the stop reason and usage of the final result, then `message_stop`.
+ * A router stream → Anthropic's raw stream events: `message_start`, text and `tool_use` blocks (a
+ * tool call's input as `input_json_delta` fragments as the provider streams them, or as one when the
+ * call arrives whole), then `message_delta` with the stop reason and usage of the final result, then
+ * `message_stop`.
  */
 export async function* toAnthropicStream(
   stream: RouterStream,
@@ -45,13 +51,23 @@ export async function* toAnthropicStream(
   // The router names its candidate in 'start' events (again after a fallback); the message starts
   // with the first content, from whichever candidate delivered it.
   let model = requestedModel;
+  const toolCalls = new StreamedToolCalls();
+  // The tool_use block now open: slot → block index. Blocks never interleave, so a call that begins
+  // closes the one before it.
+  let openTool: { slot: number; index: number } | undefined;
+  const closeBlock = function* (): Generator<RawMessageStreamEvent> {
+    if (textOpen || openTool) yield { type: 'content_block_stop', index };
+    textOpen = false;
+    openTool = undefined;
+  };
   for await (const event of stream) {
     if (event.type === 'start') model = modelOf(event) ?? model;
-    if (event.type !== 'text-delta' && event.type !== 'tool-call') continue;
+    if (!CONTENT.has(event.type)) continue;
     if (!started) yield start(model);
     if (event.type === 'text-delta') {
       const text = (event as { text: string }).text;
       if (!textOpen) {
+        yield* closeBlock();
         textOpen = true;
         index += 1;
         yield {
@@ -61,19 +77,44 @@ export async function* toAnthropicStream(
         };
       }
       yield { type: 'content_block_delta', index, delta: { type: 'text_delta', text } };
-    } else if (event.type === 'tool-call') {
-      if (textOpen) {
-        textOpen = false;
-        yield { type: 'content_block_stop', index };
-      }
-      index += 1;
-      yield* toolUseBlock((event as { toolCall: ToolCall }).toolCall, index);
+      continue;
     }
+    const complete = event.type === 'tool-call';
+    const step = complete
+      ? toolCalls.complete((event as { toolCall: ToolCall }).toolCall)
+      : toolCalls.delta(event as unknown as ToolCallDelta);
+    if (!step) continue;
+    if (step.opened) {
+      yield* closeBlock();
+      index += 1;
+      openTool = { slot: step.slot, index };
+      yield {
+        type: 'content_block_start',
+        index,
+        content_block: {
+          type: 'tool_use',
+          id: step.id,
+          name: step.name,
+          input: {},
+          caller: { type: 'direct' },
+        },
+      };
+    }
+    // A fragment of a call whose block has closed (another began) cannot be sent any more.
+    if (openTool?.slot !== step.slot) continue;
+    if (step.argumentsDelta !== '') {
+      yield {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'input_json_delta', partial_json: step.argumentsDelta },
+      };
+    }
+    if (complete) yield* closeBlock();
   }
   const result = await stream.result;
   onResult(result);
   if (!started) yield start(result.model);
-  if (textOpen) yield { type: 'content_block_stop', index };
+  yield* closeBlock();
   const usage = toAnthropicUsage(result.usage);
   yield {
     type: 'message_delta',
@@ -93,17 +134,6 @@ export async function* toAnthropicStream(
     },
   };
   yield { type: 'message_stop' };
-}
-
-function* toolUseBlock(call: ToolCall, index: number): Generator<RawMessageStreamEvent> {
-  yield {
-    type: 'content_block_start',
-    index,
-    content_block: { type: 'tool_use', id: call.id, name: call.name, input: {}, caller: { type: 'direct' } },
-  };
-  const json = call.rawArguments ?? JSON.stringify(call.arguments ?? {});
-  yield { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: json } };
-  yield { type: 'content_block_stop', index };
 }
 
 function modelOf(event: RouterStreamEvent): string | undefined {

@@ -24,3 +24,5 @@ export {
   RoutingInfoStore,
   resultRoutingInfo,
 } from '../routing-info.js';
+export type { ToolCallStep } from '../streamed-tool-calls.js';
+export { argumentsText, StreamedToolCalls } from '../streamed-tool-calls.js';

@@ -237,6 +237,42 @@ describe('createOpenAICompatibleClient', () => {
     expect(error).toMatchObject({ status: undefined, message: 'stream cut' });
   });
 
+  it('streams tool call arguments as the provider streams them; a whole call is one chunk', async () => {
+    const streamed = { id: 'call_1', name: 'f', arguments: { a: 1 }, rawArguments: '{"a":1}' };
+    const whole = { id: 'call_2', name: 'g', arguments: {}, rawArguments: '{}' };
+    const client = createOpenAICompatibleClient({
+      chat: () => Promise.reject(new Error('unused')),
+      stream: () =>
+        routerStream(
+          [
+            { type: 'tool-call-delta', index: 0, id: 'call_1', name: 'f', argumentsDelta: '' },
+            { type: 'tool-call-delta', index: 0, argumentsDelta: '{"a"' },
+            { type: 'tool-call-delta', index: 0, argumentsDelta: ':1}' },
+            { type: 'tool-call', toolCall: streamed },
+            { type: 'tool-call', toolCall: whole },
+          ],
+          { ...result, text: '', toolCalls: [streamed, whole], finishReason: 'tool-calls' },
+        ),
+    });
+    const runner = client.chat.completions.stream({ ...params, stream: true });
+    const deltas: unknown[] = [];
+    runner.on('chunk', (chunk) => deltas.push(chunk.choices[0]?.delta));
+    const completion = await runner.finalChatCompletion();
+    expect(deltas.slice(1, -1)).toEqual([
+      { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '{"a"' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] },
+      {
+        tool_calls: [{ index: 1, id: 'call_2', type: 'function', function: { name: 'g', arguments: '{}' } }],
+      },
+    ]);
+    // The SDK's own accumulation puts the fragments back together.
+    expect(completion.choices[0]?.message.tool_calls).toMatchObject([
+      { id: 'call_1', function: { name: 'f', arguments: '{"a":1}' } },
+      { id: 'call_2', function: { name: 'g', arguments: '{}' } },
+    ]);
+  });
+
   it('rejects create() when the stream fails before any content', async () => {
     const failed = new AllProvidersFailedError('all overloaded', {
       attempts: [{ provider: 'groq', model: 'm', outcome: 'overloaded', durationMs: 1 }],

@@ -11,10 +11,12 @@ import {
   finalFailure,
   type RoutingInfoStore,
   resultRoutingInfo,
+  StreamedToolCalls,
+  type ToolCallStep,
 } from '@spillway/core/internal';
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { fromOpenAIParams } from './from-openai-params.js';
-import { chunkFactory, toChatCompletion, toToolCall } from './to-chat-completion.js';
+import { chunkFactory, toChatCompletion } from './to-chat-completion.js';
 import { errorBody, toErrorResponse } from './to-error-response.js';
 
 /** The router stream events the drop-in understands; others are ignored. */
@@ -32,6 +34,9 @@ export type ChatRouter = {
 };
 
 const encoder = new TextEncoder();
+const CONTENT = new Set(['text-delta', 'tool-call-delta', 'tool-call']);
+
+type ToolCallDelta = Parameters<StreamedToolCalls['delta']>[0];
 
 /**
  * Answers one `POST …/chat/completions` body from the router as OpenAI would over HTTP: the SDK does
@@ -94,7 +99,9 @@ export function jsonHeaders(requestId: string): Headers {
 }
 
 /**
- * Streams as OpenAI does: one chunk per text delta, each tool call as one chunk once complete, a chunk
+ * Streams as OpenAI does: one chunk per text delta, a tool call as a chunk with its id and name then
+ * one chunk per argument fragment as the provider streams them (a call that arrives whole is one
+ * chunk), a chunk
  * with the finish reason, a usage chunk when asked for, then `[DONE]`. The first event is awaited
  * before answering, so a failure before any content is an HTTP error the SDK raises from `create()`;
  * a failure after content is an in-band `{"error": …}` chunk, which the SDK throws while iterating.
@@ -111,21 +118,24 @@ async function streamResponse(
   // HTTP error. 'start' events name the candidate (again after each fallback).
   let model = requestedModel;
   let first = await iterator.next();
-  while (!first.done && first.value.type !== 'text-delta' && first.value.type !== 'tool-call') {
+  while (!first.done && !CONTENT.has(first.value.type)) {
     if (first.value.type === 'start') model = modelOf(first.value) ?? model;
     first = await iterator.next();
   }
   const created = Math.floor(Date.now() / 1000);
   const chunks = chunkFactory(`chatcmpl-${randomUUID()}`, created, model, includeUsage);
-  let toolIndex = 0;
+  const toolCalls = new StreamedToolCalls();
   let pending: IteratorResult<RouterStreamEvent> | undefined = first;
   const toChunk = (event: RouterStreamEvent): ChatCompletionChunk | undefined => {
     if (event.type === 'text-delta') return chunks.delta({ content: (event as { text: string }).text });
-    if (event.type === 'tool-call') {
-      const call = toToolCall((event as { toolCall: ToolCall }).toolCall);
-      return chunks.delta({ tool_calls: [{ index: toolIndex++, ...call }] });
-    }
-    return undefined;
+    const step =
+      event.type === 'tool-call-delta'
+        ? toolCalls.delta(event as unknown as ToolCallDelta)
+        : event.type === 'tool-call'
+          ? toolCalls.complete((event as { toolCall: ToolCall }).toolCall)
+          : undefined;
+    if (!step || (!step.opened && step.argumentsDelta === '')) return undefined;
+    return chunks.delta({ tool_calls: [toolCallDelta(step)] });
   };
   const sse = (value: unknown) => encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
   const body = new ReadableStream<Uint8Array>({
@@ -162,6 +172,16 @@ async function streamResponse(
     status: 200,
     headers: { 'content-type': 'text/event-stream', 'x-request-id': requestId },
   });
+}
+
+/** The first chunk of a call carries its id, type and name; later ones only argument text. */
+function toolCallDelta(step: ToolCallStep): ChatCompletionChunk.Choice.Delta.ToolCall {
+  const fn = step.opened
+    ? { name: step.name, arguments: step.argumentsDelta }
+    : { arguments: step.argumentsDelta };
+  return step.opened
+    ? { index: step.slot, id: step.id, type: 'function', function: fn }
+    : { index: step.slot, function: fn };
 }
 
 function modelOf(event: RouterStreamEvent | undefined): string | undefined {

@@ -1,11 +1,11 @@
-import type { ChatResult, RouterStream, RouterStreamEvent, ToolCall } from '@spillway/core';
+import type { ChatResult, RouterStream, RouterStreamEvent } from '@spillway/core';
+import { StreamedToolCalls, type ToolCallStep } from '@spillway/core/internal';
 import type {
   ResponseCreateParams,
   ResponseOutputItem,
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import {
-  argumentsOf,
   finishResponse,
   functionCallItem,
   messageItem,
@@ -50,6 +50,8 @@ export async function* toResponseEvents(
     yield stamp({ type: 'response.in_progress', response: shell });
 
     const output: ResponseOutputItem[] = [];
+    const toolCalls = new StreamedToolCalls();
+    const calls = new FunctionCallItems(output);
     let text: { id: string; index: number; text: string } | undefined;
     const closeText = function* (): Generator<EventDraft> {
       if (!text) return;
@@ -100,9 +102,11 @@ export async function* toResponseEvents(
           delta: event.text,
           logprobs: [],
         });
-      } else if (event.type === 'tool-call') {
-        for (const draft of closeText()) yield stamp(draft);
-        for (const draft of functionCallEvents(event.toolCall, output)) yield stamp(draft);
+      } else if (event.type === 'tool-call-delta' || event.type === 'tool-call') {
+        const step = event.type === 'tool-call' ? toolCalls.complete(event.toolCall) : toolCalls.delta(event);
+        if (!step) continue;
+        if (step.opened) for (const draft of closeText()) yield stamp(draft);
+        for (const draft of calls.step(step, event.type === 'tool-call')) yield stamp(draft);
       }
     }
     for (const draft of closeText()) yield stamp(draft);
@@ -119,27 +123,46 @@ export async function* toResponseEvents(
   }
 }
 
-function* functionCallEvents(call: ToolCall, output: ResponseOutputItem[]): Generator<EventDraft> {
-  const id = newId('fc');
-  const index = output.length;
-  const added = functionCallItem(call, id, 'in_progress');
-  output.push(added);
-  yield { type: 'response.output_item.added', output_index: index, item: added };
-  const args = argumentsOf(call);
-  yield { type: 'response.function_call_arguments.delta', item_id: id, output_index: index, delta: args };
-  // openai 6's event type has `name`, 7's not: the wire event carries it for either reader.
-  yield {
-    type: 'response.function_call_arguments.done',
-    item_id: id,
-    output_index: index,
-    name: call.name,
-    arguments: args,
-  } as EventDraft;
-  const done = functionCallItem(call, id, 'completed');
-  output[index] = done;
-  yield { type: 'response.output_item.done', output_index: index, item: done };
+/** Function call output items: added when a call begins, argument deltas as they come, done when whole. */
+class FunctionCallItems {
+  readonly #items = new Map<number, { id: string; index: number; arguments: string }>();
+
+  constructor(readonly output: ResponseOutputItem[]) {}
+
+  *step(step: ToolCallStep, complete: boolean): Generator<EventDraft> {
+    let item = this.#items.get(step.slot);
+    if (!item) {
+      item = { id: newId('fc'), index: this.output.length, arguments: '' };
+      this.#items.set(step.slot, item);
+      const added = functionCallItem(step, item.id, '', 'in_progress');
+      this.output.push(added);
+      yield { type: 'response.output_item.added', output_index: item.index, item: added };
+    }
+    const { id, index } = item;
+    if (step.argumentsDelta !== '') {
+      item.arguments += step.argumentsDelta;
+      yield {
+        type: 'response.function_call_arguments.delta',
+        item_id: id,
+        output_index: index,
+        delta: step.argumentsDelta,
+      };
+    }
+    if (!complete) return;
+    // openai 6's event type has `name`, 7's not: the wire event carries it for either reader.
+    yield {
+      type: 'response.function_call_arguments.done',
+      item_id: id,
+      output_index: index,
+      name: step.name,
+      arguments: item.arguments,
+    } as EventDraft;
+    const done = functionCallItem(step, id, item.arguments, 'completed');
+    this.output[index] = done;
+    yield { type: 'response.output_item.done', output_index: index, item: done };
+  }
 }
 
 function isContent(event: RouterStreamEvent): boolean {
-  return event.type === 'text-delta' || event.type === 'tool-call';
+  return event.type === 'text-delta' || event.type === 'tool-call-delta' || event.type === 'tool-call';
 }

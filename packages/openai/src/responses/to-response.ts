@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatResult, FinishReason, ToolCall, Usage } from '@spillway/core';
+import type { ChatResult, FinishReason, Usage } from '@spillway/core';
+import { argumentsText } from '@spillway/core/internal';
 import type {
   Response,
   ResponseCreateParams,
@@ -67,23 +68,12 @@ export function outputText(text: string): ResponseOutputMessage['content'][numbe
 }
 
 export function functionCallItem(
-  call: ToolCall,
-  id: string,
+  call: { id: string; name: string },
+  itemId: string,
+  args: string,
   status: 'in_progress' | 'completed',
 ): ResponseFunctionToolCall {
-  return {
-    type: 'function_call',
-    id,
-    call_id: call.id,
-    name: call.name,
-    arguments: status === 'completed' ? argumentsOf(call) : '',
-    status,
-  };
-}
-
-export function argumentsOf(call: ToolCall): string {
-  if (call.rawArguments !== undefined) return call.rawArguments;
-  return typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+  return { type: 'function_call', id: itemId, call_id: call.id, name: call.name, arguments: args, status };
 }
 
 /** Completes a response from the router's result: status, output items, usage. */
@@ -107,7 +97,9 @@ export function toResponse(params: ResponseCreateParams, result: ChatResult, cre
   if (result.text !== '' || result.toolCalls.length === 0) {
     output.push(messageItem(newId('msg'), result.text, 'completed'));
   }
-  for (const call of result.toolCalls) output.push(functionCallItem(call, newId('fc'), 'completed'));
+  for (const call of result.toolCalls) {
+    output.push(functionCallItem(call, newId('fc'), argumentsText(call), 'completed'));
+  }
   return finishResponse(shell, result, output);
 }
 

@@ -156,22 +156,24 @@ describe('simulated OpenAI through the official SDK', () => {
     expect(usage).toEqual(whole.usage);
   });
 
-  it('streams tool calls as deltas', async () => {
+  it('streams tool call arguments in several fragments, as OpenAI does', async () => {
     const stream = await client.chat.completions.create({
       model,
       stream: true,
       tools: [weatherTool],
       messages: [{ role: 'user', content: 'call get_weather for Rome' }],
     });
-    let args = '';
+    const fragments: string[] = [];
     let name: string | undefined;
     let finish: string | null | undefined;
     for await (const chunk of stream) {
       const call = chunk.choices[0]?.delta.tool_calls?.[0];
       name ??= call?.function?.name;
-      args += call?.function?.arguments ?? '';
+      if (call?.function?.arguments) fragments.push(call.function.arguments);
       finish = chunk.choices[0]?.finish_reason ?? finish;
     }
+    const args = fragments.join('');
+    expect(fragments.length).toBeGreaterThan(1);
     expect(name).toBe('get_weather');
     expect(typeof JSON.parse(args).city).toBe('string');
     expect(finish).toBe('tool_calls');

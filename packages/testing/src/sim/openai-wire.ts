@@ -98,7 +98,10 @@ export function openaiWire(flavor: Flavor): Wire {
                 },
                 null,
               ),
-              chunk({ tool_calls: [{ index, function: { arguments: call.arguments } }] }, null),
+              // OpenAI streams the arguments a few tokens at a time; Groq sends them in one chunk.
+              ...(groq ? [call.arguments] : argumentFragments(call.arguments)).map((fragment) =>
+                chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, null),
+              ),
             ])
           : textChunks(chunk({ content: '\u0000' }, null), plan.pieces);
       const tail = [
@@ -153,6 +156,13 @@ export function openaiWire(flavor: Flavor): Wire {
 export function textChunks(template: string, pieces: string[]): string[] {
   const [before, after] = template.split('"\\u0000"') as [string, string];
   return pieces.map((piece) => before + JSON.stringify(piece) + after);
+}
+
+/** Argument JSON in pieces of a few characters, roughly one token each. */
+function argumentFragments(json: string): string[] {
+  const fragments: string[] = [];
+  for (let index = 0; index < json.length; index += 6) fragments.push(json.slice(index, index + 6));
+  return fragments.length > 0 ? fragments : [''];
 }
 
 function toolCallJson(call: ReplyPlan['toolCalls'][number]) {
