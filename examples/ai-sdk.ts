@@ -1,6 +1,6 @@
-// Vercel AI SDK: the router is one model for generateText and streamText. The cheapest provider (the
-// OpenAI simulator) answers 429 to the first call; the router falls back inside the same
-// generateText call, and the tool loop runs as with any AI SDK model.
+// Vercel AI SDK: the router is one model for generateText and streamText, over OpenAI and Google
+// Gemini. The cheaper provider (the OpenAI simulator) answers 429 to the first call; the router falls
+// back to Gemini inside the same generateText call, and the tool loop runs as with any AI SDK model.
 //
 //   pnpm tsx --conditions=@spillway/source examples/ai-sdk.ts
 import { createSpillway } from '@spillway/ai-sdk';
@@ -11,7 +11,7 @@ import { setup } from './setup.js';
 
 const { providers, close } = await setup([
   { kind: 'openai', models: ['gpt-5.4-mini'], faults: { script: ['rateLimit'] } },
-  { kind: 'anthropic', models: ['claude-haiku-4-5'] },
+  { kind: 'google', models: ['gemini-2.5-pro'] },
 ]);
 const router = createRouter({ providers });
 const spillway = createSpillway(router);

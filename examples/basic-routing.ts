@@ -1,5 +1,6 @@
-// Basic routing: one router over three providers. Each request goes to the cheapest model that meets
-// what it asks for (capability, tools), and the result says who served it and what it cost.
+// Basic routing: one router over four providers (Groq, OpenAI, Anthropic, Google Gemini). Each request
+// goes to the cheapest model that meets what it asks for (capability, tools), and the result says who
+// served it and what it cost: at capability 8, Gemini 2.5 Pro costs less than Claude Sonnet.
 //
 //   pnpm tsx --conditions=@spillway/source examples/basic-routing.ts
 import { createRouter } from '@spillway/core';

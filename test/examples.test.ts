@@ -17,6 +17,8 @@ const env = {
   OPENAI_API_KEY: '',
   ANTHROPIC_API_KEY: '',
   GROQ_API_KEY: '',
+  GOOGLE_API_KEY: '',
+  GEMINI_API_KEY: '',
   METRICS_PORT: '0', // telemetry.ts: any free port, so parallel runs do not collide
 };
 
@@ -30,12 +32,13 @@ async function example(file: string, args: string[] = []) {
 }
 
 describe.concurrent('examples', () => {
-  it('basic-routing sends each request to the cheapest model that qualifies', {
+  it('basic-routing sends each request to the cheapest model that qualifies, over four providers', {
     timeout: 120_000,
   }, async () => {
     const { stdout } = await example('examples/basic-routing.ts');
+    expect(stdout).toMatch(/^providers: groq, openai, anthropic, google \(simulated\)$/m);
     expect(stdout).toMatch(/^a quick label \(any model\): groq\/openai\/gpt-oss-20b, \d+ tokens, \$/m);
-    expect(stdout).toMatch(/^a careful plan \(capability >= 8\): anthropic\/claude-sonnet-5, /m);
+    expect(stdout).toMatch(/^a careful plan \(capability >= 8\): google\/gemini-2\.5-pro, /m);
     expect(stdout).toMatch(/^a tool call \(needs tools\): groq\/.*tool calls: lookup_order\(/m);
   });
 
@@ -93,7 +96,7 @@ describe.concurrent('examples', () => {
   }, async () => {
     const { stdout } = await example('examples/ai-sdk.ts');
     expect(stdout).toMatch(
-      /^generateText step 1: tool-calls via anthropic\/claude-haiku-4-5 \[openai:rate_limit -> anthropic:success\], called get_weather\(\{"city":/m,
+      /^generateText step 1: tool-calls via google\/gemini-2\.5-pro \[openai:rate_limit -> google:success\], called get_weather\(\{"city":/m,
     );
     expect(stdout).toMatch(/^generateText step 2: stop via /m);
     expect(stdout).toMatch(/^streamText tool call: get_weather\(\{"city":/m);
