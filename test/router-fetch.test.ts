@@ -5,8 +5,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import Anthropic from '@anthropic-ai/sdk';
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import { createAnthropicRouterFetch } from '@spillway/anthropic';
-import { createRouterFetch } from '@spillway/openai';
+import { createAnthropicCompatibleClient, createAnthropicRouterFetch } from '@spillway/anthropic';
+import { createOpenAICompatibleClient, createRouterFetch } from '@spillway/openai';
 import { generateText } from 'ai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,46 @@ describe('createRouterFetch with @anthropic-ai/sdk', () => {
       .create({ model: 'claude-3-opus', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] })
       .catch((caught: unknown) => caught);
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+  });
+});
+
+describe('tenants through the fetch and the drop-in clients', () => {
+  const fromHeader = ({ headers }: { headers: Headers }) => headers.get('x-spillway-tenant') ?? undefined;
+  const seenTenants = () => {
+    const tenants: (string | undefined)[] = [];
+    env.router.on('request-start', (event) => tenants.push(event.tenant));
+    return tenants;
+  };
+
+  it('stamps a fixed tenant, or one a function reads from each call; a header alone is not trusted', async () => {
+    const tenants = seenTenants();
+    const messages = [{ role: 'user' as const, content: 'Hi' }];
+    const headers = { 'x-spillway-tenant': 'globex' };
+    const fixed = createOpenAICompatibleClient(env.router, { tenant: 'acme' });
+    await fixed.chat.completions.create({ model: 'auto', messages });
+    const perCall = new OpenAI({
+      apiKey: 'unused',
+      baseURL: BASE,
+      fetch: createRouterFetch(env.router, { tenant: fromHeader }),
+    });
+    await perCall.chat.completions.create({ model: 'auto', messages }, { headers });
+    const stream = await perCall.responses.create({ model: 'auto', input: 'Hi', stream: true }, { headers });
+    for await (const _ of stream);
+    const plain = new OpenAI({ apiKey: 'unused', baseURL: BASE, fetch: createRouterFetch(env.router) });
+    await plain.chat.completions.create({ model: 'auto', messages }, { headers });
+    const claude = createAnthropicCompatibleClient(env.router, { tenant: fromHeader });
+    await claude.messages.create({ model: 'auto', max_tokens: 16, messages }, { headers });
+    expect(tenants).toEqual(['acme', 'globex', 'globex', undefined, 'globex']);
+  });
+
+  it("answers a tenant the router refuses with the client's 400, sending nothing", async () => {
+    const client = createOpenAICompatibleClient(env.router, { tenant: '' });
+    const error = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as Error).message).toMatch(/tenant/);
+    expect(env.openaiSim.stats().requests + env.anthropicSim.stats().requests).toBe(0);
   });
 });
 

@@ -99,7 +99,6 @@ describe('convertOptions', () => {
       model: 'gpt-5.4-mini',
       minCapability: 7,
       tenant: 'acme',
-      metadata: { tenant: 'acme' },
       maxTokens: 100,
       temperature: 0.2,
       stop: ['END'],

@@ -13,13 +13,8 @@ export type SpillwaySettings = Pick<
   | 'timeToFirstTokenMs'
   | 'stallTimeoutMs'
   | 'fallbackOnContentFilter'
-> & {
-  /** Whose request this is, for per-tenant budgets and fair shares. */
-  tenant?: string;
-};
-
-/** A router request carrying a tenant (used by routers that serve tenants). */
-export type TenantRequest = ChatRequest & { tenant?: string };
+  | 'tenant'
+>;
 
 // Sampling settings the router does not carry to providers: each becomes a warning when given.
 const UNSUPPORTED_SETTINGS = ['topP', 'topK', 'presencePenalty', 'frequencyPenalty', 'seed'] as const;
@@ -32,9 +27,9 @@ export function convertOptions(
   modelId: string,
   settings: SpillwaySettings,
   options: LanguageModelV3CallOptions,
-): { request: TenantRequest; warnings: SharedV3Warning[] } {
+): { request: ChatRequest; warnings: SharedV3Warning[] } {
   const warnings: SharedV3Warning[] = [];
-  const request: TenantRequest = { messages: convertPrompt(options.prompt, warnings) };
+  const request: ChatRequest = { messages: convertPrompt(options.prompt, warnings) };
   if (modelId !== 'auto') request.model = modelId;
   applySettings(request, { ...settings, ...callSettings(options) });
   if (options.maxOutputTokens !== undefined) request.maxTokens = options.maxOutputTokens;
@@ -64,7 +59,7 @@ export function convertOptions(
   return { request, warnings };
 }
 
-function applySettings(request: TenantRequest, settings: SpillwaySettings): void {
+function applySettings(request: ChatRequest, settings: SpillwaySettings): void {
   if (settings.minCapability !== undefined) request.minCapability = settings.minCapability;
   if (settings.require) request.require = settings.require;
   if (settings.timeoutMs !== undefined) request.timeoutMs = settings.timeoutMs;
@@ -75,10 +70,7 @@ function applySettings(request: TenantRequest, settings: SpillwaySettings): void
     request.fallbackOnContentFilter = settings.fallbackOnContentFilter;
   }
   if (settings.metadata) request.metadata = { ...settings.metadata };
-  if (settings.tenant !== undefined) {
-    request.tenant = settings.tenant;
-    request.metadata = { ...request.metadata, tenant: settings.tenant };
-  }
+  if (settings.tenant !== undefined) request.tenant = settings.tenant;
 }
 
 /** `providerOptions.spillway` on a call overrides the handle's settings for that call. */

@@ -116,6 +116,26 @@ describe('generateText', () => {
     );
   });
 
+  it("passes the handle's tenant to the router, a call's providerOptions overriding it", async () => {
+    const tenants: (string | undefined)[] = [];
+    router.on('request-start', (event) => tenants.push(event.tenant));
+    const model = createSpillway(router)('auto', { tenant: 'acme' });
+    await generateText({ model, prompt: 'Hi', maxOutputTokens: 10 });
+    const streamed = streamText({
+      model,
+      prompt: 'Hi',
+      maxOutputTokens: 10,
+      providerOptions: { spillway: { tenant: 'globex' } },
+    });
+    await streamed.consumeStream();
+    expect(tenants).toEqual(['acme', 'globex']);
+    // A tenant the router cannot take is the caller's error; nothing is sent.
+    await expect(
+      generateText({ model: createSpillway(router)('auto', { tenant: '' }), prompt: 'Hi', maxRetries: 0 }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+    expect(openaiSim.stats().requests).toBe(2);
+  });
+
   it('passes the abort signal through', async () => {
     const spillway = createSpillway(router);
     const controller = new AbortController();

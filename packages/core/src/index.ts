@@ -12,6 +12,7 @@ export type { CatalogEntry } from './catalog.js';
 export { catalog, catalogModels, findCatalogModel, registerCatalogModels, resolveModels } from './catalog.js';
 export type { Clock, RandomSource, TimerHandle } from './clock.js';
 export { seededRandom, systemClock, systemRandom } from './clock.js';
+export type { TenantOption, TenantSource } from './drop-in-tenant.js';
 export type { Exclusion, RouterErrorCode } from './errors.js';
 export {
   AllProvidersFailedError,

@@ -1,12 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { APIError } from '@anthropic-ai/sdk/error';
-import type { ModelAlias } from '@spillway/core';
+import type { ModelAlias, TenantOption } from '@spillway/core';
 import { attachRoutingInfo, attachRoutingInfoLater, RoutingInfoStore } from '@spillway/core/internal';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type AnthropicCompatibleClientOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
   aliases?: Record<string, ModelAlias>;
+  /**
+   * The tenant of every call (a string), or a function of each call's headers and body, e.g.
+   * `({ headers }) => headers.get('x-spillway-tenant') ?? undefined`. No header is trusted unless you
+   * say so here.
+   */
+  tenant?: TenantOption;
 };
 
 // Nothing is sent to this address: the client's fetch answers every request from the router.
@@ -45,7 +51,7 @@ export function createAnthropicCompatibleClient(
     apiKey: 'spillway',
     baseURL: ROUTER_BASE_URL,
     maxRetries: 0,
-    fetch: createRouterFetch(router, options.aliases, store),
+    fetch: createRouterFetch(router, options.aliases, store, options.tenant),
   });
   const messages = client.messages;
   const create = messages.create.bind(messages);

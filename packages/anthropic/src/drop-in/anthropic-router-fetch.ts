@@ -1,9 +1,15 @@
-import type { ModelAlias } from '@spillway/core';
+import type { ModelAlias, TenantOption } from '@spillway/core';
 import { type ChatRouter, createRouterFetch } from './router-fetch.js';
 
 export type AnthropicRouterFetchOptions = {
   /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
   aliases?: Record<string, ModelAlias>;
+  /**
+   * The tenant of every call (a string), or a function of each call's headers and body, e.g.
+   * `({ headers }) => headers.get('x-spillway-tenant') ?? undefined`. No header is trusted unless you
+   * say so here.
+   */
+  tenant?: TenantOption;
 };
 
 /**
@@ -16,5 +22,5 @@ export function createAnthropicRouterFetch(
   router: ChatRouter,
   options: AnthropicRouterFetchOptions = {},
 ): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-  return createRouterFetch(router, options.aliases, undefined);
+  return createRouterFetch(router, options.aliases, undefined, options.tenant);
 }

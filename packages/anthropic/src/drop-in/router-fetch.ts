@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageCreateParamsBase, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { type ChatRequest, type ChatResult, type ModelAlias, RouterError } from '@spillway/core';
+import {
+  type ChatRequest,
+  type ChatResult,
+  type ModelAlias,
+  RouterError,
+  type TenantOption,
+} from '@spillway/core';
 import {
   errorRoutingInfo,
   finalFailure,
   type RoutingInfoStore,
+  resolveTenant,
   resultRoutingInfo,
+  withTenant,
 } from '@spillway/core/internal';
 import { fromAnthropicParams } from './from-anthropic-params.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
@@ -28,6 +36,7 @@ export function createRouterFetch(
   router: ChatRouter,
   aliases: Record<string, ModelAlias> | undefined,
   store: RoutingInfoStore | undefined,
+  tenant?: TenantOption,
 ): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
   return async (input, init = {}) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -43,19 +52,21 @@ export function createRouterFetch(
       });
     }
     const params = JSON.parse(String(init.body)) as MessageCreateParamsBase;
+    const source = { headers: new Headers(init.headers), body: params as unknown as Record<string, unknown> };
+    const routed = withTenant(router, resolveTenant(tenant, source));
     try {
       const request: ChatRequest = { ...fromAnthropicParams(params, { aliases }) };
       if (init.signal) request.signal = init.signal;
       if (!params.stream) {
-        const result = await router.chat(request);
+        const result = await routed.chat(request);
         store?.set(requestId, resultRoutingInfo(result));
         return new Response(JSON.stringify(toAnthropicMessage(result)), {
           status: 200,
           headers: { 'content-type': 'application/json', 'request-id': requestId },
         });
       }
-      if (!router.stream) throw new TypeError('createAnthropicCompatibleClient: this router has no stream()');
-      const stream = router.stream(request);
+      if (!routed.stream) throw new TypeError('createAnthropicCompatibleClient: this router has no stream()');
+      const stream = routed.stream(request);
       const events = toAnthropicStream(stream, String(params.model), (result) =>
         store?.set(requestId, resultRoutingInfo(result)),
       );

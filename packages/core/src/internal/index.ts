@@ -2,6 +2,7 @@
 // info, the router's gate seam) and the resilience parts the benchmarks time on their own. Not a
 // public API: it may change in any release, without notice.
 
+export { resolveTenant, withTenant } from '../drop-in-tenant.js';
 // Timed alone by test/bench (admission, bottleneck).
 export { BREAKER_DEFAULTS, ModelBreaker } from '../resilience/model-breaker.js';
 export { WaitQueue } from '../resilience/wait-queue.js';

@@ -1,4 +1,4 @@
-import type { ModelAlias } from '@spillway/core';
+import type { ModelAlias, TenantOption } from '@spillway/core';
 import { attachRoutingInfo, attachRoutingInfoLater, RoutingInfoStore } from '@spillway/core/internal';
 import OpenAI from 'openai';
 import type { APIError } from 'openai/error';
@@ -9,6 +9,11 @@ export type OpenAICompatibleClientOptions = {
   aliases?: Record<string, ModelAlias>;
   /** A model id the router does not offer: 404 (`'error'`, default) or route it as `'auto'`. */
   unknownModel?: 'error' | 'auto';
+  /**
+   * The tenant of every call (a string), or a function of each call's headers and body, e.g. reading
+   * a header passed per call with `create(params, { headers: { 'x-spillway-tenant': 'acme' } })`.
+   */
+  tenant?: TenantOption;
 };
 
 // Nothing is sent to this address: the client's fetch answers every request from the router.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ModelAlias, RouterStats } from '@spillway/core';
-import type { RoutingInfoStore } from '@spillway/core/internal';
+import type { ModelAlias, RouterStats, TenantOption } from '@spillway/core';
+import { type RoutingInfoStore, resolveTenant, withTenant } from '@spillway/core/internal';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import type { ResponsesRouter } from '../responses/serve-responses.js';
@@ -27,6 +27,13 @@ export type RouterFetchOptions = {
    * from `@spillway/anthropic`. Without it, `/messages` is answered 404.
    */
   messages?: FetchLike;
+  /**
+   * The tenant of every request this fetch serves (per-tenant budgets, fair shares), or a function
+   * that picks it per call from its headers and body, e.g.
+   * `({ headers }) => headers.get('x-spillway-tenant') ?? undefined`. No header is trusted unless you
+   * say so here. `/messages` is served by the fetch in `messages`: give it the same option.
+   */
+  tenant?: TenantOption;
 };
 
 /**
@@ -78,6 +85,7 @@ export function routerFetch(
       }
     }
     const signal = init.signal ?? request?.signal ?? undefined;
+    const routed = withTenant(router, resolveTenant(options.tenant, { headers, body }));
     if (endpoint === 'messages') {
       return (options.messages as FetchLike)(url, {
         ...init,
@@ -93,9 +101,9 @@ export function routerFetch(
       signal,
     };
     if (endpoint === 'responses') {
-      return serveResponsesHttp(router as ResponsesRouter, body as unknown as ResponseCreateParams, context);
+      return serveResponsesHttp(routed as ResponsesRouter, body as unknown as ResponseCreateParams, context);
     }
-    return serveChatCompletions(router, body as unknown as ChatCompletionCreateParams, context);
+    return serveChatCompletions(routed, body as unknown as ChatCompletionCreateParams, context);
   };
 }
 
