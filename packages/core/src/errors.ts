@@ -10,7 +10,8 @@ export type RouterErrorCode =
   | 'queue_full'
   | 'stream_interrupted'
   | 'budget_exceeded'
-  | 'provider_error';
+  | 'provider_error'
+  | 'cache_miss';
 
 // A registry-wide symbol, so errors thrown by one copy of this package are recognised by another.
 const marker = Symbol.for('spillway.error');
@@ -213,6 +214,15 @@ export class StreamInterruptedError extends RouterError {
 
   static override isInstance(value: unknown): value is StreamInterruptedError {
     return hasCode(value, 'stream_interrupted');
+  }
+}
+
+/** `cache: { mode: 'only-if-cached' }` and the cache holds no answer for the request. Nothing was sent. */
+export class CacheMissError extends RouterError {
+  readonly code = 'cache_miss' as const;
+
+  static override isInstance(value: unknown): value is CacheMissError {
+    return hasCode(value, 'cache_miss');
   }
 }
 

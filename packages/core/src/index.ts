@@ -8,6 +8,17 @@ export type {
   TenantsOption,
 } from './budgets/budget-options.js';
 export { BUDGET_SCOPES, BUDGET_WINDOWS, MAX_TENANT_LENGTH } from './budgets/budget-options.js';
+export { cacheKey, canonicalRequest } from './cache/cache-key.js';
+export type { MemoryCache, MemoryCacheOptions } from './cache/memory-cache.js';
+export { memoryCache } from './cache/memory-cache.js';
+export type {
+  CacheControl,
+  CacheMode,
+  CacheStats,
+  CacheStatus,
+  ResponseCache,
+} from './cache/response-cache.js';
+export { CACHE_MODES } from './cache/response-cache.js';
 export type { CatalogEntry } from './catalog.js';
 export { catalog, catalogModels, findCatalogModel, registerCatalogModels, resolveModels } from './catalog.js';
 export type { Clock, RandomSource, TimerHandle } from './clock.js';
@@ -18,6 +29,7 @@ export {
   AllProvidersFailedError,
   abortReason,
   BudgetExceededError,
+  CacheMissError,
   ConfigError,
   DeadlineExceededError,
   InvalidRequestError,

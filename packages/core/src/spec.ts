@@ -51,6 +51,8 @@ export type AdapterCall = {
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
+  /** Sampling seed; adapters whose provider has none report it through `onWarning`. */
+  seed?: number;
   /** Aborts the HTTP request: fires on caller abort, deadline, or a router timeout (first token, stall). */
   signal: AbortSignal;
   /** Called for each parameter the adapter drops because the provider does not support it. */

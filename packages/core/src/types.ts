@@ -1,3 +1,4 @@
+import type { CacheControl, CacheStatus } from './cache/response-cache.js';
 import type { FailureClass } from './failure.js';
 
 /** Reply roles understood by every adapter. */
@@ -120,6 +121,13 @@ export type ChatRequest = {
   tools?: ToolDefinition[];
   toolChoice?: ToolChoice;
   responseFormat?: ResponseFormat;
+  /** Sampling seed, for providers that support one (others drop it with a warning). */
+  seed?: number;
+  /**
+   * The response cache (router option `cache`): `false` skips it; `ttlMs` overrides how long this
+   * answer is kept; `mode` (default 'default') is 'refresh', 'no-store' or 'only-if-cached'.
+   */
+  cache?: false | CacheControl;
   /** One deadline across every attempt and every wait. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -166,6 +174,8 @@ export type ChatResult = {
   requestId?: string;
   /** Parameters an adapter dropped because the provider does not support them, and similar notes. */
   warnings?: string[];
+  /** With a response cache: 'hit' (stored or shared answer, $0), 'miss' or 'bypass'. */
+  cache?: CacheStatus;
 };
 
 /** One limit window as a provider reported it. Durations are relative to when the response arrived. */

@@ -58,6 +58,11 @@ export type RouterEvents = {
   'circuit-close': Target;
   'budget-low': Target & { dimension: string; available: number; capacity: number };
   queued: { requestId: string; waitMs: number; waiting: number };
+  /**
+   * A request was answered by the response cache (`coalesced`: by sharing an identical request's
+   * call in flight); `savedUsd` is what that answer cost when a provider made it.
+   */
+  'cache-hit': Target & { requestId: string; stream: boolean; coalesced: boolean; savedUsd: number };
   /** A watched share (option `alerts`) went above its threshold. */
   alert: AlertEvent;
   /** It went back to or below the threshold. */

@@ -1,4 +1,5 @@
 import type { Budget, TenantOptions, TenantsOption } from '../budgets/budget-options.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { Clock, RandomSource } from '../clock.js';
 import type { ProviderAdapter } from '../spec.js';
 import type { RouterStore } from '../store.js';
@@ -57,6 +58,11 @@ export type RouterOptions = {
   budgets?: Budget[];
   /** Per-tenant weight, rpm/tpm and budgets, by the id requests give as `tenant`. */
   tenants?: TenantsOption;
+  /**
+   * Response cache: `memoryCache()` here, or `redisCache()` from @spillway/redis to share answers
+   * between processes. Identical requests in flight share one provider call. Default: none.
+   */
+  cache?: ResponseCache;
   /** Default deadline for requests that give no `timeoutMs`. Default: none. */
   timeoutMs?: number;
   /**

@@ -163,6 +163,7 @@ export class RequestRun {
       tools: request.tools,
       toolChoice: request.toolChoice,
       responseFormat: request.responseFormat,
+      seed: request.seed,
       signal: turn.signal,
       onWarning: (message) => this.#warnings.push(redact(message)),
     };

@@ -1,3 +1,4 @@
+import { CacheFront } from '../cache/cache-front.js';
 import { ConfigError } from '../errors.js';
 import { createResilienceGate } from '../resilience/resilience-gate.js';
 import type { ChatRequest, ChatResult } from '../types.js';
@@ -46,17 +47,28 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
   const state = new RouterState(resolveOptions(options), createGate);
   for (const adapter of state.options.providers) adapter.setLogger?.(state.options.logger);
 
-  function start(request: ChatRequest, stream: boolean): RequestRun {
+  const validate = (request: ChatRequest) => {
     if (state.closed) throw new ConfigError('router is closed; create a new one');
     validateRequest(request, state.isOffered);
-    return new RequestRun(state, request, stream);
+  };
+  const open = (request: ChatRequest, stream: boolean) => new RequestRun(state, request, stream);
+  const cache = options.cache;
+  const front = cache && new CacheFront(state, cache, { validate, open });
+  // With a cache configured, a request that opts out says so on its result.
+  const bypass = front ? 'bypass' : undefined;
+
+  function start(request: ChatRequest, stream: boolean): RequestRun {
+    validate(request);
+    return open(request, stream);
   }
 
   return {
     async chat(request) {
+      if (front && request?.cache !== false) return front.chat(request);
       const run = start(request, false);
       try {
         const result = await runAttempts(run, chatAttempt, undefined);
+        if (bypass) result.cache = bypass;
         run.finish(result);
         return result;
       } catch (error) {
@@ -68,11 +80,15 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
     stream(request) {
       let run: RequestRun;
       try {
+        if (front && request?.cache !== false) return front.stream(request);
         run = start(request, true);
       } catch (error) {
         return failedStream(error);
       }
-      return createStream(run, (result, error) => run.finish(result, error));
+      return createStream(run, (result, error) => {
+        if (result && bypass) result.cache = bypass;
+        run.finish(result, error);
+      });
     },
 
     on: (name, listener) => state.hub.on(name, listener),
@@ -106,7 +122,7 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
         if (budget) stats.budget = budget;
         tenants[tally.id] = stats;
       }
-      return { providers, tenants };
+      return front ? { providers, tenants, cache: front.stats() } : { providers, tenants };
     },
 
     async close() {

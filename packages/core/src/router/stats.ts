@@ -1,3 +1,4 @@
+import type { CacheStats } from '../cache/response-cache.js';
 import { type FailureClass, failurePolicy } from '../failure.js';
 import type { Usage } from '../types.js';
 import type { GateState } from './candidate-gate.js';
@@ -29,6 +30,8 @@ export type RouterStats = {
   providers: Record<string, ProviderStats>;
   /** Per tenant (`default` for requests that name none), from its first request. */
   tenants: Record<string, TenantStats>;
+  /** With a response cache (router option `cache`). */
+  cache?: CacheStats;
 };
 
 /** Per-model counters, updated in O(1) per attempt; percentiles are computed only when read. */

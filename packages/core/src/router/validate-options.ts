@@ -164,6 +164,11 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   )
     check('logger', 'must have warn() and error()');
   if (raw.store !== undefined) checkStore(raw.store);
+  if (
+    raw.cache !== undefined &&
+    !(isRecord(raw.cache) && typeof raw.cache.get === 'function' && typeof raw.cache.set === 'function')
+  )
+    check('cache', 'must be a response cache with get() and set() (memoryCache() or redisCache())');
 
   const alerts = checkAlerts(raw.alerts);
   const targets = budgetTargets(options);

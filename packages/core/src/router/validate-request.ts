@@ -1,4 +1,5 @@
 import { MAX_TENANT_LENGTH } from '../budgets/budget-options.js';
+import { CACHE_MODES } from '../cache/response-cache.js';
 import { InvalidRequestError } from '../errors.js';
 import type { ChatRequest, ModelRef } from '../types.js';
 import { ROLES } from '../types.js';
@@ -179,6 +180,20 @@ const capabilityRule: Rule = (value) => checkNumber(value, { min: 1, max: 10 });
 const maxTokensRule: Rule = (value) => checkNumber(value, { min: 1, integer: true });
 const temperatureRule: Rule = (value) => checkNumber(value, { min: 0, max: 2 });
 const priorityRule: Rule = (value) => checkNumber(value, {});
+const seedRule: Rule = (value) => checkNumber(value, { integer: true });
+const cacheRule: Rule = (value) => {
+  if (value === false) return undefined;
+  if (!isRecord(value)) return `must be false or { ttlMs?, mode? }, got ${describe(value)}`;
+  if (value.ttlMs !== undefined) {
+    const problem = checkNumber(value.ttlMs, { min: 1, integer: true });
+    if (problem) return `.ttlMs ${problem}`;
+  }
+  if (value.mode !== undefined) {
+    const problem = checkOneOf(value.mode, CACHE_MODES);
+    if (problem) return `.mode ${problem}`;
+  }
+  return undefined;
+};
 const onInterruptRule: Rule = (value) => checkOneOf(value, ['error', 'continue']);
 const stopRule: Rule = (value) =>
   typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
@@ -223,6 +238,13 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
     if (problem?.startsWith('.'))
       check(`responseFormat${problem.split(' ')[0]}`, problem.slice(problem.indexOf(' ') + 1));
     else check('responseFormat', problem);
+  }
+  optional('seed', raw.seed, seedRule);
+  if (raw.cache !== undefined) {
+    const problem = cacheRule(raw.cache);
+    if (problem?.startsWith('.'))
+      check(`cache${problem.split(' ')[0]}`, problem.slice(problem.indexOf(' ') + 1));
+    else check('cache', problem);
   }
   optional('timeoutMs', raw.timeoutMs, positive);
   optional('attemptTimeoutMs', raw.attemptTimeoutMs, positive);
