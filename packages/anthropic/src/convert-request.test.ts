@@ -97,7 +97,12 @@ describe('convertRequest', () => {
   it('drops temperature, and a tool choice without tools, with warnings', () => {
     const warnings: string[] = [];
     const body = convertRequest(
-      call({ temperature: 0.2, toolChoice: 'required', onWarning: (message) => warnings.push(message) }),
+      call({
+        temperature: 0.2,
+        seed: 7,
+        toolChoice: 'required',
+        onWarning: (message) => warnings.push(message),
+      }),
       model,
     );
     expect(body).not.toHaveProperty('temperature');
@@ -105,6 +110,7 @@ describe('convertRequest', () => {
     expect(warnings).toEqual([
       'toolChoice was dropped: the request has no tools',
       expect.stringMatching(/^temperature was dropped/),
+      expect.stringMatching(/^seed was dropped/),
     ]);
   });
 });

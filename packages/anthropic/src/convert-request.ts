@@ -48,6 +48,7 @@ export function convertRequest(call: AdapterCall, model: ModelSpec | undefined):
   if (call.temperature !== undefined) {
     warn(`temperature was dropped: Anthropic's API (SDK 1.x) does not accept it (model ${call.model})`);
   }
+  if (call.seed !== undefined) warn(`seed was dropped: Anthropic's API has no seed (model ${call.model})`);
   return params;
 }
 

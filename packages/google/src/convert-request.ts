@@ -35,6 +35,7 @@ export function convertRequest(
   if (systemInstruction) config.systemInstruction = systemInstruction;
   if (call.maxTokens !== undefined) config.maxOutputTokens = call.maxTokens;
   if (call.temperature !== undefined) config.temperature = call.temperature;
+  if (call.seed !== undefined) config.seed = call.seed;
   if (call.stop && call.stop.length > 0) {
     if (call.stop.length > MAX_STOP_SEQUENCES)
       call.onWarning?.(`Gemini takes at most ${MAX_STOP_SEQUENCES} stop sequences; the rest were dropped`);

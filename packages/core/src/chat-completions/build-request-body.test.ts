@@ -52,6 +52,7 @@ describe('buildRequestBody', () => {
       ],
       maxTokens: 100,
       temperature: 0.2,
+      seed: 42,
       stop: ['END'],
       tools: [{ name: 'lookup', description: 'find', parameters: { type: 'object' }, strict: true }],
       toolChoice: { name: 'lookup' },
@@ -81,6 +82,7 @@ describe('buildRequestBody', () => {
       ],
       max_completion_tokens: 100,
       temperature: 0.2,
+      seed: 42,
       stop: ['END'],
       tools: [
         {

@@ -38,6 +38,7 @@ export function buildRequestBody(call: AdapterCall, options: BuildRequestOptions
       body.temperature = call.temperature;
     }
   }
+  if (call.seed !== undefined) body.seed = call.seed;
   if (call.stop?.length) {
     if (call.stop.length > dialect.maxStopSequences) {
       warn(`only the first ${dialect.maxStopSequences} stop sequences were sent (${call.stop.length} given)`);

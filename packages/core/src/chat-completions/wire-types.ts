@@ -38,6 +38,7 @@ export type WireRequestBody = {
   max_completion_tokens?: number;
   max_tokens?: number;
   temperature?: number;
+  seed?: number;
   stop?: string[];
   tools?: WireTool[];
   tool_choice?: WireToolChoice;

@@ -42,6 +42,7 @@ export function fromOpenAIParams(
   const maxTokens = params.max_completion_tokens ?? params.max_tokens;
   if (typeof maxTokens === 'number') request.maxTokens = maxTokens;
   if (typeof params.temperature === 'number') request.temperature = params.temperature;
+  if (typeof params.seed === 'number') request.seed = params.seed;
   if (params.stop) request.stop = params.stop;
   if (params.tools?.length) request.tools = params.tools.map(convertTool);
   if (params.tool_choice) request.toolChoice = convertToolChoice(params.tool_choice);
