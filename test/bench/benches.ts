@@ -11,4 +11,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./bottleneck.js'),
   () => import('./otel-overhead.js'),
   () => import('./wait-queue.js'),
+  () => import('./cache.js'),
 ];
