@@ -92,8 +92,8 @@ export function describeResponseCache(name: string, make: () => Promise<CacheUnd
         { ...base, responseFormat: { type: 'json' } },
         { ...base, seed: 1 },
         { ...base, seed: 2 },
-        { ...base, tenant: 'acme' } as ChatRequest,
-        { ...base, tenant: 'globex' } as ChatRequest,
+        { ...base, tenant: 'acme' },
+        { ...base, tenant: 'globex' },
       ];
       for (const variant of variants) expect((await router.chat(variant)).cache).toBe('miss');
       expect(calls()).toBe(1 + variants.length);

@@ -161,7 +161,10 @@ export async function run(): Promise<BenchRow[]> {
     const cache = redisCache({ url: server.url });
     try {
       const redis = await hitLatency(cache, 2_000);
-      const redisOver = minus(redis, own.slice(0, redis.length).sort((a, b) => a - b));
+      const redisOver = minus(
+        redis,
+        own.slice(0, redis.length).sort((a, b) => a - b),
+      );
       rows.push(
         row('Redis hit (loopback)', redis, { text: 'p50 <= 400 µs', met: at(redis, 0.5) <= 400 }),
         row('Redis hit over the router’s own cost', redisOver),
