@@ -17,7 +17,14 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { anthropic } from '@spillway/anthropic';
-import { type ChatRequest, createRouter, type Router, StreamInterruptedError } from '@spillway/core';
+import {
+  type ChatRequest,
+  createRouter,
+  memoryCache,
+  type Router,
+  type RouterOptions,
+  StreamInterruptedError,
+} from '@spillway/core';
 import { openai } from '@spillway/openai';
 import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -64,8 +71,10 @@ afterAll(async () => {
 function start(
   options: Omit<InstrumentOptions, 'tracerProvider' | 'meterProvider'> = {},
   openaiLimits?: { maxConcurrent: number },
+  routerOptions: Partial<RouterOptions> = {},
 ) {
   router = createRouter({
+    ...routerOptions,
     providers: [
       openai({
         apiKey: openaiSim.apiKey,
@@ -224,6 +233,23 @@ describe('instrument()', () => {
     expect(waits[0]?.value.sum).toBeGreaterThan(0);
     const waited = byName('attempt').filter((span) => span.attributes['spillway.waited_ms'] !== undefined);
     expect(waited).toHaveLength(1);
+  });
+
+  it('a cache hit: spillway.cache on the span, no attempt child, counted in spillway.cache.hits, no tokens', async () => {
+    start({}, undefined, { cache: memoryCache() });
+    const first = await router.chat(request({ model: OPENAI }));
+    const again = await router.chat(request({ model: OPENAI }));
+    expect([first.cache, again.cache]).toEqual(['miss', 'hit']);
+    const [miss, hit] = byName('chat');
+    expect(miss?.attributes['spillway.cache']).toBe('miss');
+    expect(hit?.attributes['spillway.cache']).toBe('hit');
+    expect(hit?.attributes['spillway.cost_usd']).toBe(0);
+    expect(childrenOf(hit as ReadableSpan)).toHaveLength(0);
+    const metrics = await collectMetrics();
+    const hits = metric(metrics, 'spillway.cache.hits').dataPoints as Array<{ value: number }>;
+    expect(hits.reduce((sum, point) => sum + point.value, 0)).toBe(1);
+    const tokens = histogramPoints(metric(metrics, 'gen_ai.client.token.usage'));
+    expect(tokens.every((point) => point.value.count === 1)).toBe(true);
   });
 
   it('a stream records time to first chunk on the span and in the histogram', async () => {

@@ -265,17 +265,18 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
       if (usage.cachedInputTokens !== undefined)
         span.setAttribute(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedInputTokens);
       span.setAttribute(ATTR_SPILLWAY_COST_USD, result.costUsd);
-      // `result.cache` arrives with the response cache (DESIGN §6); read it once it is there.
-      const cache = (result as { cache?: unknown }).cache;
+      const { cache } = result;
       if (typeof cache === 'string') {
         span.setAttribute(ATTR_SPILLWAY_CACHE, cache);
         if (cache === 'hit') meters.cacheHits.add(1, { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_CHAT });
       }
       if (recordContent) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(result));
-      meters.recordTokens(
-        { input: usage.inputTokens, output: usage.outputTokens, cachedInput: usage.cachedInputTokens },
-        attributes,
-      );
+      // A cache hit used no tokens: recording its zeros would skew the per-request distribution.
+      if (cache !== 'hit')
+        meters.recordTokens(
+          { input: usage.inputTokens, output: usage.outputTokens, cachedInput: usage.cachedInputTokens },
+          attributes,
+        );
     }
     if (!event.ok) {
       const errorType = event.errorCode ?? '_OTHER';

@@ -6,3 +6,11 @@ export const REDIS_STORE_DEFAULTS = {
   connectTimeoutMs: 2_000,
   degradedShare: 1,
 } as const;
+
+export const REDIS_CACHE_DEFAULTS = {
+  prefix: 'spillway:cache',
+  ttlMs: 3_600_000,
+  commandTimeoutMs: 250,
+  probeIntervalMs: 1_000,
+  connectTimeoutMs: 2_000,
+} as const;

@@ -1,6 +1,7 @@
 import type { ResponseCache } from '@spillway/core';
 import { ConfigError } from '@spillway/core';
 import type { Cluster, Redis } from 'ioredis';
+import { REDIS_CACHE_DEFAULTS } from './defaults.js';
 import { createClient, withTimeout } from './redis-client.js';
 import { RedisHealth } from './redis-health.js';
 
@@ -27,14 +28,6 @@ export type RedisCache = ResponseCache & {
   readonly degraded: boolean;
   close(): Promise<void>;
 };
-
-export const REDIS_CACHE_DEFAULTS = {
-  prefix: 'spillway:cache',
-  ttlMs: 3_600_000,
-  commandTimeoutMs: 250,
-  probeIntervalMs: 1_000,
-  connectTimeoutMs: 2_000,
-} as const;
 
 /**
  * A response cache in Redis, shared by every process that uses the same Redis and prefix: one GET per

@@ -33,6 +33,12 @@ describe('spillway demo', () => {
     for (const name of ['openai', 'anthropic', 'groq', 'google', 'total'])
       expect(first).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+`, 'm'));
     expect(first).toMatch(/^requests: 120 \(\d+ streamed\), answered: 120, errors the caller saw: 0$/m);
+    const cached =
+      /^response cache: (\d+) repeated prompts answered without a provider call .* saving \$0\.(\d+)$/m.exec(
+        first,
+      );
+    expect(Number(cached?.[1])).toBeGreaterThan(0);
+    expect(Number(cached?.[2])).toBeGreaterThan(0);
     expect(first).toMatch(/^cost: \$0\.\d+ routed vs \$0\.\d+ on gpt-5\.5 alone/m);
     const trips = /^groq(?:\s+\S+){7}\s+(\d+)\s+\$/m.exec(first)?.[1];
     expect(Number(trips)).toBeGreaterThan(0);

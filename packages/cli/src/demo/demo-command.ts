@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ChatResult, createRouter, type Router, seededRandom } from '@spillway/core';
+import { type ChatResult, createRouter, memoryCache, type Router, seededRandom } from '@spillway/core';
 import type { SimFaults } from '@spillway/testing';
 import { keyedProviders } from '../batch/batch-command.js';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
@@ -13,7 +13,8 @@ import { demoWorkload, type WorkItem } from './workload.js';
 export const DEMO_HELP = `Usage: spillway demo [options]
 
 Starts four simulated providers (OpenAI, Anthropic, Groq and Gemini protocols) with tight limits and
-some faults, runs an agent-like workload through the router, and prints what happened per provider.
+some faults, runs an agent-like workload through the router (with a response cache: some tickets are
+classified twice), and prints what happened per provider and what the cache saved.
 
 Options:
   --requests <n>      requests in the workload (default 300; 12 with --live)
@@ -94,6 +95,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     ...(clock ? { clock, random: seededRandom(seed) } : {}),
     // A short reset, so a run of a few simulated minutes shows the breaker open, probe and close.
     breaker: { resetTimeoutMs: 5_000 },
+    cache: memoryCache(clock ? { clock } : {}),
   });
   const tally = new DemoTally(set.providers);
   tally.listen(router);
@@ -172,6 +174,12 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       const sent = [...set.sims.values()].reduce((sum, sim) => sum + sim.stats().rateLimited, 0);
       out(`429s the simulators sent (limits and injected faults): ${sent}, every one absorbed by a fallback`);
     }
+    const cache = router.stats().cache;
+    if (cache)
+      out(
+        `response cache: ${cache.hits + cache.coalesced} repeated prompts answered without a provider call ` +
+          `(${cache.coalesced} of them shared an identical request's call in flight), saving ${usd(cache.savedUsd)}`,
+      );
     if (tally.mostCapable) {
       const saved = tally.mostCapableCostUsd > 0 ? (1 - tally.costUsd / tally.mostCapableCostUsd) * 100 : 0;
       out(

@@ -70,6 +70,8 @@ export class DemoTally {
 
   result(result: ChatResult): void {
     this.completed++;
+    // A cached answer was served by no provider and cost nothing (router.stats().cache counts it).
+    if (result.cache === 'hit') return;
     const entry = this.#entry(result.provider);
     entry.served++;
     entry.inputTokens += result.usage.inputTokens;

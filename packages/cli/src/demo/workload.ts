@@ -29,17 +29,23 @@ function words(random: RandomSource, count: number): string {
 }
 
 /**
- * An agent-like mix, the same for the same seed: many small classification calls, summaries of
+ * An agent-like mix, the same for the same seed: many small classification calls (about a third of
+ * them a ticket classified before), summaries of
  * longer text, tool-calling steps of an agent loop (some carrying the previous tool result), and a
  * few hard reasoning calls that need a strong model. A share is streamed when `streaming` is on.
  */
 export function demoWorkload(count: number, seed: number, streaming: boolean): WorkItem[] {
   const random = seededRandom(seed);
   const items: WorkItem[] = [];
+  const classified: ChatRequest[] = [];
   for (let index = 0; index < count; index++) {
     const roll = random();
     const stream = streaming && random() < 0.15;
-    if (roll < 0.45) {
+    if (roll < 0.45 && classified.length > 0 && random() < 0.3) {
+      // The same ticket classified again (another agent, a retried job): the response cache's case.
+      const earlier = classified[Math.floor(random() * classified.length)] as ChatRequest;
+      items.push({ kind: 'classify', stream, request: earlier });
+    } else if (roll < 0.45) {
       items.push({
         kind: 'classify',
         stream,
@@ -51,9 +57,11 @@ export function demoWorkload(count: number, seed: number, streaming: boolean): W
             },
             { role: 'user', content: words(random, 20 + Math.floor(random() * 60)) },
           ],
-          maxTokens: 16,
+          // Room for the whole answer: a reply cut at maxTokens ('length') is not cached.
+          maxTokens: 64,
         },
       });
+      classified.push((items.at(-1) as WorkItem).request);
     } else if (roll < 0.7) {
       items.push({
         kind: 'summarize',
