@@ -140,6 +140,18 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/^spillway_cooldowns_active\{spillway_provider="openai",.*\} 1$/m);
   });
 
+  it('response-cache answers a repeat and a burst with one provider call each, and replays a stream', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/response-cache.ts');
+    expect(stdout).toMatch(/^first ask: cache miss, cost \$0\.\d+$/m);
+    expect(stdout).toMatch(/^same ask: cache hit, cost \$0\.000000, same text: true$/m);
+    expect(stdout).toMatch(/^10 identical asks at once: 1 provider call$/m);
+    expect(stdout).toMatch(/^stream of the first ask, replayed: start, text-delta, finish; cache hit$/m);
+    expect(stdout).toMatch(/^cache: false asks again: cache bypass$/m);
+    expect(stdout).toMatch(/^stats: 2 hits, 9 coalesced, 2 misses, saved \$0\.\d+; provider calls: 3$/m);
+  });
+
   it('the batch example writes one result per id with --simulate', { timeout: 120_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'spillway-example-')), 'results.jsonl');
     const { stderr } = await example('packages/cli/src/bin.ts', [

@@ -16,7 +16,10 @@ const WEEK_MS = 7 * 24 * 3_600_000;
  * with one write, so a kill can tear only the last line; lines that do not parse or have expired are
  * skipped when the file is read.
  */
-export function fileCache(path: string, options: FileCacheOptions = {}): ResponseCache & { readonly size: number } {
+export function fileCache(
+  path: string,
+  options: FileCacheOptions = {},
+): ResponseCache & { readonly size: number } {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? WEEK_MS;
   const memory = memoryCache({ maxEntries: 1_000_000, maxBytes: 512 * 1024 * 1024, ttlMs, clock: { now } });
@@ -45,7 +48,11 @@ function parse(line: string): { key: string; value: string; expiresAt: number } 
   if (!line.trim()) return undefined;
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;
-    if (typeof entry.key === 'string' && typeof entry.value === 'string' && typeof entry.expiresAt === 'number')
+    if (
+      typeof entry.key === 'string' &&
+      typeof entry.value === 'string' &&
+      typeof entry.expiresAt === 'number'
+    )
       return { key: entry.key, value: entry.value, expiresAt: entry.expiresAt };
   } catch {
     // A torn last line (the run was killed mid-write): the answer is asked again.

@@ -9,7 +9,12 @@ export async function openCache(where: string): Promise<OpenedCache> {
     // Loaded only when asked for: ioredis is not needed otherwise.
     const { redisCache } = await import('@spillway/redis');
     const cache = redisCache({ url: where });
-    return { cache, close: () => cache.close() };
+    return {
+      cache,
+      close: async () => {
+        await cache.close();
+      },
+    };
   }
   return { cache: fileCache(where), close: async () => {} };
 }

@@ -4,6 +4,7 @@ import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-
 import { type CliConfig, loadConfig } from '../config.js';
 import { checkReadableFile, checkWritableFile } from '../file-checks.js';
 import { duration, usd } from '../format.js';
+import { type OpenedCache, openCache } from '../open-cache.js';
 import { ProgressLine } from '../progress-line.js';
 import { providerKind, providerKindNames } from '../provider-kinds.js';
 import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
@@ -24,6 +25,8 @@ Options:
   --concurrency <n>     requests in flight at once (default 32); the router paces them to the limits
   --time-scale <x>      with --simulate: run the simulated minute windows x times faster (default 10)
   --seed <n>            with --simulate: seed for the simulated providers (default 1)
+  --cache <file|url>    response cache: a file (JSONL, kept between runs) or a redis:// URL; a line
+                        asked before is answered from it at $0, so re-running a file costs nothing
 
 Exit status:
   0    every input line has a result line in --out (check each one's "ok": some may be errors)
@@ -43,6 +46,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       concurrency: { type: 'string' },
       'time-scale': { type: 'string' },
       seed: { type: 'string' },
+      cache: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -71,7 +75,17 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       ? liveProviders(config.providers, io.env)
       : liveProviders(keyedProviders(io.env), io.env);
 
+  let opened: OpenedCache | undefined;
+  try {
+    opened = values.cache ? await openCache(values.cache) : undefined;
+  } catch (error) {
+    await set.close();
+    throw new UsageError(
+      `--cache ${values.cache}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   const router = createRouter({
+    ...(opened ? { cache: opened.cache } : {}),
     providers: set.providers,
     ...(config.strategy ? { strategy: config.strategy } : {}),
     ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
@@ -124,8 +138,11 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       `${rateLimited} 429s absorbed`,
       `${summary.inputTokens + summary.outputTokens} tokens`,
       `cost ${usd(summary.costUsd)}`,
-      `in ${duration(elapsed)}`,
     ];
+    const cache = router.stats().cache;
+    if (cache)
+      parts.push(`${cache.hits + cache.coalesced} answered from the cache, saving ${usd(cache.savedUsd)}`);
+    parts.push(`in ${duration(elapsed)}`);
     if (summary.trimmedBytes > 0) parts.push(`removed a torn last line (${summary.trimmedBytes} bytes)`);
     if (summary.interrupted || abort.signal.aborted) {
       const left = summary.total - summary.done;
@@ -146,6 +163,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
     disposeInterrupt();
     await router.close();
     await set.close();
+    await opened?.close();
   }
 }
 

@@ -153,6 +153,7 @@ async function runOne(
       model: result.model,
       usage: result.usage,
       costUsd: cleanAmount(result.costUsd),
+      ...(result.cache ? { cache: result.cache } : {}),
     };
     finish(record, true, result);
   } catch (error) {

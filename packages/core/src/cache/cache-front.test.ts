@@ -1,4 +1,3 @@
-import { FakeClock, type ScriptStep, scriptedAdapter } from '../testing/index.js';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../clock.js';
 import { AllProvidersFailedError, CacheMissError, DeadlineExceededError } from '../errors.js';
@@ -6,6 +5,7 @@ import type { RouterOptions } from '../router/options.js';
 import { createRouter } from '../router/router.js';
 import type { RouterStreamEvent } from '../router/stream-types.js';
 import { recordingLogger, say } from '../router/test-helpers.js';
+import { FakeClock, type ScriptStep, scriptedAdapter } from '../testing/index.js';
 import { cacheKey, canonicalRequest } from './cache-key.js';
 import { memoryCache } from './memory-cache.js';
 import type { ResponseCache } from './response-cache.js';
