@@ -143,13 +143,22 @@ function validateProvider(value: unknown, field: string): ProviderConfig {
   return provider;
 }
 
+const MODEL_NUMBER_FIELDS = [
+  'capability',
+  'inputUsdPerMTok',
+  'outputUsdPerMTok',
+  'cachedInputUsdPerMTok',
+  'cacheWriteUsdPerMTok',
+  'contextWindow',
+] as const;
+
 function validateModels(value: unknown, field: string): NonNullable<ProviderConfig['models']> {
   if (!Array.isArray(value) || value.length === 0) fail(field, 'must be a non-empty array');
   return value.map((model, index) => {
     if (typeof model === 'string' && model.length > 0) return model;
     if (!isObject(model) || typeof model.id !== 'string' || model.id.length === 0)
       fail(`${field}[${index}]`, 'must be a model id or an object with an "id"');
-    for (const key of ['capability', 'inputUsdPerMTok', 'outputUsdPerMTok', 'contextWindow'] as const) {
+    for (const key of MODEL_NUMBER_FIELDS) {
       if (model[key] !== undefined && (typeof model[key] !== 'number' || (model[key] as number) < 0))
         fail(`${field}[${index}].${key}`, 'must be a non-negative number');
     }

@@ -41,6 +41,8 @@ export {
 } from './errors.js';
 export type { FailureClass, FailurePolicy } from './failure.js';
 export { FAILURE_CLASSES, FAILURE_TABLE, failurePolicy, isBreakerFailure } from './failure.js';
+export type { Prices } from './pricing.js';
+export { costUsd, usageCostUsd } from './pricing.js';
 export { redact, registerSecret } from './redact.js';
 export type { MemoryStore } from './resilience/memory-store.js';
 export { memoryStore } from './resilience/memory-store.js';

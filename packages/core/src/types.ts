@@ -57,12 +57,20 @@ export const FINISH_REASONS: readonly FinishReason[] = [
   'other',
 ];
 
+/**
+ * Tokens one call used. `inputTokens` is every input token billed, whatever the provider calls it:
+ * uncached, read from a prompt cache and written to it (Anthropic's `input_tokens` leaves the last two
+ * out; the adapter adds them back). The cache counts are parts of it, priced on their own.
+ */
 export type Usage = {
   inputTokens: number;
   outputTokens: number;
+  /** inputTokens + outputTokens (or more, when a provider counts other tokens in its total). */
   totalTokens: number;
-  /** Input tokens served from a prompt cache (already included in inputTokens). */
+  /** Input tokens read from the provider's prompt cache (already in inputTokens), when reported. */
   cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (already in inputTokens), when reported. */
+  cacheWriteInputTokens?: number;
   /** Output tokens the model spent thinking (already included in outputTokens), when reported. */
   reasoningTokens?: number;
 };
@@ -90,8 +98,10 @@ export type ModelSpec = {
   capability: number;
   inputUsdPerMTok: number;
   outputUsdPerMTok: number;
-  /** Price of input tokens served from the provider's cache, when it has one. */
+  /** Price of input tokens read from the provider's prompt cache; the input price when unset. */
   cachedInputUsdPerMTok?: number;
+  /** Price of input tokens written to the provider's prompt cache; the input price when unset. */
+  cacheWriteUsdPerMTok?: number;
   contextWindow: number;
   maxOutputTokens?: number;
   supports?: Capabilities;

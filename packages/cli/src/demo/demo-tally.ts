@@ -1,4 +1,4 @@
-import type { ChatResult, ModelSpec, ProviderAdapter } from '@spillway/core';
+import { type ChatResult, type ModelSpec, type ProviderAdapter, usageCostUsd } from '@spillway/core';
 import type { SimulatedProvider } from '@spillway/testing';
 import { formatTable, usd } from '../format.js';
 
@@ -78,11 +78,8 @@ export class DemoTally {
     entry.outputTokens += result.usage.outputTokens;
     entry.costUsd += result.costUsd;
     const spec = this.mostCapable?.spec;
-    if (spec)
-      this.mostCapableCostUsd +=
-        (result.usage.inputTokens * spec.inputUsdPerMTok +
-          result.usage.outputTokens * spec.outputUsdPerMTok) /
-        1e6;
+    // The same tokens (cache hits included) at the most capable model's prices.
+    if (spec) this.mostCapableCostUsd += usageCostUsd(spec, result.usage);
   }
 
   error(error: unknown): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NoEligibleModelError } from '../errors.js';
+import { usageCostUsd } from '../pricing.js';
 import type { ChatRequest, ModelSpec } from '../types.js';
 import type { RankFn } from './options.js';
 import { type Offer, rank } from './rank.js';
@@ -51,6 +52,18 @@ describe('rank', () => {
     const { ranking } = order([cheap]);
     const expected = (ranking.estimatedInputTokens * 0.1 + 512 * 0.4) / 1e6;
     expect(ranking.candidates[0]?.estimatedCostUsd).toBeCloseTo(expected, 15);
+  });
+
+  it('estimates with the price function that bills results, so the estimate is an invoice for that usage', () => {
+    const { ranking } = order([mid, top]);
+    for (const candidate of ranking.candidates)
+      expect(candidate.estimatedCostUsd).toBe(
+        usageCostUsd(candidate.spec, {
+          inputTokens: ranking.estimatedInputTokens,
+          outputTokens: 512,
+          totalTokens: ranking.estimatedInputTokens + 512,
+        }),
+      );
   });
 
   it("'cheapest' weighs output price by maxTokens: cheap input loses on a long answer", () => {

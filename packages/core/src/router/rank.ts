@@ -1,4 +1,5 @@
 import { ConfigError, type Exclusion } from '../errors.js';
+import { costUsd } from '../pricing.js';
 import type { ProviderAdapter } from '../spec.js';
 import { estimatePromptTokens } from '../tokens/estimate-tokens.js';
 import type { ChatRequest, ModelRef, ModelSpec } from '../types.js';
@@ -130,10 +131,7 @@ export function rank(input: RankInput): Ranking {
       exclude(exclusions, offer, reason);
       continue;
     }
-    const estimatedCostUsd =
-      (estimatedInputTokens * offer.spec.inputUsdPerMTok +
-        expectedOutputTokens * offer.spec.outputUsdPerMTok) /
-      1e6;
+    const estimatedCostUsd = costUsd(offer.spec, estimatedInputTokens, expectedOutputTokens);
     eligible.push({
       provider: offer.provider,
       model: offer.model,

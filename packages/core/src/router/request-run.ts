@@ -8,6 +8,7 @@ import {
   RouterError,
 } from '../errors.js';
 import { type FailureClass, failurePolicy } from '../failure.js';
+import { usageCostUsd } from '../pricing.js';
 import { redact } from '../redact.js';
 import { QUOTA_MAX_MS, usableRetryAfter } from '../resilience/cooldown-policy.js';
 import type { AdapterCall } from '../spec.js';
@@ -26,8 +27,7 @@ export type Output = Omit<ChatResult, 'costUsd' | 'provider' | 'model' | 'attemp
 export type RecordedFailure = { failure: FailureClass; message: string; deadline: boolean };
 
 export function costOf(candidate: Candidate, usage: Usage): number {
-  const { spec } = candidate;
-  return (usage.inputTokens * spec.inputUsdPerMTok + usage.outputTokens * spec.outputUsdPerMTok) / 1e6;
+  return usageCostUsd(candidate.spec, usage);
 }
 
 /**

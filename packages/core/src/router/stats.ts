@@ -13,6 +13,9 @@ export type Counters = {
   failures: Partial<Record<FailureClass, number>>;
   rateLimited: number;
   inputTokens: number;
+  /** Of inputTokens, those read from and written to the providers' prompt caches. */
+  cachedInputTokens: number;
+  cacheWriteInputTokens: number;
   outputTokens: number;
   costUsd: number;
   latency: { p50Ms?: number; avgMs?: number; ewmaMs?: number };
@@ -41,6 +44,8 @@ export class ModelCounters {
   failures: Partial<Record<FailureClass, number>> = {};
   rateLimited = 0;
   inputTokens = 0;
+  cachedInputTokens = 0;
+  cacheWriteInputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
   ewmaMs: number | undefined;
@@ -53,6 +58,8 @@ export class ModelCounters {
     this.requests++;
     this.successes++;
     this.inputTokens += usage.inputTokens;
+    this.cachedInputTokens += usage.cachedInputTokens ?? 0;
+    this.cacheWriteInputTokens += usage.cacheWriteInputTokens ?? 0;
     this.outputTokens += usage.outputTokens;
     this.costUsd += costUsd;
     this.ewmaMs =
@@ -78,6 +85,8 @@ export class ModelCounters {
       failures: { ...this.failures },
       rateLimited: this.rateLimited,
       inputTokens: this.inputTokens,
+      cachedInputTokens: this.cachedInputTokens,
+      cacheWriteInputTokens: this.cacheWriteInputTokens,
       outputTokens: this.outputTokens,
       costUsd: this.costUsd,
       latency: {
@@ -97,6 +106,8 @@ export function sumCounters(list: Counters[]): Counters {
     failures: {},
     rateLimited: 0,
     inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
     latency: {},
@@ -107,6 +118,8 @@ export function sumCounters(list: Counters[]): Counters {
     total.successes += item.successes;
     total.rateLimited += item.rateLimited;
     total.inputTokens += item.inputTokens;
+    total.cachedInputTokens += item.cachedInputTokens;
+    total.cacheWriteInputTokens += item.cacheWriteInputTokens;
     total.outputTokens += item.outputTokens;
     total.costUsd += item.costUsd;
     for (const [name, count] of Object.entries(item.failures))

@@ -47,9 +47,15 @@ export function isContent(event: AdapterStreamEvent): boolean {
 }
 
 export function addUsage(a: Usage, b: Usage): Usage {
-  return {
+  const sum: Usage = {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     totalTokens: a.totalTokens + b.totalTokens,
   };
+  // The optional counts stay absent unless a piece reported them, as on a one-piece answer.
+  for (const key of OPTIONAL_COUNTS)
+    if (a[key] !== undefined || b[key] !== undefined) sum[key] = (a[key] ?? 0) + (b[key] ?? 0);
+  return sum;
 }
+
+const OPTIONAL_COUNTS = ['cachedInputTokens', 'cacheWriteInputTokens', 'reasoningTokens'] as const;

@@ -54,6 +54,18 @@ describe('createRouter option validation', () => {
       'must be at least 0',
     ],
     [
+      'negative cached-input price',
+      { providers: [adapter('a', [{ ...model, cachedInputUsdPerMTok: -0.1 }])] },
+      'providers[0].models[0].cachedInputUsdPerMTok',
+      'must be at least 0',
+    ],
+    [
+      'cache-write price that is not a number',
+      { providers: [adapter('a', [{ ...model, cacheWriteUsdPerMTok: '3.75' as unknown as number }])] },
+      'providers[0].models[0].cacheWriteUsdPerMTok',
+      'must be',
+    ],
+    [
       'duplicate model ids',
       { providers: [adapter('a', [model, model])] },
       'providers[0].models[1].id',

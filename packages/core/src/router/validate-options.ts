@@ -49,6 +49,8 @@ function checkModels(value: unknown, path: string): void {
     check(`${at}.capability`, checkNumber(model.capability, { min: 1, max: 10 }));
     check(`${at}.inputUsdPerMTok`, checkNumber(model.inputUsdPerMTok, { min: 0 }));
     check(`${at}.outputUsdPerMTok`, checkNumber(model.outputUsdPerMTok, { min: 0 }));
+    optionalNumber(model, 'cachedInputUsdPerMTok', at, { min: 0 });
+    optionalNumber(model, 'cacheWriteUsdPerMTok', at, { min: 0 });
     check(
       `${at}.contextWindow`,
       checkNumber(model.contextWindow, { min: 0, exclusiveMin: true, integer: true }),

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { costUsd, usageCostUsd } from './pricing.js';
+
+const sonnet = {
+  inputUsdPerMTok: 3,
+  outputUsdPerMTok: 15,
+  cachedInputUsdPerMTok: 0.3,
+  cacheWriteUsdPerMTok: 3.75,
+};
+
+describe('costUsd', () => {
+  it('charges uncached input, cache reads, cache writes and output each at its own price', () => {
+    // 10k input of which 6k read from the cache and 3k written to it: 1k uncached.
+    const usage = {
+      inputTokens: 10_000,
+      outputTokens: 500,
+      totalTokens: 10_500,
+      cachedInputTokens: 6_000,
+      cacheWriteInputTokens: 3_000,
+    };
+    const expected = (1_000 * 3 + 6_000 * 0.3 + 3_000 * 3.75 + 500 * 15) / 1e6;
+    expect(usageCostUsd(sonnet, usage)).toBeCloseTo(expected, 15);
+    expect(costUsd(sonnet, 10_000, 500, 6_000, 3_000)).toBe(usageCostUsd(sonnet, usage));
+  });
+
+  it('a repeated prompt read from the cache costs less than the same prompt uncached', () => {
+    const uncached = costUsd(sonnet, 2_000, 100);
+    const cached = costUsd(sonnet, 2_000, 100, 1_800);
+    expect(cached).toBeLessThan(uncached);
+    expect(uncached - cached).toBeCloseTo((1_800 * (3 - 0.3)) / 1e6, 15);
+  });
+
+  it('prices cache tokens at the input price when the model has no cache prices', () => {
+    const plain = { inputUsdPerMTok: 1, outputUsdPerMTok: 2 };
+    expect(costUsd(plain, 1_000, 10, 400, 300)).toBeCloseTo((1_000 * 1 + 10 * 2) / 1e6, 15);
+  });
+
+  it('never charges a negative uncached part when cache counts exceed the input count', () => {
+    expect(costUsd(sonnet, 100, 0, 150)).toBeCloseTo((150 * 0.3) / 1e6, 15);
+  });
+});

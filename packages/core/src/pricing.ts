@@ -1,0 +1,44 @@
+import type { ModelSpec, Usage } from './types.js';
+
+/** The prices one cost needs; a `ModelSpec` has them. */
+export type Prices = Pick<
+  ModelSpec,
+  'inputUsdPerMTok' | 'outputUsdPerMTok' | 'cachedInputUsdPerMTok' | 'cacheWriteUsdPerMTok'
+>;
+
+/**
+ * USD for a number of tokens at a model's prices. `inputTokens` counts every input token, cache reads
+ * and cache writes included (as `Usage` does); those two are charged at their own prices, or at the
+ * input price when the model has none. The one price function: a result's `costUsd`, stats, the
+ * ranking's estimates and budgets all call it, so an estimate and an invoice use the same figures.
+ * Takes numbers, not a `Usage`, so the ranking can call it per candidate without allocating.
+ */
+export function costUsd(
+  prices: Prices,
+  inputTokens: number,
+  outputTokens: number,
+  cachedInputTokens = 0,
+  cacheWriteInputTokens = 0,
+): number {
+  // A provider reporting more cache tokens than input tokens must not make the rest negative.
+  const uncached = Math.max(0, inputTokens - cachedInputTokens - cacheWriteInputTokens);
+  const input = prices.inputUsdPerMTok;
+  return (
+    (uncached * input +
+      cachedInputTokens * (prices.cachedInputUsdPerMTok ?? input) +
+      cacheWriteInputTokens * (prices.cacheWriteUsdPerMTok ?? input) +
+      outputTokens * prices.outputUsdPerMTok) /
+    1e6
+  );
+}
+
+/** What a usage cost at a model's prices (see `costUsd`). */
+export function usageCostUsd(prices: Prices, usage: Usage): number {
+  return costUsd(
+    prices,
+    usage.inputTokens,
+    usage.outputTokens,
+    usage.cachedInputTokens,
+    usage.cacheWriteInputTokens,
+  );
+}
