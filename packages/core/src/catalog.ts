@@ -17,42 +17,120 @@ export type CatalogEntry = {
 const all = { tools: true, vision: true, json: true, streaming: true } as const;
 const textOnly = { tools: true, vision: false, json: true, streaming: true } as const;
 
-const OPENAI_SOURCE =
-  'OpenAI pricing page as reported by tokenmix.ai (2026-06-04); context from gpt-tokenizer 4.0.0';
-const OPENAI_56_SOURCE = 'OpenAI GPT-5.6 announcement as reported by bytechat.io and benchr.org (2026-06)';
-const ANTHROPIC_SOURCE = 'platform.claude.com pricing as cited by an Anthropic study guide (2026-09)';
-const GROQ_SOURCE = 'Groq pricing as reported by tokenmix.ai (2026-06-04) and 2026-08 third-party notes';
-// Paid tier, prompts up to 200k tokens (2.5 Pro and 3.1 Pro charge more above), cached input at the
-// context-caching price; thinking tokens are billed as output.
-const GEMINI_SOURCE =
-  'ai.google.dev/gemini-api/docs/pricing as quoted by factquire.com (2026-07) and cloudprice.net; 2.5 prices as reported by jangwook.net and hivebook.wiki (2026-05)';
+// Prices: @pydantic/genai-prices 0.1.8 (2026-09-23), which cites each provider's pricing page; the
+// catalog test checks every entry against the version in the lockfile (docs/decisions/1600). Standard
+// prices for prompts under the long-context threshold (272k tokens for OpenAI's tiered models, 200k for
+// Gemini Pro): above it those models charge more, which the catalog does not model.
+const PRICES = '@pydantic/genai-prices 0.1.8';
+const OPENAI_SOURCE = `${PRICES}, citing developers.openai.com model pages and changelog; context from gpt-tokenizer 4.0.0`;
+// Anthropic: cache writes at the 5-minute TTL price (1.25x input; the 1-hour TTL costs 2x, and the
+// adapter only asks for 5 minutes); cache reads at 0.1x, except Fable 5.1 (0.025x) and Opus 5.5 (0.05x).
+const ANTHROPIC_SOURCE = `${PRICES}, citing platform.claude.com pricing and prompt-caching pages`;
+// Groq caches prompts of the gpt-oss models only (cached tokens at half price); no write charge.
+const GROQ_SOURCE = `${PRICES}, citing Groq's pricing; qwen3.6-27b (not in it) as reported by 2026-08 third-party notes`;
+// Implicit caching: cached input at the context-caching price, no write charge (explicit caches also
+// bill storage per hour, which a request's cost cannot include); thinking tokens are billed as output.
+const GEMINI_SOURCE = `${PRICES}, citing ai.google.dev/gemini-api/docs/pricing`;
+
+const OPENAI_CONTEXT = { contextWindow: 1_050_000, maxOutputTokens: 128_000 };
+const OPENAI_MINI = { contextWindow: 400_000, maxOutputTokens: 128_000 };
+const CLAUDE = { contextWindow: 1_000_000, maxOutputTokens: 128_000 };
+const GROQ = { contextWindow: 131_072, maxOutputTokens: 65_536 };
+const GEMINI = { contextWindow: 1_048_576, maxOutputTokens: 65_536 };
+
+/** USD per million tokens: input, output, cache read, cache write. */
+type PriceList = [input: number, output: number, cachedInput: number, cacheWrite: number];
 
 const entries: CatalogEntry[] = [
-  // OpenAI
-  entry('openai', 'gpt-5.6-sol', 10, 5, 30, 1_050_000, 128_000, all, '2026-06', OPENAI_56_SOURCE),
-  entry('openai', 'gpt-5.6-terra', 8, 2.5, 15, 1_050_000, 128_000, all, '2026-06', OPENAI_56_SOURCE),
-  entry('openai', 'gpt-5.6-luna', 6, 1, 6, 1_050_000, 128_000, all, '2026-06', OPENAI_56_SOURCE),
-  entry('openai', 'gpt-5.5', 9, 5, 30, 1_050_000, 128_000, all, '2026-06-04', OPENAI_SOURCE),
-  entry('openai', 'gpt-5.4', 8, 2.5, 15, 1_050_000, 128_000, all, '2026-06-04', OPENAI_SOURCE),
-  entry('openai', 'gpt-5.4-mini', 6, 0.75, 4.5, 400_000, 128_000, all, '2026-06-04', OPENAI_SOURCE),
-  entry('openai', 'gpt-5.4-nano', 4, 0.2, 1.25, 400_000, 128_000, all, '2026-06-04', OPENAI_SOURCE),
+  // OpenAI (GPT-5.6 cache writes cost 1.25x input; earlier models charge none)
+  entry('openai', 'gpt-5.6-sol', 10, [4, 20, 0.4, 5], OPENAI_CONTEXT, all, '2026-08-21', OPENAI_SOURCE),
+  entry('openai', 'gpt-5.6-terra', 8, [2, 12, 0.2, 2.5], OPENAI_CONTEXT, all, '2026-07-30', OPENAI_SOURCE),
+  entry(
+    'openai',
+    'gpt-5.6-luna',
+    6,
+    [0.2, 1.2, 0.02, 0.25],
+    OPENAI_CONTEXT,
+    all,
+    '2026-07-30',
+    OPENAI_SOURCE,
+  ),
+  entry('openai', 'gpt-5.5', 9, [5, 30, 0.5, 5], OPENAI_CONTEXT, all, '2026-09-23', OPENAI_SOURCE),
+  entry('openai', 'gpt-5.4', 8, [2.5, 15, 0.25, 2.5], OPENAI_CONTEXT, all, '2026-09-23', OPENAI_SOURCE),
+  entry('openai', 'gpt-5.4-mini', 6, [0.75, 4.5, 0.075, 0.75], OPENAI_MINI, all, '2026-09-23', OPENAI_SOURCE),
+  entry('openai', 'gpt-5.4-nano', 4, [0.2, 1.25, 0.02, 0.2], OPENAI_MINI, all, '2026-09-23', OPENAI_SOURCE),
   // Anthropic
-  entry('anthropic', 'claude-fable-5-1', 10, 10, 50, 1_000_000, 128_000, all, '2026-09', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-opus-5-5', 9, 4, 20, 1_000_000, 128_000, all, '2026-09', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-sonnet-5', 8, 2, 10, 1_000_000, 128_000, all, '2026-09', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-opus-4-8', 8, 5, 25, 1_000_000, 128_000, all, '2026-09', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-sonnet-4-6', 7, 3, 15, 1_000_000, 128_000, all, '2026-09', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-haiku-4-5', 5, 1, 5, 200_000, 64_000, all, '2026-09', ANTHROPIC_SOURCE),
+  entry(
+    'anthropic',
+    'claude-fable-5-1',
+    10,
+    [10, 50, 0.25, 12.5],
+    CLAUDE,
+    all,
+    '2026-09-23',
+    ANTHROPIC_SOURCE,
+  ),
+  entry('anthropic', 'claude-opus-5-5', 9, [4, 20, 0.2, 5], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
+  entry('anthropic', 'claude-sonnet-5', 8, [2, 10, 0.2, 2.5], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
+  entry('anthropic', 'claude-opus-4-8', 8, [5, 25, 0.5, 6.25], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
+  entry('anthropic', 'claude-sonnet-4-6', 7, [3, 15, 0.3, 3.75], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
+  entry(
+    'anthropic',
+    'claude-haiku-4-5',
+    5,
+    [1, 5, 0.1, 1.25],
+    { contextWindow: 200_000, maxOutputTokens: 64_000 },
+    all,
+    '2026-09-23',
+    ANTHROPIC_SOURCE,
+  ),
   // Groq (llama-3.x models were reported deprecated on 2026-08-16 and are left out)
-  entry('groq', 'openai/gpt-oss-120b', 6, 0.15, 0.6, 131_072, 65_536, textOnly, '2026-06-04', GROQ_SOURCE),
-  entry('groq', 'openai/gpt-oss-20b', 4, 0.075, 0.3, 131_072, 65_536, textOnly, '2026-06-04', GROQ_SOURCE),
-  entry('groq', 'qwen/qwen3.6-27b', 5, 0.6, 3, 131_072, 32_768, textOnly, '2026-08-04', GROQ_SOURCE),
+  entry(
+    'groq',
+    'openai/gpt-oss-120b',
+    6,
+    [0.15, 0.6, 0.075, 0.15],
+    GROQ,
+    textOnly,
+    '2026-09-23',
+    GROQ_SOURCE,
+  ),
+  entry(
+    'groq',
+    'openai/gpt-oss-20b',
+    4,
+    [0.075, 0.3, 0.0375, 0.075],
+    GROQ,
+    textOnly,
+    '2026-09-23',
+    GROQ_SOURCE,
+  ),
+  // Not cached by Groq: a cache token would cost what an input token does.
+  entry(
+    'groq',
+    'qwen/qwen3.6-27b',
+    5,
+    [0.6, 3, 0.6, 0.6],
+    { contextWindow: 131_072, maxOutputTokens: 32_768 },
+    textOnly,
+    '2026-08-04',
+    GROQ_SOURCE,
+  ),
   // Google Gemini (the Gemini API; 1,048,576-token windows, 65,536 output tokens)
-  gemini('gemini-3.1-pro-preview', 9, 2, 12, 0.2),
-  gemini('gemini-3-flash-preview', 7, 0.5, 3, 0.05),
-  gemini('gemini-2.5-pro', 8, 1.25, 10, 0.125),
-  gemini('gemini-2.5-flash', 6, 0.3, 2.5, 0.03),
-  gemini('gemini-2.5-flash-lite', 4, 0.1, 0.4, 0.01),
+  entry('google', 'gemini-3.1-pro-preview', 9, [2, 12, 0.2, 2], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
+  entry('google', 'gemini-3-flash-preview', 7, [0.5, 3, 0.05, 0.5], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
+  entry('google', 'gemini-2.5-pro', 8, [1.25, 10, 0.125, 1.25], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
+  entry('google', 'gemini-2.5-flash', 6, [0.3, 2.5, 0.03, 0.3], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
+  entry(
+    'google',
+    'gemini-2.5-flash-lite',
+    4,
+    [0.1, 0.4, 0.01, 0.1],
+    GEMINI,
+    all,
+    '2026-09-23',
+    GEMINI_SOURCE,
+  ),
 ];
 
 /** Every catalog entry, built in and registered. */
@@ -71,37 +149,12 @@ export function registerCatalogModels(added: readonly CatalogEntry[]): void {
   }
 }
 
-function gemini(
-  id: string,
-  capability: number,
-  inputUsdPerMTok: number,
-  outputUsdPerMTok: number,
-  cachedInputUsdPerMTok: number,
-): CatalogEntry {
-  const item = entry(
-    'google',
-    id,
-    capability,
-    inputUsdPerMTok,
-    outputUsdPerMTok,
-    1_048_576,
-    65_536,
-    all,
-    '2026-07',
-    GEMINI_SOURCE,
-  );
-  item.spec.cachedInputUsdPerMTok = cachedInputUsdPerMTok;
-  return item;
-}
-
 function entry(
   kind: CatalogEntry['kind'],
   id: string,
   capability: number,
-  inputUsdPerMTok: number,
-  outputUsdPerMTok: number,
-  contextWindow: number,
-  maxOutputTokens: number,
+  [inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok]: PriceList,
+  window: { contextWindow: number; maxOutputTokens: number },
   supports: ModelSpec['supports'],
   priceAsOf: string,
   source: string,
@@ -113,8 +166,9 @@ function entry(
       capability,
       inputUsdPerMTok,
       outputUsdPerMTok,
-      contextWindow,
-      maxOutputTokens,
+      cachedInputUsdPerMTok,
+      cacheWriteUsdPerMTok,
+      ...window,
       supports: { ...supports },
     },
     priceAsOf,
