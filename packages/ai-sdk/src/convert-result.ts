@@ -30,14 +30,21 @@ export function toFinishReason(finishReason: FinishReason): LanguageModelV3Finis
 
 export function toUsage(usage: Usage): LanguageModelV3Usage {
   const cached = usage.cachedInputTokens;
+  const written = usage.cacheWriteInputTokens;
+  const reasoning = usage.reasoningTokens;
+  const known = cached !== undefined || written !== undefined;
   return {
     inputTokens: {
       total: usage.inputTokens,
-      noCache: cached === undefined ? undefined : usage.inputTokens - cached,
+      noCache: known ? Math.max(0, usage.inputTokens - (cached ?? 0) - (written ?? 0)) : undefined,
       cacheRead: cached,
-      cacheWrite: undefined,
+      cacheWrite: written,
     },
-    outputTokens: { total: usage.outputTokens, text: undefined, reasoning: undefined },
+    outputTokens: {
+      total: usage.outputTokens,
+      text: reasoning === undefined ? undefined : usage.outputTokens - reasoning,
+      reasoning,
+    },
   };
 }
 

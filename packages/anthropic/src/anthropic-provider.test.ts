@@ -98,6 +98,25 @@ describe('anthropic()', () => {
     });
   });
 
+  it('promptCaching asks for the 5-minute prompt cache on every request, streamed or not', async () => {
+    reply = (response, body) =>
+      body.stream
+        ? response
+            .writeHead(500, limitHeaders)
+            .end('{"type":"error","error":{"type":"api_error","message":"x"}}')
+        : json(response, 200, message);
+    const adapter = anthropic({ apiKey: 'k', baseURL, promptCaching: true });
+    await adapter.doGenerate(call());
+    await adapter.doStream(call()).catch(() => undefined);
+    expect(seen.map((item) => item.body.cache_control)).toEqual([
+      { type: 'ephemeral' },
+      { type: 'ephemeral' },
+    ]);
+    expect(() => anthropic({ promptCaching: 'yes' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'config_error', field: 'promptCaching' }),
+    );
+  });
+
   it('reads ANTHROPIC_API_KEY at the first call, not at creation', async () => {
     reply = (response) => json(response, 200, message);
     const previous = process.env.ANTHROPIC_API_KEY;

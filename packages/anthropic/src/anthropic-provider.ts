@@ -3,6 +3,7 @@ import {
   type AdapterCall,
   type AdapterResult,
   type AdapterStream,
+  ConfigError,
   type Limits,
   type ModelSpec,
   type ProviderAdapter,
@@ -37,6 +38,12 @@ export type AnthropicProviderOptions = {
   name?: string;
   /** Extra headers sent with every request (e.g. `anthropic-beta`). */
   headers?: Record<string, string>;
+  /**
+   * Ask Anthropic to cache each prompt (top-level `cache_control`, 5-minute TTL), so a later request
+   * that repeats its start reads it at the cache-read price. Writing costs 1.25x input, so it pays
+   * when prompts repeat (agents, long system prompts). Default false, as in the API.
+   */
+  promptCaching?: boolean;
 };
 
 const API_KEY_VARIABLE = 'ANTHROPIC_API_KEY';
@@ -56,6 +63,11 @@ export function nonStreamingTimeoutMs(maxTokens: number): number | undefined {
 /** A Spillway provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
 export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapter {
   checkAdapterOptions('anthropic', options, { clientMethod: ['messages', 'create'] });
+  if (options.promptCaching !== undefined && typeof options.promptCaching !== 'boolean')
+    throw new ConfigError(
+      `anthropic: promptCaching must be true or false, got ${typeof options.promptCaching}`,
+      { field: 'promptCaching' },
+    );
   const name = options.name ?? 'anthropic';
   const sdkLog = createSdkLog(name);
   const models = resolveModels('anthropic', options.models);
@@ -80,7 +92,9 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
 
   function convert(call: AdapterCall) {
     try {
-      return convertRequest(call, modelsById.get(call.model));
+      const params = convertRequest(call, modelsById.get(call.model));
+      if (options.promptCaching) params.cache_control = { type: 'ephemeral' };
+      return params;
     } catch (error) {
       throw conversionError(error, { provider: name, model: call.model });
     }

@@ -26,7 +26,7 @@ describe('convertResponse', () => {
         { id: 'toolu_1', name: 'weather', arguments: { city: 'Paris' }, rawArguments: '{"city":"Paris"}' },
       ],
       finishReason: 'tool-calls',
-      usage: { inputTokens: 12, outputTokens: 20, totalTokens: 32 },
+      usage: { inputTokens: 12, outputTokens: 20, totalTokens: 32, cacheWriteInputTokens: 2 },
       raw: message,
     });
   });

@@ -107,6 +107,8 @@ function pickUsage(source: AnthropicUsage | null | undefined): AnthropicUsage {
     const value = source[key];
     if (typeof value === 'number') picked[key] = value;
   }
+  if (typeof source.output_tokens_details?.thinking_tokens === 'number')
+    picked.output_tokens_details = { thinking_tokens: source.output_tokens_details.thinking_tokens };
   return picked;
 }
 

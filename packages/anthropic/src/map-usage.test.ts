@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapUsage } from './map-usage.js';
 
 describe('mapUsage', () => {
-  it('counts cache writes and reads as input, and reports reads as cached', () => {
+  it('counts cache writes and reads as input (Anthropic leaves them out), and reports each apart', () => {
     expect(
       mapUsage({
         input_tokens: 10,
@@ -10,7 +10,19 @@ describe('mapUsage', () => {
         cache_creation_input_tokens: 100,
         cache_read_input_tokens: 1000,
       }),
-    ).toEqual({ inputTokens: 1110, outputTokens: 5, totalTokens: 1115, cachedInputTokens: 1000 });
+    ).toEqual({
+      inputTokens: 1110,
+      outputTokens: 5,
+      totalTokens: 1115,
+      cachedInputTokens: 1000,
+      cacheWriteInputTokens: 100,
+    });
+  });
+
+  it('reports thinking tokens as reasoning tokens, still counted in the output', () => {
+    expect(
+      mapUsage({ input_tokens: 4, output_tokens: 50, output_tokens_details: { thinking_tokens: 30 } }),
+    ).toEqual({ inputTokens: 4, outputTokens: 50, totalTokens: 54, reasoningTokens: 30 });
   });
 
   it('treats null and missing fields as zero and omits cachedInputTokens without cache reads', () => {

@@ -6,17 +6,24 @@ export type AnthropicUsage = {
   output_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
 };
 
 /**
  * Anthropic's `input_tokens` counts only uncached input; cache writes and cache reads are reported
- * beside it. Our `inputTokens` is everything the prompt cost, with cache reads also in `cachedInputTokens`.
+ * beside it. Our `inputTokens` is every input token billed (the three added), with the reads also in
+ * `cachedInputTokens` and the writes in `cacheWriteInputTokens`, so each is priced at its own rate.
+ * Thinking tokens are part of `output_tokens` and billed as output.
  */
 export function mapUsage(usage: AnthropicUsage | null | undefined): Usage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
-  const inputTokens = (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + cacheRead;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  const inputTokens = (usage?.input_tokens ?? 0) + cacheWrite + cacheRead;
   const outputTokens = usage?.output_tokens ?? 0;
   const result: Usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
   if (cacheRead > 0) result.cachedInputTokens = cacheRead;
+  if (cacheWrite > 0) result.cacheWriteInputTokens = cacheWrite;
+  const thinking = usage?.output_tokens_details?.thinking_tokens ?? 0;
+  if (thinking > 0) result.reasoningTokens = thinking;
   return result;
 }

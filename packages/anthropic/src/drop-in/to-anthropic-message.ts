@@ -47,17 +47,19 @@ export function toStopReason(finishReason: FinishReason): StopReason {
   }
 }
 
-/** Anthropic reports uncached input separately from cache reads; ours includes them. */
+/** Anthropic reports uncached input apart from cache reads and writes; ours includes them. */
 export function toAnthropicUsage(usage: RouterUsage | undefined): Usage {
   const cached = usage?.cachedInputTokens ?? 0;
+  const written = usage?.cacheWriteInputTokens ?? 0;
+  const reasoning = usage?.reasoningTokens ?? 0;
   return {
-    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cached),
+    input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cached - written),
     output_tokens: usage?.outputTokens ?? 0,
     cache_creation: null,
-    cache_creation_input_tokens: null,
+    cache_creation_input_tokens: written > 0 ? written : null,
     cache_read_input_tokens: cached > 0 ? cached : null,
     inference_geo: null,
-    output_tokens_details: null,
+    output_tokens_details: reasoning > 0 ? { thinking_tokens: reasoning } : null,
     server_tool_use: null,
     service_tier: null,
     speed: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertResponse } from './convert-response.js';
+import { convertResponse, convertUsage } from './convert-response.js';
 import { mapFinishReason } from './map-finish-reason.js';
 
 describe('convertResponse', () => {
@@ -46,6 +46,39 @@ describe('convertResponse', () => {
   it('is undefined without choices', () => {
     expect(convertResponse({ choices: [] })).toBeUndefined();
     expect(convertResponse({})).toBeUndefined();
+  });
+});
+
+describe('convertUsage', () => {
+  it('reports cache reads, cache writes and reasoning tokens, all already inside the totals', () => {
+    expect(
+      convertUsage({
+        prompt_tokens: 2_000,
+        completion_tokens: 300,
+        total_tokens: 2_300,
+        prompt_tokens_details: { cached_tokens: 1_536, cache_write_tokens: 400 },
+        completion_tokens_details: { reasoning_tokens: 250 },
+      }),
+    ).toEqual({
+      inputTokens: 2_000,
+      outputTokens: 300,
+      totalTokens: 2_300,
+      cachedInputTokens: 1_536,
+      cacheWriteInputTokens: 400,
+      reasoningTokens: 250,
+    });
+  });
+
+  it('leaves out counts a server reports as zero or null (Groq sends no details at all)', () => {
+    expect(
+      convertUsage({
+        prompt_tokens: 5,
+        completion_tokens: 2,
+        total_tokens: 7,
+        prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: null },
+        completion_tokens_details: null,
+      }),
+    ).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
   });
 });
 

@@ -45,14 +45,23 @@ function parseArguments(raw: string): unknown {
   }
 }
 
+/**
+ * `prompt_tokens` already holds the cached and cache-written tokens, and `completion_tokens` the
+ * reasoning tokens (OpenAI, Groq and compatible servers alike); the details say how many.
+ */
 export function convertUsage(usage: WireUsage | null | undefined): Usage {
   const inputTokens = usage?.prompt_tokens ?? 0;
   const outputTokens = usage?.completion_tokens ?? 0;
-  const cached = usage?.prompt_tokens_details?.cached_tokens;
-  return {
+  const result: Usage = {
     inputTokens,
     outputTokens,
     totalTokens: usage?.total_tokens ?? inputTokens + outputTokens,
-    ...(typeof cached === 'number' && cached > 0 ? { cachedInputTokens: cached } : {}),
   };
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === 'number' && cached > 0) result.cachedInputTokens = cached;
+  const written = usage?.prompt_tokens_details?.cache_write_tokens;
+  if (typeof written === 'number' && written > 0) result.cacheWriteInputTokens = written;
+  const reasoning = usage?.completion_tokens_details?.reasoning_tokens;
+  if (typeof reasoning === 'number' && reasoning > 0) result.reasoningTokens = reasoning;
+  return result;
 }

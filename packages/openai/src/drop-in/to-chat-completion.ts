@@ -52,7 +52,13 @@ export function toCompletionUsage(usage: Usage): CompletionUsage {
     completion_tokens: usage.outputTokens,
     total_tokens: usage.totalTokens,
   };
-  if (usage.cachedInputTokens) converted.prompt_tokens_details = { cached_tokens: usage.cachedInputTokens };
+  if (usage.cachedInputTokens || usage.cacheWriteInputTokens) {
+    converted.prompt_tokens_details = { cached_tokens: usage.cachedInputTokens ?? 0 };
+    if (usage.cacheWriteInputTokens)
+      converted.prompt_tokens_details.cache_write_tokens = usage.cacheWriteInputTokens;
+  }
+  if (usage.reasoningTokens)
+    converted.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
   return converted;
 }
 
