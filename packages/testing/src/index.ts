@@ -7,6 +7,7 @@ export type {
   ScriptStep,
 } from '@spillway/core/testing';
 export { FakeClock, scriptedAdapter } from '@spillway/core/testing';
+export type { CacheUse, PromptCacheOptions, PromptParts } from './sim/prompt-cache.js';
 export type { Denial, Metering, RateLimiter } from './sim/rate-limiter.js';
 export type { ChatRequest as SimChatRequest, ReplyPlan } from './sim/reply-plan.js';
 export type { SimStats } from './sim/sim-stats.js';

@@ -3,7 +3,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import { type ChatRequest, countPromptTokens, type ReplyPlan, type SimToolChoice } from './reply-plan.js';
 import { bearerToken, bodyModel, contentText, type SimError, type StreamFrames, type Wire } from './wire.js';
 
-type Block = { type?: string; text?: string; input?: unknown; content?: unknown };
+type Block = { type?: string; text?: string; input?: unknown; content?: unknown; cache_control?: unknown };
 type Message = { role?: unknown; content?: unknown };
 type Body = {
   model?: unknown;
@@ -16,6 +16,7 @@ type Body = {
   output_config?: { format?: { type?: string; schema?: unknown } };
   output_format?: { type?: string; schema?: unknown };
   stream?: unknown;
+  cache_control?: unknown;
 };
 
 const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const;
@@ -30,6 +31,7 @@ export function anthropicWire(): Wire {
     ids: { message: 'msg_sim', toolCall: 'toolu_sim' },
     metering: { tokens: 'split', requestsPerDay: false },
     contextIncludesMaxTokens: true,
+    promptCache: 'explicit',
     requestsHeaderWindow: 'minute',
     baseURL: (origin) => origin,
     model: bodyModel,
@@ -209,12 +211,15 @@ function stopReason(plan: ReplyPlan): string {
   return plan.stopSequence !== undefined ? 'stop_sequence' : STOP_REASONS[plan.finish];
 }
 
+/** Anthropic's input_tokens leaves out the tokens read from and written to the cache. */
 function usage(request: ChatRequest, plan: ReplyPlan) {
+  const read = plan.cache?.read ?? 0;
+  const written = plan.cache?.written ?? 0;
   return {
-    input_tokens: request.promptTokens,
+    input_tokens: request.promptTokens - read - written,
     output_tokens: plan.outputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: read,
     service_tier: 'standard',
   };
 }
@@ -238,6 +243,8 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
   const texts: string[] = [];
   const system = contentText(body.system);
   if (system) texts.push(system);
+  // A cache_control mark caches the prompt up to the message that carries it; the top-level one, all.
+  let cacheUpTo = system && marked(body.system) ? 1 : 0;
   let lastUserText = '';
   let lastIsToolResult = false;
   for (const [index, message] of messages.entries()) {
@@ -247,6 +254,7 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
     let text = contentText(message.content);
     for (const block of blocks) if (block?.type === 'tool_use') text += JSON.stringify(block.input ?? {});
     texts.push(text);
+    if (marked(blocks)) cacheUpTo = texts.length;
     lastIsToolResult = blocks.some((block) => block?.type === 'tool_result');
     if (message.role === 'user' && !lastIsToolResult) lastUserText = text;
   }
@@ -255,10 +263,14 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
     schema: tool?.input_schema,
   }));
   const format = body.output_config?.format ?? body.output_format;
+  const toolText = tools.length > 0 ? JSON.stringify(body.tools) : '';
+  if (isRecord(body.cache_control)) cacheUpTo = texts.length;
   return {
     model: body.model,
     promptText: texts.join('\n'),
-    promptTokens: countPromptTokens(texts, tools.length > 0 ? JSON.stringify(body.tools) : ''),
+    promptTokens: countPromptTokens(texts, toolText),
+    prompt: { tools: toolText, texts },
+    cacheUpTo,
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
     stop: Array.isArray(body.stop_sequences) ? body.stop_sequences.map(String) : [],
     tools,
@@ -269,6 +281,15 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
     lastUserText,
     lastIsToolResult,
   };
+}
+
+function isRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Whether a system prompt or message content (an array of blocks) carries a cache_control mark. */
+function marked(content: unknown): boolean {
+  return Array.isArray(content) && content.some((block: Block | null) => isRecord(block?.cache_control));
 }
 
 function toolChoice(choice: Body['tool_choice']): SimToolChoice {

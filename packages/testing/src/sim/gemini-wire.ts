@@ -46,6 +46,8 @@ export function geminiWire(): Wire {
     ids: { message: 'sim-gemini-', toolCall: 'call_sim' },
     metering: { tokens: 'input', requestsPerDay: true },
     contextIncludesMaxTokens: false,
+    // Implicit caching (Gemini 2.5 and later): long prompts are cached without being asked.
+    promptCache: 'automatic',
     requestsHeaderWindow: undefined,
     baseURL: (origin) => origin,
     route(path) {
@@ -238,12 +240,17 @@ function replyParts(plan: ReplyPlan): unknown[] {
   return plan.toolCalls.map((call) => ({ functionCall: { id: call.id, name: call.name, args: call.input } }));
 }
 
+/** promptTokenCount includes the implicitly cached tokens, reported again as cachedContentTokenCount. */
 function usage(request: ChatRequest, plan: ReplyPlan) {
+  const read = plan.cache?.read ?? 0;
   return {
     promptTokenCount: request.promptTokens,
     candidatesTokenCount: plan.outputTokens,
     totalTokenCount: request.promptTokens + plan.outputTokens,
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: request.promptTokens }],
+    ...(read > 0
+      ? { cachedContentTokenCount: read, cacheTokensDetails: [{ modality: 'TEXT', tokenCount: read }] }
+      : {}),
   };
 }
 
@@ -299,10 +306,12 @@ function parse(body: Body, path: string): ChatRequest | SimError {
     schema: declaration?.parametersJsonSchema ?? declaration?.parameters,
   }));
   const stop = Array.isArray(config.stopSequences) ? config.stopSequences.map(String) : [];
+  const toolText = tools.length > 0 ? JSON.stringify(declarations) : '';
   return {
     model,
     promptText: texts.join('\n'),
-    promptTokens: countPromptTokens(texts, tools.length > 0 ? JSON.stringify(declarations) : ''),
+    promptTokens: countPromptTokens(texts, toolText),
+    prompt: { tools: toolText, texts },
     maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
     stop,
     tools,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPlan } from './fault-plan.js';
+import type { PromptCache } from './prompt-cache.js';
 import { type BucketName, type Charge, isDenial, type RateLimiter } from './rate-limiter.js';
 import { type ChatRequest, planReply } from './reply-plan.js';
 import { type Pending, sendJson, sendStream } from './send-reply.js';
@@ -19,6 +20,8 @@ export type SimContext = {
   /** Known models and their context windows; undefined serves any model. */
   models: Map<string, number> | undefined;
   replyTokens: number | [number, number];
+  /** Undefined when the options turned prompt caching off. */
+  promptCache: PromptCache | undefined;
   stats: SimStats;
   pending: Pending;
   counter: number;
@@ -198,6 +201,13 @@ function reply(exchange: Exchange, request: ChatRequest, charge: Charge, step: S
     replyTokens: context.replyTokens,
     callId: () => `${callPrefix}${number.toString(36)}x${calls++}`,
   });
+  const caching = context.promptCache && wire.promptCache;
+  if (caching && step.outcome === 'ok')
+    plan.cache = context.promptCache!.use(
+      request.model,
+      request.prompt,
+      caching === 'explicit' ? (request.cacheUpTo ?? 0) : request.prompt.texts.length,
+    );
   context.limiter.settle(request.model, charge, request.promptTokens, plan.outputTokens);
   wire.limitHeaders(context.limiter, request.model, headers);
   stats.tokens.input += request.promptTokens;

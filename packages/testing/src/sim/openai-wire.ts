@@ -35,6 +35,8 @@ export function openaiWire(flavor: Flavor): Wire {
     metering: groq
       ? { tokens: 'total', charge: 'sum', requestsPerDay: true }
       : { tokens: 'total', charge: 'larger', requestsPerDay: false },
+    // Both cache long prompts on their own; Groq reports cached tokens only when there are some.
+    promptCache: 'automatic',
     // OpenAI checks the prompt alone against the window; Groq the prompt plus the requested output.
     contextIncludesMaxTokens: groq,
     requestsHeaderWindow: groq ? 'day' : 'minute',
@@ -58,7 +60,7 @@ export function openaiWire(flavor: Flavor): Wire {
         created: ids.created,
         model: request.model,
         choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finish }],
-        usage: usage(request, plan),
+        usage: usage(request, plan, groq),
       };
       if (groq) body.x_groq = { id: ids.requestId };
       else body.system_fingerprint = 'fp_simulated';
@@ -108,10 +110,10 @@ export function openaiWire(flavor: Flavor): Wire {
         chunk(
           {},
           plan.finish,
-          groq ? { x_groq: { id: ids.requestId, usage: usage(request, plan) } } : undefined,
+          groq ? { x_groq: { id: ids.requestId, usage: usage(request, plan, groq) } } : undefined,
         ),
       ];
-      if (withUsage) tail.push(data({ ...base, choices: [], usage: usage(request, plan) }));
+      if (withUsage) tail.push(data({ ...base, choices: [], usage: usage(request, plan, groq) }));
       tail.push('data: [DONE]\n\n');
       return { head, content, tail };
     },
@@ -169,12 +171,31 @@ function toolCallJson(call: ReplyPlan['toolCalls'][number]) {
   return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
 }
 
-function usage(request: ChatRequest, plan: ReplyPlan) {
-  return {
+/** prompt_tokens includes the cached and cache-written tokens; the details say how many. */
+function usage(request: ChatRequest, plan: ReplyPlan, groq: boolean) {
+  const read = plan.cache?.read ?? 0;
+  const result: Record<string, unknown> = {
     prompt_tokens: request.promptTokens,
     completion_tokens: plan.outputTokens,
     total_tokens: request.promptTokens + plan.outputTokens,
   };
+  if (groq) {
+    if (read > 0) result.prompt_tokens_details = { cached_tokens: read };
+    return result;
+  }
+  const written = plan.cache?.written ?? 0;
+  result.prompt_tokens_details = {
+    cached_tokens: read,
+    audio_tokens: 0,
+    ...(written > 0 ? { cache_write_tokens: written } : {}),
+  };
+  result.completion_tokens_details = {
+    reasoning_tokens: 0,
+    audio_tokens: 0,
+    accepted_prediction_tokens: 0,
+    rejected_prediction_tokens: 0,
+  };
+  return result;
 }
 
 function parseChat(body: Body): ChatRequest | SimError {
@@ -214,10 +235,12 @@ function parseChat(body: Body): ChatRequest | SimError {
     schema: tool?.function?.parameters,
   }));
   const format = body.response_format?.type;
+  const toolText = tools.length > 0 ? JSON.stringify(body.tools) : '';
   return {
     model: body.model,
     promptText: texts.join('\n'),
-    promptTokens: countPromptTokens(texts, tools.length > 0 ? JSON.stringify(body.tools) : ''),
+    promptTokens: countPromptTokens(texts, toolText),
+    prompt: { tools: toolText, texts },
     maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
     stop: typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.map(String) : [],
     tools,

@@ -1,5 +1,6 @@
 import { type RandomSource, seededRandom } from '@spillway/core';
 import { valueFromSchema } from './json-from-schema.js';
+import type { CacheUse, PromptParts } from './prompt-cache.js';
 import { countTokens, generateWords, hashString } from './text-generator.js';
 
 export type SimTool = { name: string; schema: unknown };
@@ -11,6 +12,10 @@ export type ChatRequest = {
   /** Every message's text joined: seeds the reply and is what gets tokenized. */
   promptText: string;
   promptTokens: number;
+  /** What the prompt cache keys on; its token counts add up to promptTokens. */
+  prompt: PromptParts;
+  /** Protocols that cache only on request (Anthropic): how many of prompt.texts the request marks. */
+  cacheUpTo?: number;
   maxTokens?: number;
   stop: string[];
   tools: SimTool[];
@@ -34,6 +39,8 @@ export type ReplyPlan = {
   /** The stop sequence that ended the text, if one did. */
   stopSequence?: string;
   outputTokens: number;
+  /** Prompt tokens read from and written to the prompt cache (set by the server after planning). */
+  cache?: CacheUse;
 };
 
 /** Rough chat-format overhead per message and for priming the reply, as OpenAI documents. */

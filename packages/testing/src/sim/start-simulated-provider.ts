@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { FaultPlan } from './fault-plan.js';
 import { handleRequest, type SimContext } from './handle-request.js';
+import { PromptCache } from './prompt-cache.js';
 import { RateLimiter } from './rate-limiter.js';
 import { copyStats, emptyStats, type SimStats } from './sim-stats.js';
 import type { SimFaults, SimLimits, SimulatedProviderOptions } from './types.js';
@@ -41,6 +42,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
     latency: options.latency ?? {},
     models: modelTable(options.models),
     replyTokens: options.replyTokens ?? [20, 60],
+    promptCache: options.promptCache === false ? undefined : new PromptCache(options.promptCache),
     stats: emptyStats(),
     pending: { timers: new Set() },
     counter: 0,
@@ -85,6 +87,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
       context.stats = { ...emptyStats(), openConnections, connections, inFlight };
       context.limiter.setLimits(options.limits ?? {});
       context.faults = new FaultPlan(options.faults, seed);
+      context.promptCache?.clear();
       context.counter = 0;
     },
     close() {

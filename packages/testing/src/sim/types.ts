@@ -1,3 +1,4 @@
+import type { PromptCacheOptions } from './prompt-cache.js';
 import type { Wire } from './wire.js';
 
 /** The wire protocols built in; any other protocol is a `Wire` object passed as `protocol`. */
@@ -105,6 +106,13 @@ export type SimulatedProviderOptions = {
   apiKey?: string;
   /** Reply length in tokens when max_tokens does not cut it: a number or [min, max]. Default [20, 60]. */
   replyTokens?: number | [number, number];
+  /**
+   * The prompt-prefix cache: a prompt that starts with an earlier prompt's messages (same model) reports
+   * those tokens as cached, as each provider does (OpenAI, Groq, Gemini for any long prompt; Anthropic
+   * up to its `cache_control` marks, reporting cache writes too). `minTokens` (default 1024) is the
+   * shortest prompt cached; false turns the cache off.
+   */
+  promptCache?: false | PromptCacheOptions;
   /** Time source for the rate-limit buckets (ms). Tests inject one to refill without waiting. */
   now?: () => number;
 };

@@ -42,6 +42,11 @@ export interface Wire {
   readonly ids: { message: string; toolCall: string };
   /** Which limits a request is counted against, and what it is charged. */
   readonly metering: Metering;
+  /**
+   * How the provider caches prompt prefixes: 'automatic' (OpenAI, Groq, Gemini: every long prompt),
+   * 'explicit' (Anthropic: up to the `cache_control` marks), or not at all when unset.
+   */
+  readonly promptCache?: 'automatic' | 'explicit';
   /** Whether the context window must hold the prompt plus max tokens (or the prompt alone). */
   readonly contextIncludesMaxTokens: boolean;
   /**
