@@ -9,6 +9,7 @@ import {
   type ModelSpec,
   type ProviderAdapter,
   type Router,
+  type RouterStreamEvent,
   type Usage,
 } from '@spillway/core';
 import { google } from '@spillway/google';
@@ -132,8 +133,8 @@ describe.each(SETUPS.map((setup, index) => [setup.protocol, setup, index] as con
       const router = routerFor(index);
       await router.chat(ask('Warm the cache.'));
       const stream = router.stream(ask('And what comes next?'));
-      let finish: Extract<Awaited<ReturnType<typeof collect>>, { type: 'finish' }> | undefined;
-      for (const event of await collect(stream)) if (event.type === 'finish') finish = event;
+      let finish: Extract<RouterStreamEvent, { type: 'finish' }> | undefined;
+      for await (const event of stream) if (event.type === 'finish') finish = event;
       const result: ChatResult = await stream.result;
 
       const cached = result.usage.cachedInputTokens ?? 0;
@@ -197,9 +198,3 @@ describe('drop-in clients hand the cache counts back in their own protocol', () 
     expect(message.usage.input_tokens).toBe(0);
   });
 });
-
-async function collect<T>(events: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const event of events) all.push(event);
-  return all;
-}
