@@ -9,8 +9,8 @@ export type Prices = Pick<
 /**
  * USD for a number of tokens at a model's prices. `inputTokens` counts every input token, cache reads
  * and cache writes included (as `Usage` does); those two are charged at their own prices, or at the
- * input price when the model has none. The one price function: a result's `costUsd`, stats, the
- * ranking's estimates and budgets all call it, so an estimate and an invoice use the same figures.
+ * input price when the model has none. The one price function: a result's `costUsd`, stats and the
+ * ranking's estimates call it (a budget's reservation should too), so estimates and invoices agree.
  * Takes numbers, not a `Usage`, so the ranking can call it per candidate without allocating.
  */
 export function costUsd(
