@@ -21,10 +21,13 @@ describe('router.close()', () => {
       });
       const pending = router.chat({ messages: [{ role: 'user', content: 'hi' }] });
       const settled = pending.catch((error: unknown) => error);
-      await vi.waitFor(() => expect(sim.stats().openConnections).toBe(1));
+      await vi.waitFor(() => expect(sim.stats()).toMatchObject({ openConnections: 1, inFlight: 1 }));
       await router.close();
       // Before the fix the request stayed pending until the upstream answered (here: ten minutes).
       expect(await settled).toMatchObject({ name: 'AbortError' });
+      // And the call's connection is closed (the simulator's response sees its client go): the SDK got
+      // a signal that close() aborts, although the request had neither a signal nor a deadline.
+      await vi.waitFor(() => expect(sim.stats().inFlight).toBe(0));
       await expect(router.chat({ messages: [{ role: 'user', content: 'again' }] })).rejects.toMatchObject({
         code: 'config_error',
       });

@@ -79,6 +79,11 @@ export class AttemptSignal {
     return this.#controller ? this.#controller.signal : sharedNeverAborted();
   }
 
+  /** The call's signal is this attempt's own (a caller signal, a deadline or `abortable`). */
+  get ownsSignal(): boolean {
+    return this.#controller !== undefined;
+  }
+
   get aborted(): boolean {
     return this.#aborted;
   }

@@ -149,6 +149,7 @@ export class RequestRun {
       fallback,
       timeoutMs,
       this.state.inFlight,
+      this.state.closeSignals,
     );
   }
 

@@ -4,6 +4,7 @@ import { COOLDOWN_DEFAULTS } from '../resilience/cooldown-policy.js';
 import type { ChatRequest, ModelRef } from '../types.js';
 import { watchAlerts } from './alerts.js';
 import type { CandidateGate, GateFactory } from './candidate-gate.js';
+import { CloseSignals } from './close-signals.js';
 import { EventHub } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import { matchesRef, type Offer, type Ranking, rank } from './rank.js';
@@ -25,6 +26,8 @@ export class RouterState {
   readonly cooldownMaxMs: number;
   /** Every attempt in flight (router.close() aborts them). */
   readonly inFlight = new Set<Turn>();
+  /** The signals of calls nothing else can abort, so close() ends their connections too. */
+  readonly closeSignals = new CloseSignals();
   closed = false;
   #nextId = 1;
 

@@ -131,6 +131,7 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
       // Every call in flight ends now (its request rejects with an AbortError); queued ones via the gate.
       const reason = routerClosed();
       for (const turn of [...state.inFlight]) turn.abort(reason);
+      state.closeSignals.abortAll(reason);
       const closing = state.options.providers.map((adapter) => adapter.close?.());
       await Promise.allSettled([...closing, state.gate.close?.()]);
     },

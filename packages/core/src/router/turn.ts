@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { ProviderError } from '../errors.js';
 import { AttemptSignal } from './attempt-signal.js';
+import type { CloseSignal, CloseSignals } from './close-signals.js';
 import type { RouterEvents } from './events.js';
 import type { Candidate } from './rank.js';
 
@@ -22,6 +23,9 @@ export class Turn extends AttemptSignal {
   /** The gate has heard how this attempt ended (its ticket is settled). */
   reported = false;
   readonly #inFlight: Set<Turn>;
+  readonly #closeSignals: CloseSignals;
+  /** For a call nothing else can abort: the shared signal router.close() aborts. */
+  #closeSignal: CloseSignal | undefined;
   #attemptTimer: TimerHandle | undefined;
   readonly #clock: Clock;
 
@@ -34,6 +38,7 @@ export class Turn extends AttemptSignal {
     fallback: RouterEvents['fallback'] | undefined,
     attemptTimeoutMs: number | undefined,
     inFlight: Set<Turn>,
+    closeSignals: CloseSignals,
   ) {
     // Every attempt can be ended by its own timeout and by router.close() (which walks `inFlight`);
     // its call's signal fires too when it has one (a caller signal, a deadline, a stream).
@@ -45,14 +50,24 @@ export class Turn extends AttemptSignal {
     this.fallback = fallback;
     this.#clock = clock;
     this.#inFlight = inFlight;
+    this.#closeSignals = closeSignals;
     inFlight.add(this);
+    // Without it the SDK would get no signal, and router.close() could end the wait on a hung call but
+    // not close its connection (issue 14, defect 8).
+    if (!this.ownsSignal) this.#closeSignal = closeSignals.take();
     if (attemptTimeoutMs !== undefined && this.startedAt + attemptTimeoutMs < deadline)
       this.#attemptTimer = clock.setTimeout(() => this.#timedOut(attemptTimeoutMs), attemptTimeoutMs);
+  }
+
+  override get signal(): AbortSignal {
+    return this.#closeSignal ? this.#closeSignal.signal : super.signal;
   }
 
   override dispose(): void {
     super.dispose();
     this.#inFlight.delete(this);
+    if (this.#closeSignal) this.#closeSignals.release(this.#closeSignal);
+    this.#closeSignal = undefined;
     if (this.#attemptTimer !== undefined) this.#clock.clearTimeout(this.#attemptTimer);
     this.#attemptTimer = undefined;
   }
