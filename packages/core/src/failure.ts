@@ -17,7 +17,13 @@ export type FailureClass =
   | 'invalid_request'
   | 'content_filter'
   | 'stream_cut'
-  | 'stall';
+  | 'stall'
+  /**
+   * The adapter threw something that is not a ProviderError (a bug in it, or an error it failed to
+   * classify): neither the provider's fault nor the caller's, so the request falls back and no
+   * provider state changes.
+   */
+  | 'adapter_error';
 
 /**
  * What one failure does. The attempt loop, the breaker, the cooldowns, the budgets and the stats each
@@ -45,7 +51,8 @@ export type FailurePolicy = {
   readonly next: 'fallback' | 'fail' | 'disable-provider' | 'drop-model' | 'larger-window' | 'refusal';
 };
 
-// One line per class (DESIGN §2, §5). A caller's fault (invalid_request) touches no provider state.
+// One line per class (DESIGN §2, §5). A caller's fault (invalid_request) touches no provider state, and
+// neither does an adapter's (adapter_error); the latter still charges the prompt: the call may have run.
 // biome-ignore format: one row per class reads as a table
 export const FAILURE_TABLE: Readonly<Record<FailureClass, FailurePolicy>> = {
   rate_limit:      { retry: true,  breaker: false, cooldown: 'rate_limit', charge: 'request', rateLimited: true,  next: 'fallback' },
@@ -62,6 +69,7 @@ export const FAILURE_TABLE: Readonly<Record<FailureClass, FailurePolicy>> = {
   content_filter:  { retry: false, breaker: false, cooldown: undefined,    charge: 'prompt',  rateLimited: false, next: 'refusal' },
   stream_cut:      { retry: true,  breaker: true,  cooldown: undefined,    charge: 'prompt',  rateLimited: false, next: 'fallback' },
   stall:           { retry: true,  breaker: true,  cooldown: undefined,    charge: 'prompt',  rateLimited: false, next: 'fallback' },
+  adapter_error:   { retry: false, breaker: false, cooldown: undefined,    charge: 'prompt',  rateLimited: false, next: 'fallback' },
 };
 
 export const FAILURE_CLASSES = Object.keys(FAILURE_TABLE) as readonly FailureClass[];

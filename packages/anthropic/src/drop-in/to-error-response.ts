@@ -19,6 +19,7 @@ const SHAPES: Record<FailureClass, Shape> = {
   content_filter: { status: 400, type: 'invalid_request_error' },
   stream_cut: { status: 500, type: 'api_error' },
   stall: { status: 504, type: 'timeout_error' },
+  adapter_error: { status: 500, type: 'api_error' },
 };
 
 /** The body Anthropic sends for an error: `{ type: 'error', error: { type, message }, request_id }`. */

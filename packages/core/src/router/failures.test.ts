@@ -39,13 +39,39 @@ describe('failure classes', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('a non-ProviderError thrown by an adapter counts as server', async () => {
-    const { router, adapters } = threeProviders([]);
+  it('a non-ProviderError thrown by an adapter is adapter_error: falls back, never counts against the provider', async () => {
+    const { router, adapters, logger } = threeProviders([], {
+      breaker: { volumeThreshold: 1, errorThresholdPercentage: 1 },
+    });
     (adapters[0] as { doGenerate: unknown }).doGenerate = async () => {
       throw new TypeError('adapter bug');
     };
-    const result = await router.chat(say('hi'));
-    expect(result.attempts[0]).toMatchObject({ outcome: 'server', message: 'adapter bug' });
+    for (let i = 0; i < 3; i++) {
+      const result = await router.chat(say('hi'));
+      expect(result.provider).toBe('b');
+      // Still tried first every time: no breaker opened, no cooldown, the model not dropped.
+      expect(result.attempts.map((a) => [a.provider, a.outcome])).toEqual([
+        ['a', 'adapter_error'],
+        ['b', 'success'],
+      ]);
+      expect(result.attempts[0]?.message).toBe('adapter bug');
+    }
+    const stats = router.stats().providers.a?.models.one;
+    expect(stats).toMatchObject({ failures: { adapter_error: 3 }, circuit: 'closed' });
+    // Logged once for the model, so the adapter's author hears of it without a flood.
+    expect(logger.lines.filter((line) => line.includes('not a ProviderError'))).toHaveLength(1);
+  });
+
+  it("an InvalidRequestError thrown by an adapter is the caller's fault: invalid_request, no fallback", async () => {
+    const { router, adapters } = threeProviders([]);
+    (adapters[0] as { doGenerate: unknown }).doGenerate = async () => {
+      throw new InvalidRequestError('image url must be a string');
+    };
+    const error = await router.chat(say('hi')).catch((caught: unknown) => caught);
+    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    expect((error as InvalidRequestError).attempts).toMatchObject([
+      { provider: 'a', outcome: 'invalid_request' },
+    ]);
   });
 
   it('invalid_request fails fast with InvalidRequestError carrying the attempts', async () => {

@@ -229,7 +229,9 @@ export class RequestRun {
     }
     const deadline = turn.deadlinePassed;
     const providerError = ProviderError.isInstance(error) ? error : undefined;
-    const failure: FailureClass = deadline ? 'timeout' : (providerError?.failure ?? 'server');
+    const failure: FailureClass = deadline
+      ? 'timeout'
+      : (providerError?.failure ?? this.#unclassified(candidate, error));
     const message = redact(
       deadline
         ? 'request deadline passed during the call'
@@ -359,6 +361,24 @@ export class RequestRun {
     if (asked === undefined) return undefined;
     const quota = failurePolicy(failure).cooldown === 'quota';
     return Math.min(asked, quota ? QUOTA_MAX_MS : this.state.cooldownMaxMs);
+  }
+
+  /**
+   * The class of an error that is not a ProviderError: the caller's fault if the adapter threw an
+   * InvalidRequestError, otherwise the adapter's (reported once per model, so its author can fix it).
+   */
+  #unclassified(candidate: Candidate, error: unknown): FailureClass {
+    if (InvalidRequestError.isInstance(error)) return 'invalid_request';
+    if (!this.state.adapterErrorsLogged.has(candidate.key)) {
+      this.state.adapterErrorsLogged.add(candidate.key);
+      this.state.options.logger.error(
+        `adapter ${candidate.provider} threw an error that is not a ProviderError on ${candidate.model}; ` +
+          'booked as adapter_error (falls back, never counts against the provider). Adapters must ' +
+          'classify every failure as a ProviderError.',
+        { error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error)) },
+      );
+    }
+    return 'adapter_error';
   }
 
   #refusal(candidate: Candidate): ChatResult {

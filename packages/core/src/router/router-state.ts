@@ -29,6 +29,8 @@ export class RouterState {
   /** The signals of calls nothing else can abort, so close() ends their connections too. */
   readonly closeSignals = new CloseSignals();
   closed = false;
+  /** Models whose adapter threw a non-ProviderError, already logged (once each). */
+  readonly adapterErrorsLogged = new Set<string>();
   #nextId = 1;
 
   constructor(options: ResolvedOptions, createGate: GateFactory) {

@@ -19,6 +19,7 @@ const SHAPES: Record<FailureClass, Shape> = {
   content_filter: { status: 400, type: 'invalid_request_error', code: 'content_filter' },
   stream_cut: { status: 502, type: 'server_error', code: null },
   stall: { status: 504, type: 'server_error', code: 'timeout' },
+  adapter_error: { status: 500, type: 'server_error', code: null },
 };
 
 /** The body OpenAI sends for an error: `{ error: { message, type, param, code } }`. */
