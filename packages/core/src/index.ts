@@ -1,5 +1,7 @@
 // @spillway/core: the router and what its callers use. Adapter helpers are at @spillway/core/adapter,
 // test doubles at @spillway/core/testing.
+export type { BudgetRefusal, BudgetStats } from './budgets/budget-book.js';
+export { BUDGET_LOW_FRACTION } from './budgets/budget-book.js';
 export type {
   Budget,
   BudgetScope,
@@ -85,6 +87,8 @@ export type {
   ObservedLimit,
   ReserveResult,
   RouterStore,
+  SpendHold,
+  SpendSettlement,
 } from './store.js';
 export { DIMENSIONS } from './store.js';
 export { estimatePromptTokens } from './tokens/estimate-tokens.js';

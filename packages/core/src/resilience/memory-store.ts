@@ -1,4 +1,14 @@
-import type { Amounts, BudgetLimits, Dimension, Observation, ReserveResult, RouterStore } from '../store.js';
+import { SpendLedger } from '../budgets/spend-ledger.js';
+import type {
+  Amounts,
+  BudgetLimits,
+  Dimension,
+  Observation,
+  ReserveResult,
+  RouterStore,
+  SpendHold,
+  SpendSettlement,
+} from '../store.js';
 import { DIMENSIONS } from '../store.js';
 import { type Bucket, credit, fullBucket, refill, resize, timeUntilFits } from './token-bucket.js';
 
@@ -13,8 +23,24 @@ type Levels = Partial<Record<Dimension, { capacity: number; available: number }>
 
 /** A `RouterStore` whose every answer is synchronous. */
 export interface MemoryStore extends RouterStore {
-  reserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number, slackMs?: number): ReserveResult;
-  settle(key: string, limits: BudgetLimits, reserved: Amounts, actual: Amounts, now: number): void;
+  reserve(
+    key: string,
+    limits: BudgetLimits,
+    amounts: Amounts,
+    now: number,
+    slackMs?: number,
+    spend?: readonly SpendHold[],
+  ): ReserveResult;
+  settle(
+    key: string,
+    limits: BudgetLimits,
+    reserved: Amounts,
+    actual: Amounts,
+    now: number,
+    spend?: readonly SpendSettlement[],
+  ): void;
+  readonly spendBudgets: true;
+  spentUsd(key: string, windowStart: number): number | undefined;
   observe(key: string, observation: Observation, now: number): void;
   inspect(key: string, limits: BudgetLimits, now: number): Levels;
   cooldownUntil(key: string, now: number): number;
@@ -32,6 +58,7 @@ export interface MemoryStore extends RouterStore {
  */
 export function memoryStore(): MemoryStore {
   const models = new Map<string, ModelState>();
+  const ledger = new SpendLedger();
 
   function state(key: string): ModelState {
     let model = models.get(key);
@@ -67,8 +94,9 @@ export function memoryStore(): MemoryStore {
 
   return {
     kind: 'memory',
+    spendBudgets: true,
 
-    reserve(key, limits, amounts, now, slackMs = 0): ReserveResult {
+    reserve(key, limits, amounts, now, slackMs = 0, spend?): ReserveResult {
       const model = state(key);
       configure(model, limits, now);
       let headroom = 1;
@@ -87,14 +115,35 @@ export function memoryStore(): MemoryStore {
         if (left < headroom) headroom = left;
       }
       if (shortest !== undefined) return { ok: false, dimension: shortest, retryInMs };
+      let spentUsd: number[] | undefined;
+      if (spend?.length) {
+        const short = ledger.reserve(spend);
+        if (short >= 0) {
+          const hold = spend[short] as SpendHold;
+          const spent = ledger.spent(hold.key, hold.windowStart);
+          return {
+            ok: false,
+            dimension: 'spend',
+            retryInMs: hold.windowEnd - now,
+            hold: short,
+            spentUsd: spent,
+          };
+        }
+        spentUsd = spend.map((hold) => ledger.spent(hold.key, hold.windowStart));
+      }
       for (const entry of model.entries) {
         const amount = amounts[entry.dimension];
         if (amount) entry.level -= amount;
       }
-      return { ok: true, headroom: Math.max(headroom, 0) };
+      const result: ReserveResult = { ok: true, headroom: Math.max(headroom, 0) };
+      if (spentUsd) result.spentUsd = spentUsd;
+      return result;
     },
 
-    settle(key, limits, reserved, actual, now): void {
+    spentUsd: (key, windowStart) => ledger.known(key, windowStart),
+
+    settle(key, limits, reserved, actual, now, spend?): void {
+      if (spend?.length) ledger.settle(spend);
       const model = state(key);
       configure(model, limits, now);
       for (const entry of model.entries) {

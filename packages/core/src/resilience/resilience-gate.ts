@@ -1,3 +1,5 @@
+import { BudgetBook, maxCostUsd, type SpendTicket } from '../budgets/budget-book.js';
+import { SpendBudgets } from '../budgets/spend-budgets.js';
 import { ConfigError } from '../errors.js';
 import { failurePolicy } from '../failure.js';
 import type {
@@ -10,7 +12,9 @@ import type {
 } from '../router/candidate-gate.js';
 import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
-import type { Amounts, MaybePromise, ReserveResult } from '../store.js';
+import { costOf } from '../router/request-run.js';
+import type { Amounts, MaybePromise, ReserveResult, SpendSettlement } from '../store.js';
+import type { Usage } from '../types.js';
 import {
   budgetLimits,
   chargedFor,
@@ -26,7 +30,7 @@ import { type ResilienceOptions, resilienceOptions } from './resilience-options.
 import { type TenantHold, TenantLimits, tenantShort } from './tenant-limits.js';
 import { WaitQueue } from './wait-queue.js';
 
-type Ticket = { reserved: Amounts; permit: Permit; tenant?: TenantHold };
+type Ticket = { reserved: Amounts; permit: Permit; tenant?: TenantHold; spend: SpendTicket | undefined };
 
 const NONE: Amounts = {};
 
@@ -64,6 +68,8 @@ export class ResilienceGate implements CandidateGate {
   readonly #tenantLimits: TenantLimits | undefined;
   /** Requests their tenant's own limit already held back (counted once each). */
   readonly #heldBack = new WeakSet<GateRequest>();
+  /** Spend budgets; undefined when none are configured (then nothing on the hot path looks at them). */
+  readonly #book: BudgetBook | undefined;
 
   constructor(context: GateContext) {
     this.#context = context;
@@ -77,6 +83,25 @@ export class ResilienceGate implements CandidateGate {
       this.options.maxWaiting,
       (tenant) => tenants.get(tenant)?.weight ?? 1,
     );
+    const spend = new SpendBudgets(context.options.budgets, tenants, context.options.clock.now());
+    if (!spend.empty) {
+      if (this.options.store.spendBudgets !== true)
+        throw new ConfigError(
+          `store (${this.options.store.kind}) does not keep spend budgets; use memoryStore() or redisStore()`,
+          { field: 'store' },
+        );
+      this.#book = new BudgetBook(spend, context.emit);
+      // Budgets that do not depend on a tenant show in stats before the first request meets them.
+      for (const adapter of context.options.providers)
+        for (const spec of adapter.models)
+          this.#book.know({
+            key: `${adapter.name}/${spec.id}`,
+            provider: adapter.name,
+            model: spec.id,
+            adapter,
+            spec,
+          });
+    }
   }
 
   guard(offer: Offer): ModelGuard {
@@ -99,8 +124,19 @@ export class ResilienceGate implements CandidateGate {
       const refusal = guard.check(until, now);
       if (refusal) return refusal;
       const amounts = reservation(request.estimatedInputTokens, request.expectedOutputTokens);
+      let spend: SpendTicket | undefined;
+      if (this.#book) {
+        const { spec } = offer;
+        const outputTokens =
+          request.request.maxTokens ?? spec.maxOutputTokens ?? request.expectedOutputTokens;
+        const cost = maxCostUsd(spec, request.estimatedInputTokens, outputTokens);
+        const prepared = this.#book.prepare(offer, request.request.tenant, cost, now);
+        if (prepared && 'reason' in prepared)
+          return { action: 'skip', reason: prepared.reason, budget: prepared };
+        spend = prepared;
+      }
       const limit = this.#tenantLimits?.of(request.tenant.id);
-      if (!limit) return this.#reserve(guard, request, amounts, now);
+      if (!limit) return this.#reserve(guard, offer, request, amounts, spend, now);
       // The tenant's own ceiling first: when it is what is short, the model's budget is not touched.
       const tenants = this.#tenantLimits as TenantLimits;
       return then(tenants.reserve(limit, amounts, now), (held) => {
@@ -112,7 +148,7 @@ export class ResilienceGate implements CandidateGate {
           return tenantShort(limit, held);
         }
         const hold: TenantHold = { limit, reserved: amounts };
-        return then(this.#reserve(guard, request, amounts, now), (admission) => {
+        return then(this.#reserve(guard, offer, request, amounts, spend, now), (admission) => {
           if (admission.action === 'go') (admission.ticket as Ticket).tenant = hold;
           else this.#release(tenants.settle(hold, {}, now));
           return admission;
@@ -121,22 +157,36 @@ export class ResilienceGate implements CandidateGate {
     });
   }
 
-  #reserve(guard: ModelGuard, request: GateRequest, amounts: Amounts, now: number): MaybePromise<Admission> {
+  #reserve(
+    guard: ModelGuard,
+    offer: Offer,
+    request: GateRequest,
+    amounts: Amounts,
+    spend: SpendTicket | undefined,
+    now: number,
+  ): MaybePromise<Admission> {
     const slackMs = guard.coldSlackMs(now);
-    return then(this.options.store.reserve(guard.key, guard.budget, amounts, now, slackMs), (result) =>
-      this.#reserved(guard, request, amounts, result, now),
+    const { store } = this.options;
+    return then(store.reserve(guard.key, guard.budget, amounts, now, slackMs, spend?.holds), (result) =>
+      this.#reserved(guard, offer, request, amounts, spend, result, now),
     );
   }
 
   #reserved(
     guard: ModelGuard,
+    offer: Offer,
     request: GateRequest,
     amounts: Amounts,
+    spend: SpendTicket | undefined,
     result: ReserveResult,
     now: number,
   ): Admission {
+    if (!result.ok && result.dimension === 'spend' && spend && this.#book) {
+      const refusal = this.#book.refused(offer, spend, result.hold ?? 0, result.spentUsd, now);
+      return { action: 'skip', reason: refusal.reason, budget: refusal };
+    }
     if (!result.ok) {
-      const needed = amounts[result.dimension];
+      const needed = amounts[result.dimension as keyof Amounts];
       if (result.retryInMs === Number.POSITIVE_INFINITY)
         return {
           action: 'skip',
@@ -144,9 +194,10 @@ export class ResilienceGate implements CandidateGate {
         };
       return { action: 'wait', reason: `${result.dimension} budget empty`, retryInMs: result.retryInMs };
     }
+    if (spend) this.#book?.reserved(offer, spend, result.spentUsd, now);
     const low = result.headroom < this.options.reserveFraction;
     if (low && !this.#mayUseReserve.has(request)) {
-      this.#settle(guard, amounts, {}, now);
+      this.#settle(guard, amounts, {}, now, this.#spendSettled(spend));
       if (guard.markLow(true)) this.#announceLow(guard, now);
       // Usable now, but only as a last resort: a zero wait sends the router to the next candidate first.
       return { action: 'wait', reason: 'budget low (kept in reserve)', retryInMs: 0 };
@@ -154,12 +205,12 @@ export class ResilienceGate implements CandidateGate {
     if (guard.markLow(low)) this.#announceLow(guard, now);
     const permit = guard.acquire(amounts, now);
     if (!permit) {
-      this.#settle(guard, amounts, {}, now);
+      this.#settle(guard, amounts, {}, now, this.#spendSettled(spend));
       return { action: 'wait', reason: 'circuit half-open, probe in flight', retryInMs: guard.probeWaitMs() };
     }
     const place = this.#places.get(request);
     if (place !== undefined) this.#queue.admitted(place);
-    const ticket: Ticket = { reserved: amounts, permit };
+    const ticket: Ticket = { reserved: amounts, permit, spend };
     return { action: 'go', ticket };
   }
 
@@ -171,7 +222,7 @@ export class ResilienceGate implements CandidateGate {
     now: number,
   ): MaybePromise<void> {
     const guard = this.guard(offer);
-    const { reserved, permit, tenant } = ticket as Ticket;
+    const { reserved, permit, tenant, spend } = ticket as Ticket;
     const input = request.estimatedInputTokens;
     const { store } = this.options;
     const key = offer.key;
@@ -185,19 +236,23 @@ export class ResilienceGate implements CandidateGate {
       permit.succeed();
       guard.succeeded();
       actual = usedBy(outcome.usage);
-      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now));
+      const settled = this.#spendSettled(spend, offer, outcome.usage);
+      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now, settled));
       if (outcome.rateLimit)
         pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
       actual = chargedFor('cancelled', input);
-      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now));
+      const settled = this.#spendSettled(spend);
+      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now, settled));
     } else {
       this.#answered(guard, now);
       permit.fail(outcome.failure);
       guard.failed(failurePolicy(outcome.failure).cooldown === 'rate_limit');
       actual = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
-      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now));
+      // A failed call costs nothing unless a stream broke after content (then what it used).
+      const settled = this.#spendSettled(spend, offer, outcome.usage);
+      pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now, settled));
       if (outcome.rateLimit)
         pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
@@ -288,8 +343,25 @@ export class ResilienceGate implements CandidateGate {
     if (lowest) this.#emit('budget-low', { provider: guard.provider, model: guard.model, ...lowest });
   }
 
-  #settle(guard: ModelGuard, reserved: Amounts, actual: Amounts, now: number): void {
-    this.#release(this.options.store.settle(guard.key, guard.budget, reserved, actual, now));
+  /** Spend holds settled to what `usage` cost on `offer`, or released (nothing used). */
+  #spendSettled(spend: SpendTicket | undefined, offer?: Offer, usage?: Usage): SpendSettlement[] | undefined {
+    if (!spend || !this.#book) return undefined;
+    const actual = offer && usage ? costOf(offer as Parameters<typeof costOf>[0], usage) : 0;
+    return this.#book.settlements(spend, actual);
+  }
+
+  budgets(now: number) {
+    return this.#book?.stats(this.options.store, now);
+  }
+
+  #settle(
+    guard: ModelGuard,
+    reserved: Amounts,
+    actual: Amounts,
+    now: number,
+    spend?: SpendSettlement[],
+  ): void {
+    this.#release(this.options.store.settle(guard.key, guard.budget, reserved, actual, now, spend));
   }
 
   /** A settle nobody awaits: a shared store's failure is logged. */

@@ -1,3 +1,4 @@
+import type { BudgetRefusal, BudgetStats } from '../budgets/budget-book.js';
 import type { FailureClass } from '../failure.js';
 import type { MaybePromise } from '../store.js';
 import type { ChatRequest, RateLimitSnapshot, Usage } from '../types.js';
@@ -21,8 +22,11 @@ export type GateRequest = {
 export type Admission =
   /** Send now. `ticket` comes back in `report` (a budget reservation, a breaker slot...). */
   | { action: 'go'; ticket?: unknown }
-  /** Not this candidate, not soon; `reason` goes into the error when nothing else works. */
-  | { action: 'skip'; reason: string }
+  /**
+   * Not this candidate, not soon; `reason` goes into the error when nothing else works. `budget`: a
+   * spend budget refused it (BudgetExceededError when no other candidate can go).
+   */
+  | { action: 'skip'; reason: string; budget?: BudgetRefusal }
   /**
    * Not now, but it should be able to go in `retryInMs`; the router may wait if nothing can go now.
    * `group` is the line to wait in when it is not this candidate's (the tenant's own limit).
@@ -77,6 +81,8 @@ export interface CandidateGate {
   inspect?(offer: Offer, now: number): GateState;
   /** A tenant's own limits, for `router.stats().tenants`; undefined when it has none. */
   inspectTenant?(tenant: string, now: number): GateState['budget'];
+  /** Spend budgets for `router.stats().budgets`, keyed by budget label. */
+  budgets?(now: number): Record<string, BudgetStats> | undefined;
   close?(): MaybePromise<void>;
 }
 

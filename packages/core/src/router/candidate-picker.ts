@@ -1,4 +1,5 @@
-import { abortReason } from '../errors.js';
+import type { BudgetRefusal } from '../budgets/budget-book.js';
+import { abortReason, BudgetExceededError } from '../errors.js';
 import { type FailureClass, failurePolicy } from '../failure.js';
 import type { MaybePromise } from '../store.js';
 import { AttemptSignal, sleep } from './attempt-signal.js';
@@ -25,6 +26,8 @@ export class CandidatePicker {
   #minWindow = 0;
   #retries = 0;
   #waitedMs = 0;
+  /** The first spend budget that refused a candidate in the latest pass. */
+  #budget: BudgetRefusal | undefined;
 
   constructor(run: RequestRun) {
     this.#run = run;
@@ -58,6 +61,7 @@ export class CandidatePicker {
     const skips: string[] = [];
     let soonest = Infinity;
     let soonestKey: string | undefined;
+    this.#budget = undefined;
     const { candidates } = run.ranking;
     const { gate } = run.state;
     for (let index = 0; index < candidates.length; index++) {
@@ -135,7 +139,22 @@ export class CandidatePicker {
       return { candidate, ticket: admission.ticket, waitedMs };
     }
     skips.push(`${candidate.key}: ${admission.reason}`);
+    if (admission.action === 'skip' && admission.budget && !this.#budget) this.#budget = admission.budget;
     return undefined;
+  }
+
+  #budgetExceeded(refusal: BudgetRefusal, skips: string[]): BudgetExceededError {
+    const { budget, tenant, window, limitUsd, resetAt, retryAfterMs } = refusal;
+    const others = skips.length > 1 ? `\n  skipped: ${skips.join('; ')}` : '';
+    return new BudgetExceededError(`Spend budget "${budget}" exceeded: ${refusal.reason}${others}`, {
+      budget,
+      tenant,
+      window,
+      limitUsd,
+      resetAt,
+      retryAfterMs: refusal.neverFits ? Number.POSITIVE_INFINITY : retryAfterMs,
+      attempts: this.#run.attempts as never,
+    });
   }
 
   #usable(candidate: Candidate): boolean {
@@ -164,7 +183,10 @@ export class CandidatePicker {
         retrying = true;
       }
     }
-    if (delay === Infinity) throw run.allFailed('Every candidate failed or was skipped', skips);
+    if (delay === Infinity) {
+      if (this.#budget) throw this.#budgetExceeded(this.#budget, skips);
+      throw run.allFailed('Every candidate failed or was skipped', skips);
+    }
     if (run.now + delay >= run.deadline)
       throw run.allFailed(
         `No candidate can go before the deadline (next in ${Math.ceil(delay)} ms)`,

@@ -1,3 +1,4 @@
+import type { BudgetWindow } from '../budgets/budget-options.js';
 import type { Exclusion } from '../errors.js';
 import type { FailureClass } from '../failure.js';
 import type { Attempt, ChatRequest, ChatResult, Usage } from '../types.js';
@@ -56,7 +57,30 @@ export type RouterEvents = {
   'circuit-open': Target;
   'circuit-half-open': Target;
   'circuit-close': Target;
-  'budget-low': Target & { dimension: string; available: number; capacity: number };
+  /**
+   * A limit bucket (`dimension` requests/tokens...) or a spend budget (`dimension` 'usd', with `budget`,
+   * `window`, `limitUsd` and `resetAt`) is running low: under a tenth left, once per window for a budget.
+   */
+  'budget-low': Target & {
+    dimension: string;
+    available: number;
+    capacity: number;
+    budget?: string;
+    tenant?: string;
+    window?: BudgetWindow;
+    limitUsd?: number;
+    resetAt?: number;
+  };
+  /** A spend budget refused a call (once per budget and window); the target is the model it refused. */
+  'budget-exhausted': Target & {
+    budget: string;
+    tenant?: string;
+    window: BudgetWindow;
+    limitUsd: number;
+    spentUsd: number;
+    neededUsd: number;
+    resetAt: number;
+  };
   queued: { requestId: string; waitMs: number; waiting: number };
   /**
    * A request was answered by the response cache (`coalesced`: by sharing an identical request's

@@ -122,7 +122,12 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
         if (budget) stats.budget = budget;
         tenants[tally.id] = stats;
       }
-      return front ? { providers, tenants, cache: front.stats() } : { providers, tenants };
+      const result: RouterStats = front
+        ? { providers, tenants, cache: front.stats() }
+        : { providers, tenants };
+      const budgets = state.gate.budgets?.(now);
+      if (budgets) result.budgets = budgets;
+      return result;
     },
 
     async close() {

@@ -1,3 +1,4 @@
+import type { BudgetStats } from '../budgets/budget-book.js';
 import type { CacheStats } from '../cache/response-cache.js';
 import { type FailureClass, failurePolicy } from '../failure.js';
 import type { Usage } from '../types.js';
@@ -35,6 +36,8 @@ export type RouterStats = {
   tenants: Record<string, TenantStats>;
   /** With a response cache (router option `cache`). */
   cache?: CacheStats;
+  /** Spend budgets by label (`daily`, `per-tenant:acme`, `tenant:acme/monthly`), once a request met them. */
+  budgets?: Record<string, BudgetStats>;
 };
 
 /** Per-model counters, updated in O(1) per attempt; percentiles are computed only when read. */
