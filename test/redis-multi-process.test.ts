@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { estimatePromptTokens, findCatalogModel } from '@spillway/core';
 import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +9,8 @@ import type { RunCommand, RunReport, WorkerConfig } from './redis-worker.js';
 
 const WORKERS = 4;
 const RPM = 60;
+const BUDGET_USD = 0.01;
+const BUDGET_MODEL = 'gpt-5.6-sol';
 const workerScript = fileURLToPath(new URL('./redis-worker.ts', import.meta.url));
 
 type Worker = { child: ChildProcess; run(command: Omit<RunCommand, 'type' | 'id'>): Promise<RunReport> };
@@ -42,7 +45,7 @@ function startWorker(config: WorkerConfig): Promise<Worker> {
   });
 }
 
-const total = (reports: RunReport[], field: 'ok' | 'failed' | 'deadline') =>
+const total = (reports: RunReport[], field: 'ok' | 'failed' | 'deadline' | 'budgetExceeded' | 'costUsd') =>
   reports.reduce((sum, report) => sum + report[field], 0);
 
 describe.skipIf(!redisServerBinary)(
@@ -63,6 +66,8 @@ describe.skipIf(!redisServerBinary)(
         apiKey: sim.apiKey,
         prefix: 'mp',
         rpm: RPM,
+        budgetUsd: BUDGET_USD,
+        budgetModel: BUDGET_MODEL,
       };
       workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(config)));
     }, 60_000);
@@ -79,6 +84,28 @@ describe.skipIf(!redisServerBinary)(
       );
       await sim?.close();
       await server?.stop();
+    });
+
+    it('never overspend one spend budget together: 200 concurrent requests against $0.01', async () => {
+      const reports = await runAll({ model: BUDGET_MODEL, concurrency: 50, count: 50 });
+      expect(reports.flatMap((report) => report.errors)).toEqual([]);
+      const ok = total(reports, 'ok');
+      // Every request was either answered or refused with BudgetExceededError before anything was sent.
+      expect(ok + total(reports, 'budgetExceeded')).toBe(200);
+      expect(sim.stats().models[BUDGET_MODEL]?.requests).toBe(ok);
+      // One reservation: the prompt estimate and maxTokens (16) at the model's prices.
+      const spec = findCatalogModel(BUDGET_MODEL);
+      const prompt = estimatePromptTokens([{ role: 'user', content: 'Say hello.' }]);
+      const reservation = (prompt * (spec?.inputUsdPerMTok ?? 0) + 16 * (spec?.outputUsdPerMTok ?? 0)) / 1e6;
+      const spent = total(reports, 'costUsd');
+      expect(spent).toBeLessThanOrEqual(BUDGET_USD + reservation);
+      // All at once, so none settled before the rest asked: as many as there was room to reserve.
+      expect(ok).toBeGreaterThanOrEqual(Math.floor(BUDGET_USD / reservation));
+      // Redis holds the settled total: nothing is still held.
+      const admin = new Redis(server.url);
+      const [key] = await admin.keys('mp:spend:sol:*');
+      expect(Number(await admin.get(key as string))).toBeCloseTo(spent, 9);
+      admin.disconnect();
     });
 
     it('honours a cooldown one process set from the others’ next request', async () => {

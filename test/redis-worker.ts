@@ -4,7 +4,16 @@ import { createRouter } from '@spillway/core';
 import { openai } from '@spillway/openai';
 import { redisStore } from '@spillway/redis';
 
-export type WorkerConfig = { redisUrl: string; baseURL: string; apiKey: string; prefix: string; rpm: number };
+export type WorkerConfig = {
+  redisUrl: string;
+  baseURL: string;
+  apiKey: string;
+  prefix: string;
+  rpm: number;
+  /** A daily spend budget of `budgetUsd` on `budgetModel` only, shared by every worker through Redis. */
+  budgetUsd?: number;
+  budgetModel?: string;
+};
 export type RunCommand = {
   type: 'run';
   id: number;
@@ -20,6 +29,10 @@ export type RunReport = {
   ok: number;
   failed: number;
   deadline: number;
+  /** Refused with BudgetExceededError (nothing sent). */
+  budgetExceeded: number;
+  /** What the answered requests cost, by their usage. */
+  costUsd: number;
   byModel: Record<string, number>;
   errors: string[];
   degraded: boolean;
@@ -43,11 +56,30 @@ const router = createRouter({
     openai({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
-      models: ['gpt-5.4-nano', 'gpt-5.4-mini', 'gpt-5.4', 'gpt-5.5'],
+      models: [
+        'gpt-5.4-nano',
+        'gpt-5.4-mini',
+        'gpt-5.4',
+        'gpt-5.5',
+        ...(config.budgetModel ? [config.budgetModel] : []),
+      ],
       limits: { rpm: config.rpm },
     }),
   ],
   store,
+  ...(config.budgetUsd === undefined || config.budgetModel === undefined
+    ? {}
+    : {
+        budgets: [
+          {
+            name: 'sol',
+            limitUsd: config.budgetUsd,
+            window: 'day',
+            scope: 'model',
+            match: config.budgetModel,
+          },
+        ],
+      }),
 });
 
 async function run(command: RunCommand): Promise<RunReport> {
@@ -56,6 +88,8 @@ async function run(command: RunCommand): Promise<RunReport> {
     ok: 0,
     failed: 0,
     deadline: 0,
+    budgetExceeded: 0,
+    costUsd: 0,
     byModel: {},
     errors: [],
     degraded: false,
@@ -76,13 +110,15 @@ async function run(command: RunCommand): Promise<RunReport> {
             : { timeoutMs: 15_000 }),
         });
         report.ok++;
+        report.costUsd += result.costUsd;
         report.byModel[result.model] = (report.byModel[result.model] ?? 0) + 1;
       } catch (error) {
         const { code, attempts } = error as { code?: string; attempts?: unknown[] };
         // In a timed run, a request the budget cannot admit before the end is refused without being sent.
         const unsent =
           code === 'deadline_exceeded' || (code === 'all_providers_failed' && attempts?.length === 0);
-        if (unsent && Number.isFinite(endAt)) report.deadline++;
+        if (code === 'budget_exceeded' && attempts?.length === 0) report.budgetExceeded++;
+        else if (unsent && Number.isFinite(endAt)) report.deadline++;
         else {
           report.failed++;
           if (report.errors.length < 5) report.errors.push(`${code}: ${(error as Error).message}`);

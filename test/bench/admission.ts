@@ -15,8 +15,10 @@ export const name = 'admission';
 export const description =
   'router.chat over an instant adapter with budgets (rpm/tpm configured and learned from headers every ' +
   'call), reserveFraction, cooldowns, breakers and the queue on, vs. the adapter alone; the same with ' +
-  'tenants on (a weighted tenant with rpm/tpm of its own, reserved and settled every call); and one ' +
-  'ModelBreaker (opossum 9) slot acquired and settled. Per-call times from 20 000 sequential calls.';
+  'tenants on (a weighted tenant with rpm/tpm of its own, reserved and settled every call); the same ' +
+  'with tenants and spend budgets on (a global, a per-tenant and a per-model budget, and the tenant\'s own ' +
+  'monthly one, reserved and settled every call); and one ModelBreaker (opossum 9) slot acquired and ' +
+  'settled. Per-call times from 20 000 sequential calls.';
 
 const RESULT: AdapterResult = {
   text: 'ok',
@@ -105,6 +107,22 @@ export async function run(): Promise<BenchRow[]> {
   });
   const tenantRequest = { ...request, tenant: 'acme' };
   const call = { model: 'm3', messages: request.messages, signal: new AbortController().signal };
+  // Limits large enough never to refuse: the bench measures the reserve and settle, not a refusal.
+  const spendRouter = createRouter({
+    providers: [adapter()],
+    budget: { reserveFraction: 0.05 },
+    breaker: { volumeThreshold: 5 },
+    queue: { maxWaiting: 100 },
+    budgets: [
+      { name: 'daily', limitUsd: 1e9, window: 'day' },
+      { name: 'per-tenant', limitUsd: 1e9, window: 'hour', scope: 'tenant' },
+      { name: 'per-model', limitUsd: 1e9, window: 60_000, scope: 'model' },
+    ],
+    tenants: {
+      acme: { weight: 3, rpm: 1e9, tpm: 1e12, budgets: [{ name: 'monthly', limitUsd: 1e9, window: 'month' }] },
+      other: { weight: 1 },
+    },
+  });
   try {
     const alone = await measure(() => direct.doGenerate(call));
     const routed = await measure(() => router.chat(request));
@@ -117,12 +135,18 @@ export async function run(): Promise<BenchRow[]> {
       times: withTenants.times.map((time, index) => time - (alone.times[index] ?? 0)),
       perSecond: withTenants.perSecond,
     };
+    const budgeted = await measure(() => spendRouter.chat(tenantRequest));
+    const budgetOverhead = {
+      times: budgeted.times.map((time, index) => time - (alone.times[index] ?? 0)),
+      perSecond: budgeted.perSecond,
+    };
     const breaker = new ModelBreaker(BREAKER_DEFAULTS, systemClock, () => {});
     const slot = await measure(() => breaker.acquire(systemClock.now())?.succeed());
     breaker.close();
     const p50 = at(overhead.times, 0.5);
     const p99 = at(overhead.times, 0.99);
     const tenantP50 = at(tenantOverhead.times, 0.5);
+    const budgetP50 = at(budgetOverhead.times, 0.5);
     return [
       row('adapter alone', alone),
       row('router.chat, every feature on', routed),
@@ -134,11 +158,16 @@ export async function run(): Promise<BenchRow[]> {
       row('router overhead with tenants (per-percentile difference)', tenantOverhead, {
         text: 'p50 <= 20 µs',
         met: tenantP50 <= 20,
+      row('router.chat, every feature on + tenants and spend budgets', budgeted),
+      row('router overhead with spend budgets (per-percentile difference)', budgetOverhead, {
+        text: 'p50 <= 20 µs',
+        met: budgetP50 <= 20,
       }),
       row('ModelBreaker acquire + succeed (opossum 9)', slot),
     ];
   } finally {
     await router.close();
     await tenanted.close();
+    await spendRouter.close();
   }
 }

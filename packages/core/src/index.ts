@@ -10,6 +10,7 @@ export type {
   TenantsOption,
 } from './budgets/budget-options.js';
 export { BUDGET_SCOPES, BUDGET_WINDOWS, MAX_TENANT_LENGTH } from './budgets/budget-options.js';
+export { SpendLedger } from './budgets/spend-ledger.js';
 export { cacheKey, canonicalRequest } from './cache/cache-key.js';
 export type { MemoryCache, MemoryCacheOptions } from './cache/memory-cache.js';
 export { memoryCache } from './cache/memory-cache.js';

@@ -5,8 +5,10 @@ import type {
   Observation,
   ReserveResult,
   RouterStore,
+  SpendHold,
+  SpendSettlement,
 } from '@spillway/core';
-import { ConfigError, DIMENSIONS } from '@spillway/core';
+import { ConfigError, DIMENSIONS, SpendLedger } from '@spillway/core';
 import type { Cluster, Redis } from 'ioredis';
 import { BudgetMirror, type Inspection } from './budget-mirror.js';
 import { REDIS_STORE_DEFAULTS as DEFAULTS } from './defaults.js';
@@ -47,6 +49,8 @@ export interface RedisStore extends RouterStore {
   inspect(key: string, limits: BudgetLimits, now: number): Inspection;
   /** Synchronous: the latest cooldown this process set or heard of from Redis. */
   cooldownUntil(key: string, now: number): number;
+  /** Synchronous: a spend budget's total as Redis last said (plus what this process spent while degraded). */
+  spentUsd(key: string, windowStart: number): number | undefined;
   on<E extends keyof StoreEvents>(event: E, listener: (event: StoreEvents[E]) => void): () => void;
   close(): Promise<void>;
 }
@@ -57,6 +61,7 @@ type ReserveReply = [
   dimension: string,
   cooldownMs: number,
   snapshot: string[],
+  spent: string[],
 ];
 
 /**
@@ -88,7 +93,63 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const limitArgsCache = new WeakMap<BudgetLimits, string[]>();
   const sharedLimits = new WeakMap<BudgetLimits, BudgetLimits>();
 
+  // Spend totals as Redis last reported them, and what this process spent while Redis was unreachable:
+  // the fallback's view of a spend budget, and the owed amounts charged once Redis answers again.
+  const spend = new SpendLedger();
+  const owed = new Map<string, { amountUsd: number; windowEnd: number }>();
+  // A Cluster cannot run one script over a model's keys and the spend keys (different slots).
+  const spendBudgets = !(client as { isCluster?: boolean }).isCluster;
+
   const budgetKey = (key: string) => `{${prefix}:${key}}:budget`;
+  const spendKey = (key: string, windowStart: number) => `${prefix}:spend:${key}:${windowStart}`;
+  // A total lives until its window ends, and a minute more for calls settling late.
+  const ttlOf = (windowEnd: number, now: number) =>
+    String(Math.max(1, Math.ceil(windowEnd - now)) + MINUTE_MS);
+
+  function learn(holds: readonly { key: string; windowStart: number; windowEnd: number }[], spent: string[]) {
+    for (let index = 0; index < holds.length; index++) {
+      const hold = holds[index] as SpendHold;
+      const total = Number(spent[index]);
+      if (Number.isFinite(total)) spend.learn(hold.key, hold.windowStart, hold.windowEnd, total);
+    }
+  }
+
+  function localSpendReserve(holds: readonly SpendHold[] | undefined): number {
+    if (!holds?.length) return -1;
+    const short = spend.reserve(holds, share);
+    if (short < 0) for (const hold of holds) owe(hold.key, hold.windowStart, hold.windowEnd, hold.amountUsd);
+    return short;
+  }
+
+  function owe(key: string, windowStart: number, windowEnd: number, amountUsd: number) {
+    const id = spendKey(key, windowStart);
+    const entry = owed.get(id);
+    if (entry) entry.amountUsd += amountUsd;
+    else owed.set(id, { amountUsd, windowEnd });
+  }
+
+  // What this process spent while degraded goes to Redis before its next admission there.
+  function chargeOwed(now: number): Promise<unknown> | undefined {
+    if (owed.size === 0) return undefined;
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const [id, entry] of owed) {
+      if (entry.windowEnd <= now || entry.amountUsd === 0) continue;
+      keys.push(id);
+      args.push(String(entry.amountUsd), ttlOf(entry.windowEnd, now));
+    }
+    const sent = new Map(owed);
+    owed.clear();
+    if (keys.length === 0) return undefined;
+    return run(scripts.charge, keys, args).catch(() => {
+      // Still unreachable: keep owing.
+      for (const [id, entry] of sent) {
+        const again = owed.get(id);
+        if (again) again.amountUsd += entry.amountUsd;
+        else owed.set(id, entry);
+      }
+    });
+  }
   const cooldownKey = (key: string) => `{${prefix}:${key}}:cooldown`;
 
   function limitArgs(limits: BudgetLimits): string[] {
@@ -138,18 +199,52 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return scaled;
   }
 
-  function localReserve(key: string, limits: BudgetLimits, amounts: Amounts, now: number, slackMs: number) {
+  function localReserve(
+    key: string,
+    limits: BudgetLimits,
+    amounts: Amounts,
+    now: number,
+    slackMs: number,
+    holds?: readonly SpendHold[],
+  ): ReserveResult {
     const outage = outages.open(key, now);
     const result = outage.store.reserve(key, localLimits(limits), amounts, now, slackMs);
-    if (result.ok) outages.spend(outage, amounts, 1);
+    if (!result.ok) return result;
+    // Spend while degraded: this process's share of each budget, counted from what Redis last said.
+    const short = localSpendReserve(holds);
+    if (short >= 0) {
+      outage.store.settle(key, localLimits(limits), amounts, {}, now);
+      const hold = holds?.[short] as SpendHold;
+      return {
+        ok: false,
+        dimension: 'spend',
+        retryInMs: hold.windowEnd - now,
+        hold: short,
+        spentUsd: spend.spent(hold.key, hold.windowStart),
+      };
+    }
+    outages.spend(outage, amounts, 1);
+    if (holds?.length) result.spentUsd = holds.map((hold) => spend.spent(hold.key, hold.windowStart));
     return result;
   }
 
-  function localSettle(key: string, limits: BudgetLimits, reserved: Amounts, actual: Amounts, now: number) {
+  function localSettle(
+    key: string,
+    limits: BudgetLimits,
+    reserved: Amounts,
+    actual: Amounts,
+    now: number,
+    settlements?: readonly SpendSettlement[],
+  ) {
     const outage = outages.open(key, now);
     outage.store.settle(key, localLimits(limits), reserved, actual, now);
     outages.spend(outage, reserved, -1);
     outages.spend(outage, actual, 1);
+    if (settlements?.length) {
+      spend.settle(settlements);
+      for (const item of settlements)
+        owe(item.key, item.windowStart, item.windowEnd, item.actualUsd - item.reservedUsd);
+    }
   }
 
   const lostFlag = (key: string, now: number) => (mirror.lost(key, now) ? '1' : '0');
@@ -202,44 +297,86 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       return health.degraded;
     },
 
-    reserve(key, limits, amounts, now, slackMs = 0) {
-      if (!usable()) return localReserve(key, limits, amounts, now, slackMs);
+    spendBudgets,
+
+    reserve(key, limits, amounts, now, slackMs = 0, holds?) {
+      if (!usable()) return localReserve(key, limits, amounts, now, slackMs, holds);
       const args = [...limitArgs(limits), ...amountArgs(amounts), String(slackMs), lostFlag(key, now)];
       // The first reservation after an outage also charges what this process handed out meanwhile.
       const charge = outages.charge(key, localLimits(limits), now);
-      if (charge) args.push(...amountArgs(charge.owed), String(charge.cooldownMs));
-      return shared<ReserveReply, ReserveResult>(
-        scripts.reserve,
-        [budgetKey(key), cooldownKey(key)],
-        args,
-        ([verdict, value, dimension, cooldownMs, snapshot]) => {
-          if (charge) outages.charged(key, charge);
-          mirror.budgets(key, snapshot, now);
-          if (verdict === 1) return { ok: true, headroom: Number(value) };
-          if (verdict === 2) {
-            mirror.cooldown(key, now + cooldownMs, now);
-            return { ok: false, dimension: 'requests', retryInMs: cooldownMs };
-          }
-          const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
-          return { ok: false, dimension: dimension as Dimension, retryInMs };
-        },
-        () => localReserve(key, limits, amounts, now, slackMs),
-        charge && (() => outages.unsent(key)),
-      );
+      if (charge) args.push('1', ...amountArgs(charge.owed), String(charge.cooldownMs));
+      else args.push('0');
+      const keys = [budgetKey(key), cooldownKey(key)];
+      args.push(String(holds?.length ?? 0));
+      for (const hold of holds ?? []) {
+        keys.push(spendKey(hold.key, hold.windowStart));
+        args.push(String(hold.limitUsd), String(hold.amountUsd), ttlOf(hold.windowEnd, now));
+      }
+      const reserve = () =>
+        shared<ReserveReply, ReserveResult>(
+          scripts.reserve,
+          keys,
+          args,
+          ([verdict, value, dimension, cooldownMs, snapshot, spent]) => {
+            if (charge) outages.charged(key, charge);
+            mirror.budgets(key, snapshot, now);
+            if (holds?.length) learn(holds, spent);
+            if (verdict === 1) {
+              const result: ReserveResult = { ok: true, headroom: Number(value) };
+              if (holds?.length) result.spentUsd = spent.map(Number);
+              return result;
+            }
+            if (verdict === 2) {
+              mirror.cooldown(key, now + cooldownMs, now);
+              return { ok: false, dimension: 'requests', retryInMs: cooldownMs };
+            }
+            if (verdict === 3) {
+              const index = Number(value);
+              const hold = holds?.[index] as SpendHold;
+              return {
+                ok: false,
+                dimension: 'spend',
+                retryInMs: hold.windowEnd - now,
+                hold: index,
+                spentUsd: Number(spent[index]),
+              };
+            }
+            const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
+            return { ok: false, dimension: dimension as Dimension, retryInMs };
+          },
+          () => localReserve(key, limits, amounts, now, slackMs, holds),
+          charge && (() => outages.unsent(key)),
+        );
+      const charging = chargeOwed(now);
+      return charging ? charging.then(reserve) : reserve();
     },
 
-    settle(key, limits, reserved, actual, now) {
+    settle(key, limits, reserved, actual, now, settlements?) {
       const deltas: Amounts = {};
       for (const dimension of DIMENSIONS)
         deltas[dimension] = (reserved[dimension] ?? 0) - (actual[dimension] ?? 0);
-      if (!usable()) return localSettle(key, limits, reserved, actual, now);
-      return shared<string[], void>(
+      if (!usable()) return localSettle(key, limits, reserved, actual, now, settlements);
+      const keys = [budgetKey(key)];
+      const args = [...limitArgs(limits), ...amountArgs(deltas), lostFlag(key, now)];
+      args.push(String(settlements?.length ?? 0));
+      for (const item of settlements ?? []) {
+        keys.push(spendKey(item.key, item.windowStart));
+        args.push(String(item.actualUsd - item.reservedUsd));
+      }
+      return shared<[string[], string[]], void>(
         scripts.settle,
-        [budgetKey(key)],
-        [...limitArgs(limits), ...amountArgs(deltas), lostFlag(key, now)],
-        (snapshot) => mirror.budgets(key, snapshot, now),
-        () => localSettle(key, limits, reserved, actual, now),
+        keys,
+        args,
+        ([snapshot, spent]) => {
+          mirror.budgets(key, snapshot, now);
+          if (settlements?.length) learn(settlements, spent);
+        },
+        () => localSettle(key, limits, reserved, actual, now, settlements),
       );
+    },
+
+    spentUsd(key, windowStart) {
+      return spend.known(key, windowStart);
     },
 
     observe(key, observation: Observation, now) {

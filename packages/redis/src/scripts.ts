@@ -91,6 +91,16 @@ local function snapshot(buckets, now)
   end
   return out
 end
+-- Spend budgets: one key per budget and window holding its total in USD (settled plus held), kept until
+-- the window is over. Their keys follow the bucket and cooldown keys, from KEYS[first].
+local function spent(key)
+  return tonumber(redis.call('GET', key)) or 0
+end
+local function spend_totals(first, n)
+  local out = {}
+  for k = 1, n do table.insert(out, tostring(spent(KEYS[first + k - 1]))) end
+  return out
+end
 local DIMENSIONS = { 'requests', 'tokens', 'inputTokens', 'outputTokens' }
 local function amounts_at(i)
   local amounts = {}
@@ -100,12 +110,14 @@ end
 `;
 
 /**
- * KEYS: budget, cooldown. ARGV: configured limits, the four amounts in `DIMENSIONS` order, the slack in
- * ms (refill each bucket must keep besides the amount, up to its capacity), '1' if a missing budget was
- * lost (start it empty), then optionally what the caller spent while it could not reach Redis: four
- * amounts to charge and a cooldown in ms to restore.
- * Returns `{ verdict, value, dimension, cooldownMs, snapshot }`: verdict 1 = reserved (value = headroom),
- * 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left).
+ * KEYS: budget, cooldown, then one key per spend hold. ARGV: configured limits, the four amounts in
+ * `DIMENSIONS` order, the slack in ms (refill each bucket must keep besides the amount, up to its
+ * capacity), '1' if a missing budget was lost (start it empty), '1' if the caller spent while it could
+ * not reach Redis followed by four amounts to charge and a cooldown in ms to restore (else '0'), then the
+ * spend holds: a count and per hold (limit USD, amount USD, ms the key must live).
+ * Returns `{ verdict, value, dimension, cooldownMs, snapshot, spent }`: verdict 1 = reserved (value =
+ * headroom), 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left), 3 = a
+ * spend budget is short (value = the index of its hold, from 0). `spent`: each budget's total after.
  */
 const RESERVE = `${COMMON}
 local now = server_now()
@@ -116,8 +128,12 @@ configure(buckets, now, 1)
 local amounts = amounts_at(at)
 local slack = tonumber(ARGV[at + 4]) or 0
 local changed = start_empty
-if ARGV[at + 6] then
-  local owed = amounts_at(at + 6)
+local owing = ARGV[at + 6] == '1'
+local spend_at = at + 7
+if owing then spend_at = at + 12 end
+local holds = tonumber(ARGV[spend_at]) or 0
+if owing then
+  local owed = amounts_at(at + 7)
   for _, b in ipairs(buckets) do
     local amount = owed[b.d]
     if amount and amount > 0 then
@@ -126,7 +142,7 @@ if ARGV[at + 6] then
       changed = true
     end
   end
-  local restore = tonumber(ARGV[at + 10]) or 0
+  local restore = tonumber(ARGV[at + 11]) or 0
   if restore > 0 and restore > redis.call('PTTL', KEYS[2]) then
     redis.call('SET', KEYS[2], '1', 'PX', math.ceil(restore))
   end
@@ -134,7 +150,7 @@ end
 local cooldown = redis.call('PTTL', KEYS[2])
 if cooldown > 0 then
   if changed then save(KEYS[1], buckets) end
-  return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now) }
+  return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now), spend_totals(3, holds) }
 end
 local headroom, retry, short = 1, 0, ''
 for _, b in ipairs(buckets) do
@@ -161,20 +177,34 @@ if short ~= '' then
   local value = 'inf'
   if retry ~= math.huge then value = tostring(retry) end
   if changed then save(KEYS[1], buckets) end
-  return { 0, value, short, 0, snapshot(buckets, now) }
+  return { 0, value, short, 0, snapshot(buckets, now), spend_totals(3, holds) }
+end
+-- Every spend hold must fit too (a hair of tolerance for sums of float dollars), or nothing is taken.
+for k = 1, holds do
+  local limit, amount = tonumber(ARGV[spend_at + 3 * k - 2]), tonumber(ARGV[spend_at + 3 * k - 1])
+  if spent(KEYS[2 + k]) + amount > limit + 1e-12 then
+    if changed then save(KEYS[1], buckets) end
+    return { 3, tostring(k - 1), 'spend', 0, snapshot(buckets, now), spend_totals(3, holds) }
+  end
 end
 for _, b in ipairs(buckets) do
   local amount = amounts[b.d]
   if amount and amount > 0 then b.l = b.l - amount end
 end
 save(KEYS[1], buckets)
+for k = 1, holds do
+  local key = KEYS[2 + k]
+  redis.call('INCRBYFLOAT', key, ARGV[spend_at + 3 * k - 1])
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[spend_at + 3 * k])))
+end
 if headroom < 0 then headroom = 0 end
-return { 1, tostring(headroom), '', 0, snapshot(buckets, now) }
+return { 1, tostring(headroom), '', 0, snapshot(buckets, now), spend_totals(3, holds) }
 `;
 
 /**
- * KEYS: budget. ARGV: configured limits, the four (reserved - actual) deltas, '1' if a missing budget was
- * lost. Returns a snapshot.
+ * KEYS: budget, then one key per spend settlement. ARGV: configured limits, the four (reserved - actual)
+ * deltas, '1' if a missing budget was lost, then a count and per settlement (actual - reserved USD).
+ * A spend key that is gone (its window ended) is left gone. Returns `{ snapshot, spent }`.
  */
 const SETTLE = `${COMMON}
 local now = server_now()
@@ -192,7 +222,28 @@ for _, b in ipairs(buckets) do
   end
 end
 save(KEYS[1], buckets)
-return snapshot(buckets, now)
+local settlements = tonumber(ARGV[at + 5]) or 0
+for k = 1, settlements do
+  local key = KEYS[1 + k]
+  local delta = tonumber(ARGV[at + 5 + k])
+  if delta ~= 0 and redis.call('EXISTS', key) == 1 then
+    if spent(key) + delta < 0 then delta = -spent(key) end
+    redis.call('INCRBYFLOAT', key, tostring(delta))
+  end
+end
+return { snapshot(buckets, now), spend_totals(2, settlements) }
+`;
+
+/**
+ * KEYS: spend keys. ARGV: per key (USD to add, ms the key must live). What a process spent while it
+ * could not reach Redis, charged once it answers again.
+ */
+const CHARGE = `
+for k, key in ipairs(KEYS) do
+  redis.call('INCRBYFLOAT', key, ARGV[2 * k - 1])
+  redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[2 * k])))
+end
+return 1
 `;
 
 /**
@@ -255,4 +306,5 @@ export const scripts = {
   settle: script('settle', SETTLE),
   observe: script('observe', OBSERVE),
   cooldown: script('cooldown', COOLDOWN),
+  charge: script('charge', CHARGE),
 } as const;

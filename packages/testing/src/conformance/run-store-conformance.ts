@@ -26,7 +26,8 @@ export type StoreCase =
   | 'windows'
   | 'split-tokens'
   | 'keys'
-  | 'cooldowns';
+  | 'cooldowns'
+  | 'spend';
 
 export type StoreConformanceOptions = {
   /** Shown in the test names, e.g. 'memoryStore()'. */
@@ -225,6 +226,54 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(await reserve({ requests: 3 }, limits, 0, 'groq/llama')).toMatchObject({ ok: true });
         await store().setCooldown(KEY, now + 5_000, now);
         expect(await store().cooldownUntil('groq/llama', now)).toBe(0);
+      },
+    ],
+    spend: [
+      'reserves spend holds with the buckets all or nothing, settles them and starts each window at zero',
+      async () => {
+        if (!store().spendBudgets) return;
+        const window = { windowStart: 0, windowEnd: DAY };
+        const holds = (amountUsd: number, start = 0) => [
+          { key: 'daily', limitUsd: 0.05, amountUsd, ...window, windowStart: start },
+          { key: 'model|a', limitUsd: 0.02, amountUsd, ...window, windowStart: start },
+        ];
+        const take = async (amountUsd: number, start = 0) =>
+          (await store().reserve(
+            KEY,
+            limits,
+            { requests: 1 },
+            now,
+            0,
+            holds(amountUsd, start),
+          )) as ReserveResult;
+        const first = await take(0.01);
+        expect(first.ok && first.spentUsd?.map((usd) => Number(usd.toFixed(9)))).toEqual([0.01, 0.01]);
+        await take(0.01);
+        // The model's $0.02 is full: refused, and neither the other budget nor a request was taken.
+        const refused = await take(0.01);
+        expect(refused).toMatchObject({ ok: false, dimension: 'spend', hold: 1 });
+        expect(!refused.ok && refused.spentUsd).toBeCloseTo(0.02, 9);
+        expect(store().spentUsd?.('daily', 0)).toBeCloseTo(0.02, 9);
+        expectLevel((await inspect()).requests, 3, 1);
+        // Both calls cost $0.004: settled, $0.012 of the model's budget is free again.
+        const settle = (start = 0) =>
+          holds(0, start).map(({ key, windowStart, windowEnd }) => ({
+            key,
+            windowStart,
+            windowEnd,
+            reservedUsd: 0.01,
+            actualUsd: 0.004,
+          }));
+        await store().settle(KEY, limits, { requests: 1 }, { requests: 1 }, now, settle());
+        await store().settle(KEY, limits, { requests: 1 }, { requests: 1 }, now, settle());
+        await advance(HOUR);
+        const after = await take(0.01);
+        expect(after.ok && after.spentUsd?.map((usd) => Number(usd.toFixed(9)))).toEqual([0.018, 0.018]);
+        // The next window starts at zero; settling a call of the old one leaves the new one alone.
+        const next = await take(0.015, DAY);
+        expect(next.ok && next.spentUsd?.map((usd) => Number(usd.toFixed(9)))).toEqual([0.015, 0.015]);
+        await store().settle(KEY, limits, { requests: 1 }, { requests: 1 }, now, settle(0));
+        expect(store().spentUsd?.('model|a', DAY)).toBeCloseTo(0.015, 9);
       },
     ],
     cooldowns: [
