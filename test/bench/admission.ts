@@ -16,7 +16,7 @@ export const description =
   'router.chat over an instant adapter with budgets (rpm/tpm configured and learned from headers every ' +
   'call), reserveFraction, cooldowns, breakers and the queue on, vs. the adapter alone; the same with ' +
   'tenants on (a weighted tenant with rpm/tpm of its own, reserved and settled every call); the same ' +
-  'with tenants and spend budgets on (a global, a per-tenant and a per-model budget, and the tenant\'s own ' +
+  "with tenants and spend budgets on (a global, a per-tenant and a per-model budget, and the tenant's own " +
   'monthly one, reserved and settled every call); and one ModelBreaker (opossum 9) slot acquired and ' +
   'settled. Per-call times from 20 000 sequential calls.';
 
@@ -119,7 +119,12 @@ export async function run(): Promise<BenchRow[]> {
       { name: 'per-model', limitUsd: 1e9, window: 60_000, scope: 'model' },
     ],
     tenants: {
-      acme: { weight: 3, rpm: 1e9, tpm: 1e12, budgets: [{ name: 'monthly', limitUsd: 1e9, window: 'month' }] },
+      acme: {
+        weight: 3,
+        rpm: 1e9,
+        tpm: 1e12,
+        budgets: [{ name: 'monthly', limitUsd: 1e9, window: 'month' }],
+      },
       other: { weight: 1 },
     },
   });
@@ -158,6 +163,7 @@ export async function run(): Promise<BenchRow[]> {
       row('router overhead with tenants (per-percentile difference)', tenantOverhead, {
         text: 'p50 <= 20 µs',
         met: tenantP50 <= 20,
+      }),
       row('router.chat, every feature on + tenants and spend budgets', budgeted),
       row('router overhead with spend budgets (per-percentile difference)', budgetOverhead, {
         text: 'p50 <= 20 µs',

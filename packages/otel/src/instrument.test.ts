@@ -252,6 +252,23 @@ describe('instrument()', () => {
     expect(tokens.every((point) => point.value.count === 1)).toBe(true);
   });
 
+  it('spillway.budget.remaining reads each spend budget left in its window, with its tenant', async () => {
+    start({}, undefined, {
+      budgets: [{ name: 'daily', limitUsd: 1, window: 'day' }],
+      tenants: { acme: { budgets: [{ name: 'monthly', limitUsd: 0.5, window: 'month' }] } },
+    });
+    const result = await router.chat(request({ model: OPENAI, tenant: 'acme' }));
+    expect(result.costUsd).toBeGreaterThan(0);
+    const points = metric(await collectMetrics(), 'spillway.budget.remaining').dataPoints;
+    expect(points.map((point) => [point.attributes, point.value])).toEqual([
+      [{ 'spillway.budget': 'daily' }, expect.closeTo(1 - result.costUsd, 12)],
+      [
+        { 'spillway.budget': 'tenant:acme/monthly', 'spillway.tenant': 'acme' },
+        expect.closeTo(0.5 - result.costUsd, 12),
+      ],
+    ]);
+  });
+
   it('a stream records time to first chunk on the span and in the histogram', async () => {
     start();
     const stream = router.stream(request({ model: ANTHROPIC }));

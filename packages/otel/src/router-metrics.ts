@@ -14,6 +14,7 @@ import {
   ATTR_SPILLWAY_LIMIT_DIMENSION,
   ATTR_SPILLWAY_MODEL,
   ATTR_SPILLWAY_PROVIDER,
+  ATTR_SPILLWAY_TENANT,
   DURATION_BUCKETS,
   METRIC_NAMES,
   type SemconvMode,
@@ -166,9 +167,6 @@ type Gauges = {
   budgetRemaining: ObservableGauge;
 };
 
-/** Spend budgets as `stats().budgets` will report them (issue 16); absent until then, so nothing is observed. */
-type BudgetStats = Record<string, { remainingUsd?: unknown }>;
-
 function observeStats(result: BatchObservableResult, stats: RouterStats, gauges: Gauges): void {
   for (const provider of Object.values(stats.providers)) {
     let cooling = 0;
@@ -186,9 +184,11 @@ function observeStats(result: BatchObservableResult, stats: RouterStats, gauges:
     }
     result.observe(gauges.cooldowns, cooling, { [ATTR_SPILLWAY_PROVIDER]: provider.provider });
   }
-  const budgets = (stats as { budgets?: BudgetStats }).budgets;
-  if (budgets && typeof budgets === 'object')
-    for (const [name, budget] of Object.entries(budgets))
-      if (typeof budget?.remainingUsd === 'number')
-        result.observe(gauges.budgetRemaining, budget.remainingUsd, { [ATTR_SPILLWAY_BUDGET]: name });
+  // A budget per label (`daily`, `per-tenant:acme`, `tenant:acme/monthly`), with its tenant when it has one.
+  for (const [label, budget] of Object.entries(stats.budgets ?? {})) {
+    const attributes: Attributes = { [ATTR_SPILLWAY_BUDGET]: label };
+    const tenant = budget.tenant ?? (budget.scope === 'tenant' ? budget.instance : undefined);
+    if (tenant !== undefined) attributes[ATTR_SPILLWAY_TENANT] = tenant;
+    result.observe(gauges.budgetRemaining, budget.remainingUsd, attributes);
+  }
 }
