@@ -23,6 +23,8 @@ Options:
                         strategy, maxAttempts, timeoutMs, defaults
   --simulate            run against built-in simulated providers (no keys, no network)
   --concurrency <n>     requests in flight at once (default 32); the router paces them to the limits
+  --budget-usd <usd>    spend at most this much in this run: once spent, no more lines are sent and
+                        the rest are written as "budget_exceeded" results, which the next run retries
   --time-scale <x>      with --simulate: run the simulated minute windows x times faster (default 10)
   --seed <n>            with --simulate: seed for the simulated providers (default 1)
   --cache <file|url>    response cache: a file (JSONL, kept between runs) or a redis:// URL; a line
@@ -33,7 +35,11 @@ Exit status:
   1    nothing was run: bad usage, a bad config, or a file that cannot be read or written
   2    the run finished, but some lines got no result (not JSON, no usable "id", or an id seen
        earlier in the input); each is reported on stderr
+  3    --budget-usd was spent: some lines were written as "budget_exceeded"; run again to do them
   130  interrupted (Ctrl-C or SIGTERM): run the same command again to finish`;
+
+// The longest budget window createRouter takes (366 days).
+const RUN_WINDOW_MS = 366 * 24 * 3_600_000;
 
 export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,6 +50,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       config: { type: 'string' },
       simulate: { type: 'boolean', default: false },
       concurrency: { type: 'string' },
+      'budget-usd': { type: 'string' },
       'time-scale': { type: 'string' },
       seed: { type: 'string' },
       cache: { type: 'string' },
@@ -59,6 +66,8 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
   if (!values.out) throw new UsageError('--out <results.jsonl> is required');
   const concurrency = positiveInteger(values.concurrency, '--concurrency', 32);
   const timeScale = positiveNumber(values['time-scale'], '--time-scale', 10);
+  const budgetUsd =
+    values['budget-usd'] === undefined ? undefined : positiveNumber(values['budget-usd'], '--budget-usd', 0);
   const seed = positiveInteger(values.seed, '--seed', 1);
   checkReadableFile(input, 'input file');
   checkWritableFile(values.out, '--out');
@@ -91,6 +100,11 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
     ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
     ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
     queue: { maxWaiting: concurrency * 2 },
+    // The run's budget, so requests in flight together cannot overspend it (the runner stops sending).
+    // The longest window there is: a fresh router per run, so it counts this run's spend.
+    ...(budgetUsd === undefined
+      ? {}
+      : { budgets: [{ name: 'batch', limitUsd: budgetUsd, window: RUN_WINDOW_MS }] }),
     // A scaled clock makes each real millisecond of HTTP `timeScale` ms: scale the attempt timeout too.
     ...(clock ? { clock, attemptTimeoutMs: Math.min(120_000 * timeScale, 2_147_483_647) } : {}),
   });
@@ -122,6 +136,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       output: values.out,
       router,
       concurrency,
+      ...(budgetUsd === undefined ? {} : { budgetUsd }),
       ...(config.defaults ? { defaults: config.defaults } : {}),
       stop: stop.signal,
       abort: abort.signal,
@@ -144,6 +159,8 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
       parts.push(`${cache.hits + cache.coalesced} answered from the cache, saving ${usd(cache.savedUsd)}`);
     parts.push(`in ${duration(elapsed)}`);
     if (summary.trimmedBytes > 0) parts.push(`removed a torn last line (${summary.trimmedBytes} bytes)`);
+    if (summary.retried > 0) parts.push(`${summary.retried} retried after an earlier run's budget`);
+    if (budgetUsd !== undefined) parts.push(`${summary.budgetExceeded} left for the next run (budget spent)`);
     if (summary.interrupted || abort.signal.aborted) {
       const left = summary.total - summary.done;
       io.stderr.write(
@@ -157,6 +174,12 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
         `spillway: ${summary.unreadable} input line(s) got no result (reported above); fix them and run again\n`,
       );
       return 2;
+    }
+    if (summary.budgetExceeded > 0) {
+      io.stderr.write(
+        `spillway: --budget-usd ${budgetUsd} spent; ${summary.budgetExceeded} line(s) written as budget_exceeded: run again to do them\n`,
+      );
+      return 3;
     }
     return 0;
   } finally {

@@ -8,7 +8,11 @@ const dir = () => mkdtempSync(join(tmpdir(), 'spillway-out-'));
 
 describe('prepareOutput', () => {
   it('starts empty when the file does not exist', () => {
-    expect(prepareOutput(join(dir(), 'none.jsonl'))).toEqual({ done: new Set(), trimmedBytes: 0 });
+    expect(prepareOutput(join(dir(), 'none.jsonl'))).toEqual({
+      done: new Set(),
+      trimmedBytes: 0,
+      retried: 0,
+    });
   });
 
   it('collects written ids and cuts a torn last line', () => {

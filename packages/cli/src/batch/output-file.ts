@@ -1,4 +1,13 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 
 /** What an earlier run left in the output file. */
 export type ResumeState = {
@@ -6,7 +15,14 @@ export type ResumeState = {
   done: Set<string>;
   /** Bytes of a torn last line (a write cut by a kill) that were removed. */
   trimmedBytes: number;
+  /** Lines an earlier run wrote as `budget_exceeded`, removed so this run does them again. */
+  retried: number;
 };
+
+/** A result line a run wrote because its `--budget-usd` was spent: the next run redoes that id. */
+export function isBudgetExceeded(record: { ok?: unknown; error?: { code?: unknown } }): boolean {
+  return record.ok === false && record.error?.code === 'budget_exceeded';
+}
 
 export function idKey(id: unknown): string {
   return JSON.stringify(id);
@@ -19,7 +35,7 @@ export function idKey(id: unknown): string {
  */
 export function prepareOutput(path: string): ResumeState {
   const done = new Set<string>();
-  if (!existsSync(path)) return { done, trimmedBytes: 0 };
+  if (!existsSync(path)) return { done, trimmedBytes: 0, retried: 0 };
   const content = readFileSync(path);
   const end = content.lastIndexOf(0x0a) + 1;
   const trimmedBytes = content.length - end;
@@ -31,16 +47,30 @@ export function prepareOutput(path: string): ResumeState {
       closeSync(fd);
     }
   }
+  const kept: string[] = [];
+  let retried = 0;
   for (const line of content.subarray(0, end).toString('utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      const record = JSON.parse(line) as { id?: unknown };
+      const record = JSON.parse(line) as { id?: unknown; ok?: unknown; error?: { code?: unknown } };
+      if (isBudgetExceeded(record)) {
+        retried++;
+        continue;
+      }
       if (record.id !== undefined) done.add(idKey(record.id));
     } catch {
       // A complete but unreadable line was not written by us; leave it and redo nothing for it.
     }
+    kept.push(line);
   }
-  return { done, trimmedBytes };
+  // Budget-exceeded lines go, so each id still ends up written exactly once. Written beside the file
+  // and renamed over it: a kill in between leaves the old file, which the next run reads the same way.
+  if (retried > 0) {
+    const next = `${path}.retry`;
+    writeFileSync(next, kept.map((line) => `${line}\n`).join(''));
+    renameSync(next, path);
+  }
+  return { done, trimmedBytes, retried };
 }
 
 /** Appends whole lines: each record is one `write` of its JSON plus a newline. */

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChatRequest, type ChatResult, InvalidRequestError } from '@spillway/core';
+import { type ChatRequest, type ChatResult, createRouter, InvalidRequestError } from '@spillway/core';
+import { scriptedAdapter } from '@spillway/core/testing';
 import { describe, expect, it } from 'vitest';
 import { type BatchRouter, runBatch } from './run-batch.js';
 
@@ -157,5 +158,62 @@ describe('runBatch', () => {
     expect(summary.interrupted).toBe(true);
     expect(calls).toBe(3);
     expect(read(output).map((r) => r.id)).toEqual([0, 1]);
+  });
+
+  it('stops sending once --budget-usd is spent and writes the rest as budget_exceeded, which the next run retries', async () => {
+    const { input, output } = files(Array.from({ length: 10 }, (_, index) => line(index)));
+    // Output tokens cost $0.001 each: a call reserves $0.010 (maxTokens 10) and really costs $0.003.
+    const model = { id: 'm', inputUsdPerMTok: 0, outputUsdPerMTok: 1_000, limits: { rpm: 1_000 } };
+    const routerFor = (limitUsd: number) => {
+      const adapter = scriptedAdapter({
+        name: 'p',
+        models: [model],
+        respond: () => ({ reply: 'ok', usage: { inputTokens: 5, outputTokens: 3 } }),
+      });
+      const router = createRouter({
+        providers: [adapter],
+        budgets: [{ name: 'batch', limitUsd, window: 366 * 24 * 3_600_000 }],
+      });
+      return { adapter, router };
+    };
+    const first = routerFor(0.02);
+    const summary = await runBatch({
+      input,
+      output,
+      router: first.router,
+      concurrency: 1,
+      budgetUsd: 0.02,
+      defaults: { maxTokens: 10 },
+    });
+    // Four calls fit ($0.012 spent); the fifth needs $0.010 of the $0.008 left: refused unsent, and
+    // nothing after it is sent.
+    expect(first.adapter.calls).toHaveLength(4);
+    expect(summary).toMatchObject({ succeeded: 4, budgetExceeded: 6, failed: 0 });
+    expect(summary.costUsd).toBeCloseTo(0.012, 9);
+    const written = read(output);
+    expect(written).toHaveLength(10);
+    expect(written.filter((record) => record.ok === false)).toEqual(
+      [4, 5, 6, 7, 8, 9].map((id) => ({
+        id,
+        ok: false,
+        error: { code: 'budget_exceeded', message: expect.any(String) },
+      })),
+    );
+    // The next run (with a bigger budget) does exactly those six; each id is written once.
+    const second = routerFor(1);
+    const again = await runBatch({
+      input,
+      output,
+      router: second.router,
+      concurrency: 3,
+      budgetUsd: 1,
+      defaults: { maxTokens: 10 },
+    });
+    expect(again).toMatchObject({ retried: 6, skipped: 4, succeeded: 6, budgetExceeded: 0 });
+    expect(second.adapter.calls).toHaveLength(6);
+    const final = read(output);
+    expect(final.map((record) => record.id).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(final.every((record) => record.ok === true)).toBe(true);
+    await Promise.all([first.router.close(), second.router.close()]);
   });
 });

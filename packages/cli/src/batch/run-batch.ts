@@ -1,7 +1,7 @@
 import type { ChatRequest, ChatResult } from '@spillway/core';
 import { cleanAmount } from '../format.js';
 import { type InputItem, readInput } from './input-lines.js';
-import { idKey, LineWriter, prepareOutput } from './output-file.js';
+import { idKey, isBudgetExceeded, LineWriter, prepareOutput } from './output-file.js';
 
 /** The part of a router the batch runner needs. */
 export type BatchRouter = { chat(request: ChatRequest): Promise<ChatResult> };
@@ -14,6 +14,8 @@ export type BatchProgress = {
   failed: number;
   inFlight: number;
   costUsd: number;
+  /** Lines written as `budget_exceeded` (the `budgetUsd` was spent); the next run retries them. */
+  budgetExceeded: number;
   inputTokens: number;
   outputTokens: number;
 };
@@ -25,6 +27,8 @@ export type BatchSummary = BatchProgress & {
   unreadable: number;
   /** Bytes of a torn last line removed on resume. */
   trimmedBytes: number;
+  /** `budget_exceeded` lines of an earlier run that this run did again. */
+  retried: number;
   /** Stopped by `stop` before the input was finished. */
   interrupted: boolean;
 };
@@ -35,6 +39,12 @@ export type BatchOptions = {
   router: BatchRouter;
   /** Requests in flight at once; the router's queue paces them to the limits. */
   concurrency: number;
+  /**
+   * Stop sending once this run has spent this much (USD): lines not sent yet are written as
+   * `budget_exceeded`, which the next run retries. Give the router the same budget, so the requests in
+   * flight cannot overspend it either (`spillway batch --budget-usd` does).
+   */
+  budgetUsd?: number;
   /** Request fields for lines that do not set them. */
   defaults?: Record<string, unknown>;
   /** Stop taking new lines (in-flight requests finish and are written). */
@@ -60,11 +70,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     failed: 0,
     inFlight: 0,
     costUsd: 0,
+    budgetExceeded: 0,
     inputTokens: 0,
     outputTokens: 0,
     skipped: 0,
     unreadable: 0,
     trimmedBytes: resume.trimmedBytes,
+    retried: resume.retried,
     interrupted: false,
   };
   summary.total = await countPending(options.input, resume.done);
@@ -73,16 +85,31 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const running = new Set<Promise<void>>();
   const report = options.report ?? (() => {});
   const progress = () => options.onProgress?.({ ...summary });
+  const budgetUsd = options.budgetUsd;
+  // Set once the budget is spent (or the router refused a request for it): no line is sent after.
+  let spent = false;
+  const overBudget = (id: unknown) => ({
+    id,
+    ok: false,
+    error: {
+      code: 'budget_exceeded',
+      message: `--budget-usd ${budgetUsd} was spent before this line was sent; run again to retry it`,
+    },
+  });
 
   const finish = (record: unknown, ok: boolean, result?: ChatResult) => {
     writer.write(record);
     summary.done++;
     if (ok) summary.succeeded++;
-    else summary.failed++;
+    else if (isBudgetExceeded(record as { ok?: unknown })) {
+      summary.budgetExceeded++;
+      spent = true;
+    } else summary.failed++;
     if (result) {
       summary.costUsd += result.costUsd;
       summary.inputTokens += result.usage.inputTokens;
       summary.outputTokens += result.usage.outputTokens;
+      if (budgetUsd !== undefined && summary.costUsd >= budgetUsd) spent = true;
     }
     progress();
   };
@@ -114,10 +141,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         finish({ id: item.id, ok: false, error: { code: 'invalid_request', message: item.message } }, false);
         continue;
       }
-      while (running.size >= options.concurrency) await Promise.race(running);
+      while (running.size >= options.concurrency && !spent) await Promise.race(running);
       if (options.stop?.aborted) {
         summary.interrupted = true;
         break;
+      }
+      if (spent) {
+        finish(overBudget(item.id), false);
+        continue;
       }
       const task = runOne(item, options, finish).finally(() => {
         running.delete(task);
