@@ -51,6 +51,7 @@ export type { MemoryStore } from './resilience/memory-store.js';
 export { memoryStore } from './resilience/memory-store.js';
 export type { AlertCondition, AlertEvent, AlertRule } from './router/alerts.js';
 export { ALERT_CONDITIONS } from './router/alerts.js';
+export type { AttemptScope, AttemptWrapper } from './router/attempt-wrappers.js';
 export type { Emit, Listener, RouterEventName, RouterEvents } from './router/events.js';
 export type {
   Logger,

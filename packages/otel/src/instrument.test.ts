@@ -127,7 +127,8 @@ const childrenOf = (parent: ReadableSpan) =>
 describe('instrument()', () => {
   it('a 429 that falls back: one request span under the caller, two attempt children, usage in the histogram', async () => {
     start();
-    openaiSim.setFaults({ script: ['rateLimit'] });
+    // A minute's Retry-After: the cooldown gauge still shows it when the metrics are read on a slow machine.
+    openaiSim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 60_000 }] });
     const outer = tracerProvider.getTracer('app');
     const result = await outer.startActiveSpan('handle ticket', async (span) => {
       try {

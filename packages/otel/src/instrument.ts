@@ -10,7 +10,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import type { ChatRequest, Router, RouterEventName, RouterEvents } from '@spillway/core';
+import type { AttemptScope, ChatRequest, Router, RouterEventName, RouterEvents } from '@spillway/core';
 import { inputMessages, outputMessages, systemInstructions } from './content.js';
 import { RouterMetrics } from './router-metrics.js';
 import {
@@ -86,6 +86,8 @@ type OpenRequest = {
   context: Context;
   requestModel: string | undefined;
   attempt: Span | undefined;
+  /** The attempt span's context, made when an adapter call first runs in it. */
+  attemptContext: Context | undefined;
   fallbacks: number;
 };
 
@@ -121,6 +123,7 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     entry.attempt.setAttribute(ATTR_SPILLWAY_FAILURE, 'cancelled');
     entry.attempt.end();
     entry.attempt = undefined;
+    entry.attemptContext = undefined;
   }
 
   const onStart = (event: RouterEvents['request-start']) => {
@@ -166,6 +169,7 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
       context: trace.setSpan(parent, span),
       requestModel,
       attempt: undefined,
+      attemptContext: undefined,
       fallbacks: 0,
     });
   };
@@ -184,6 +188,16 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     span.setAttribute(ATTR_SPILLWAY_PROVIDER, event.provider);
     span.setAttribute(ATTR_SPILLWAY_ATTEMPT, event.attempt);
     entry.attempt = span;
+    entry.attemptContext = undefined;
+  };
+
+  // The adapter's calls run in the attempt span's context: an HTTP client's spans (or a custom
+  // adapter's) become its children.
+  const inAttempt = <T>(scope: AttemptScope, call: () => T): T => {
+    const entry = open.get(scope.requestId);
+    if (!entry?.attempt) return call();
+    entry.attemptContext ??= trace.setSpan(entry.context, entry.attempt);
+    return context.with(entry.attemptContext, call);
   };
 
   const onAttemptFinish = (event: RouterEvents['attempt-finish']) => {
@@ -208,7 +222,10 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     }
     span.end();
     const entry = open.get(event.requestId);
-    if (entry) entry.attempt = undefined;
+    if (entry) {
+      entry.attempt = undefined;
+      entry.attemptContext = undefined;
+    }
   };
 
   const onFallback = (event: RouterEvents['fallback']) => {
@@ -296,6 +313,7 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     on(router, 'rate-limited', onRateLimited),
     on(router, 'first-token', onFirstToken),
     on(router, 'request-finish', onFinish),
+    router.wrapAttempts(inAttempt),
   ];
 
   let disposed = false;

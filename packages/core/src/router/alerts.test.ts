@@ -147,7 +147,22 @@ describe('alerts', () => {
     ['no name', [{ when: 'error_share', above: 0.1, windowMs: 1000 }], 'alerts[0].name'],
     ['an unknown condition', [{ name: 'x', when: 'latency', above: 0.1, windowMs: 1000 }], 'alerts[0].when'],
     ['a share above 1', [{ name: 'x', when: 'error_share', above: 5, windowMs: 1000 }], 'alerts[0].above'],
+    [
+      'a share of 1, which nothing exceeds',
+      [{ name: 'x', when: 'error_share', above: 1, windowMs: 1000 }],
+      'alerts[0].above',
+    ],
     ['no window', [{ name: 'x', when: 'error_share', above: 0.1, windowMs: 0 }], 'alerts[0].windowMs'],
+    [
+      'a window longer than a day',
+      [{ name: 'x', when: 'error_share', above: 0.1, windowMs: 86_400_001 }],
+      'alerts[0].windowMs',
+    ],
+    [
+      'a window that is not a number',
+      [{ name: 'x', when: 'error_share', above: 0.1, windowMs: '5m' }],
+      'alerts[0].windowMs',
+    ],
     [
       'a fractional minSamples',
       [{ name: 'x', when: 'error_share', above: 0.1, windowMs: 1000, minSamples: 1.5 }],

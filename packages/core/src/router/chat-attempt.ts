@@ -4,9 +4,11 @@ import type { AttemptKind } from './attempt-loop.js';
 import type { RequestRun } from './request-run.js';
 import type { Turn } from './turn.js';
 
+const generate = (run: RequestRun, turn: Turn) => turn.candidate.adapter.doGenerate(run.adapterCall(turn));
+
 async function attempt(run: RequestRun, turn: Turn): Promise<ChatResult> {
   const { candidate } = turn;
-  const output = await turn.race(() => candidate.adapter.doGenerate(run.adapterCall(turn)));
+  const output = await turn.race(() => run.invoke(turn, generate, run, turn));
   if (output.finishReason === 'content-filter' && run.request.fallbackOnContentFilter)
     throw new ProviderError('the model refused (content filter)', {
       failure: 'content_filter',

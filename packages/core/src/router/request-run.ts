@@ -153,6 +153,23 @@ export class RequestRun {
     );
   }
 
+  /**
+   * Runs one adapter call of `turn`, `call(a, b)` (arguments, not a closure, so an unwrapped router
+   * allocates nothing for it), inside the attempt wrappers when instrumentation registered any.
+   */
+  invoke<A, B, T>(turn: Turn, call: (a: A, b: B) => T, a: A, b: B): T {
+    const wrap = this.state.attemptWrappers.current;
+    if (wrap === undefined) return call(a, b);
+    // Numbered at its first call, before its outcome joins `attempts`.
+    turn.scope ??= {
+      requestId: this.id,
+      attempt: this.#attempts.length + 1,
+      provider: turn.candidate.provider,
+      model: turn.candidate.model,
+    };
+    return wrap(turn.scope, () => call(a, b));
+  }
+
   adapterCall(turn: Turn, messages: Message[] = this.request.messages): AdapterCall {
     const { request } = this;
     return {

@@ -3,6 +3,7 @@ import { redact } from '../redact.js';
 import { COOLDOWN_DEFAULTS } from '../resilience/cooldown-policy.js';
 import type { ChatRequest, ModelRef } from '../types.js';
 import { watchAlerts } from './alerts.js';
+import { AttemptWrappers } from './attempt-wrappers.js';
 import type { CandidateGate, GateFactory } from './candidate-gate.js';
 import { CloseSignals } from './close-signals.js';
 import { EventHub } from './events.js';
@@ -28,6 +29,8 @@ export class RouterState {
   readonly inFlight = new Set<Turn>();
   /** The signals of calls nothing else can abort, so close() ends their connections too. */
   readonly closeSignals = new CloseSignals();
+  /** What `router.wrapAttempts` registered (instrumentation that runs adapter calls in its context). */
+  readonly attemptWrappers: AttemptWrappers;
   closed = false;
   /** Models whose adapter threw a non-ProviderError, already logged (once each). */
   readonly adapterErrorsLogged = new Set<string>();
@@ -36,6 +39,7 @@ export class RouterState {
   constructor(options: ResolvedOptions, createGate: GateFactory) {
     this.options = options;
     this.hub = new EventHub(options.logger);
+    this.attemptWrappers = new AttemptWrappers(options.logger);
     this.cooldownMaxMs = options.raw.cooldown?.maxMs ?? COOLDOWN_DEFAULTS.maxMs;
     this.gate = createGate({ options, emit: this.hub.emit });
     if (options.alerts.length) watchAlerts(this.hub, options.clock, options.alerts);

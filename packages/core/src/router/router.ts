@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { createResilienceGate } from '../resilience/resilience-gate.js';
 import type { ChatRequest, ChatResult } from '../types.js';
 import { runAttempts } from './attempt-loop.js';
+import type { AttemptWrapper } from './attempt-wrappers.js';
 import type { GateFactory } from './candidate-gate.js';
 import { chatAttempt } from './chat-attempt.js';
 import type { Listener, RouterEventName } from './events.js';
@@ -28,6 +29,13 @@ export interface Router {
   stream(request: ChatRequest): RouterStream;
   /** Subscribes to an event; returns a function that unsubscribes. */
   on<K extends RouterEventName>(name: K, listener: Listener<K>): () => void;
+  /**
+   * For instrumentation: runs every adapter call (`doGenerate`, `doStream`, each read of a stream)
+   * through `wrapper`, which calls it once and returns what it returns, e.g. inside the attempt
+   * span's context so the spans an HTTP client or a custom adapter makes nest under the attempt.
+   * Wrappers nest in the order they were added. Returns a function that removes it.
+   */
+  wrapAttempts(wrapper: AttemptWrapper): () => void;
   /** Counters per provider and model. */
   stats(): RouterStats;
   /**
@@ -92,6 +100,8 @@ export function buildRouter(options: RouterOptions, createGate: GateFactory): Ro
     },
 
     on: (name, listener) => state.hub.on(name, listener),
+
+    wrapAttempts: (wrapper) => state.attemptWrappers.add(wrapper),
 
     stats() {
       const now = state.options.clock.now();

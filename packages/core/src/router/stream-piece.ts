@@ -1,9 +1,12 @@
 import { ProviderError } from '../errors.js';
-import type { AdapterStream, AdapterStreamEvent } from '../spec.js';
+import type { AdapterCall, AdapterStream, AdapterStreamEvent, ProviderAdapter } from '../spec.js';
 import type { FinishReason, Message, Usage } from '../types.js';
 import type { RequestRun } from './request-run.js';
 import type { Turn } from './turn.js';
 import { Watchdog } from './watchdog.js';
+
+const openStream = (adapter: ProviderAdapter, call: AdapterCall) => adapter.doStream(call);
+const read = (source: AsyncIterator<AdapterStreamEvent>) => source.next();
 
 /**
  * One attempt's upstream stream: opened by the stream attempt, read on by the delivery once content
@@ -53,7 +56,9 @@ export class StreamPiece {
   async open(messages: Message[]): Promise<void> {
     const { candidate } = this.turn;
     const call = this.#run.adapterCall(this.turn, messages);
-    this.#opened = await this.turn.race(() => candidate.adapter.doStream(call));
+    this.#opened = await this.turn.race(() =>
+      this.#run.invoke(this.turn, openStream, candidate.adapter, call),
+    );
     this.#run.state.gate.opened?.(candidate, this.#run.now);
     this.#iterator = this.#opened.events[Symbol.asyncIterator]();
   }
@@ -62,7 +67,7 @@ export class StreamPiece {
   async next(): Promise<AdapterStreamEvent> {
     const source = this.#iterator as AsyncIterator<AdapterStreamEvent>;
     if (this.content) this.#watchdog.expect(this.#run.now + this.#stallMs);
-    const next = await this.turn.race(() => source.next());
+    const next = await this.turn.race(() => this.#run.invoke(this.turn, read, source, undefined));
     if (this.content) this.#watchdog.rest();
     if (next.done) {
       const { provider, model } = this.turn.candidate;

@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { ProviderError } from '../errors.js';
 import { AttemptSignal } from './attempt-signal.js';
+import type { AttemptScope } from './attempt-wrappers.js';
 import type { CloseSignal, CloseSignals } from './close-signals.js';
 import type { RouterEvents } from './events.js';
 import type { Candidate } from './rank.js';
@@ -22,6 +23,8 @@ export class Turn extends AttemptSignal {
   readonly fallback: RouterEvents['fallback'] | undefined;
   /** The gate has heard how this attempt ended (its ticket is settled). */
   reported = false;
+  /** What attempt wrappers are told about this attempt; built at its first wrapped call. */
+  scope: AttemptScope | undefined;
   readonly #inFlight: Set<Turn>;
   readonly #closeSignals: CloseSignals;
   /** For a call nothing else can abort: the shared signal router.close() aborts. */

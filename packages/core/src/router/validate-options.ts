@@ -11,6 +11,9 @@ const STORE_METHODS = ['reserve', 'settle', 'observe', 'inspect', 'cooldownUntil
 // Durations end up in timers (deadlines, waits, breaker resets); a Node timer beyond MAX_TIMER_MS fires at once.
 const duration = { min: 0, max: MAX_TIMER_MS };
 const positiveDuration = { min: 0, exclusiveMin: true, max: MAX_TIMER_MS };
+// An alert window is counted in memory, not timed; a day is longer than any window worth alerting on,
+// and a longer one (a typo in units) would keep an alert up for weeks after the traffic recovered.
+const MAX_ALERT_WINDOW_MS = 86_400_000;
 
 function fail(field: string, problem: string): never {
   throw new ConfigError(`${field} ${problem}`, { field });
@@ -95,7 +98,12 @@ function checkAlerts(value: unknown): AlertRule[] {
     names.add(rule.name as string);
     check(`${at}.when`, checkOneOf(rule.when, ALERT_CONDITIONS));
     check(`${at}.above`, checkNumber(rule.above, { min: 0, max: 1 }));
-    check(`${at}.windowMs`, checkNumber(rule.windowMs, { min: 0, exclusiveMin: true }));
+    // A share is at most 1, so a rule for "above 1" could never fire.
+    if (rule.above === 1) fail(`${at}.above`, 'must be below 1 (a share never goes above 1), got 1');
+    check(
+      `${at}.windowMs`,
+      checkNumber(rule.windowMs, { min: 0, exclusiveMin: true, max: MAX_ALERT_WINDOW_MS }),
+    );
     optionalNumber(rule, 'minSamples', at, { min: 1, integer: true });
     return { ...rule } as AlertRule;
   });
