@@ -52,6 +52,15 @@ describe.concurrent('examples', () => {
     expect(stdout.match(/^chat\.completion from /gm)).toHaveLength(2);
   });
 
+  it('gateway serves the OpenAI and Anthropic clients over HTTP and refuses a wrong key', {
+    timeout: 120_000,
+  }, async () => {
+    const { stdout } = await example('examples/gateway.ts');
+    expect(stdout).toMatch(/^openai client: chat\.completion from claude-haiku-4-5 /m);
+    expect(stdout).toMatch(/^anthropic client: message from /m);
+    expect(stdout).toMatch(/^a wrong key: 401 AuthenticationError$/m);
+  });
+
   it('fallback-on-429 answers every request although the cheapest provider sends 429s', {
     timeout: 120_000,
   }, async () => {

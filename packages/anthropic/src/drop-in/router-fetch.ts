@@ -3,6 +3,7 @@ import type { MessageCreateParamsBase, RawMessageStreamEvent } from '@anthropic-
 import {
   type ChatRequest,
   type ChatResult,
+  estimatePromptTokens,
   type ModelAlias,
   RouterError,
   type TenantOption,
@@ -41,21 +42,22 @@ export function createRouterFetch(
   return async (input, init = {}) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const requestId = `req_llmr_${randomUUID().replaceAll('-', '')}`;
-    if (!url.split('?')[0]?.replace(/\/+$/, '').endsWith('/messages') || init.method !== 'POST') {
-      const body = {
-        type: 'error',
-        error: { type: 'not_found_error', message: `${url} is not served by the router` },
-      };
-      return new Response(JSON.stringify(body), {
-        status: 404,
-        headers: { 'content-type': 'application/json' },
-      });
+    const path = url.split('?')[0]?.replace(/\/+$/, '') ?? '';
+    const counting = path.endsWith('/messages/count_tokens');
+    if ((!counting && !path.endsWith('/messages')) || init.method !== 'POST') {
+      return errorResponse(404, 'not_found_error', `${url} is not served by the router`, requestId);
     }
-    const params = JSON.parse(String(init.body)) as MessageCreateParamsBase;
+    let params: MessageCreateParamsBase;
+    try {
+      params = JSON.parse(String(init.body)) as MessageCreateParamsBase;
+    } catch {
+      return errorResponse(400, 'invalid_request_error', 'The request body is not valid JSON', requestId);
+    }
     const source = { headers: new Headers(init.headers), body: params as unknown as Record<string, unknown> };
     const routed = withTenant(router, resolveTenant(tenant, source));
     try {
       const request: ChatRequest = { ...fromAnthropicParams(params, { aliases }) };
+      if (counting) return countTokensResponse(request, requestId);
       if (init.signal) request.signal = init.signal;
       if (!params.stream) {
         const result = await routed.chat(request);
@@ -73,6 +75,7 @@ export function createRouterFetch(
       return await streamResponse(events, requestId);
     } catch (error) {
       if (init.signal?.aborted || !RouterError.isInstance(error)) throw error;
+      if (counting) return toErrorResponse(error, requestId);
       store?.set(requestId, errorRoutingInfo(error), error);
       // No HTTP answer at all is what the SDK reports as a connection error or timeout.
       const failure = finalFailure(error);
@@ -81,6 +84,26 @@ export function createRouterFetch(
       return toErrorResponse(error, requestId);
     }
   };
+}
+
+/**
+ * `POST /v1/messages/count_tokens`: the router's own prompt estimate (the one it reserves rate-limit
+ * budget with), in Anthropic's shape. Nothing is sent to a provider.
+ */
+function countTokensResponse(request: ChatRequest, requestId: string): Response {
+  const inputTokens = estimatePromptTokens(request.messages, request.tools);
+  return new Response(JSON.stringify({ input_tokens: inputTokens }), {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'request-id': requestId },
+  });
+}
+
+function errorResponse(status: number, type: string, message: string, requestId: string): Response {
+  const body = { type: 'error', error: { type, message }, request_id: requestId };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'request-id': requestId },
+  });
 }
 
 /**

@@ -23,8 +23,8 @@ export type RouterFetchOptions = {
    */
   unknownModel?: 'error' | 'auto';
   /**
-   * Serves `POST …/messages` (Anthropic's Messages API): pass `createAnthropicRouterFetch(router)`
-   * from `@spillway/anthropic`. Without it, `/messages` is answered 404.
+   * Serves `POST …/messages` and `POST …/messages/count_tokens` (Anthropic's Messages API): pass
+   * `createAnthropicRouterFetch(router)` from `@spillway/anthropic`. Without it, both answer 404.
    */
   messages?: FetchLike;
   /**
@@ -59,7 +59,10 @@ export function routerFetch(
     const path = new URL(url, 'http://router.invalid').pathname.replace(/\/+$/, '');
     const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
     const headers = new Headers(init.headers ?? request?.headers);
-    const anthropicShape = path.endsWith('/messages') || headers.has('anthropic-version');
+    const anthropicShape =
+      path.endsWith('/messages') ||
+      path.endsWith('/messages/count_tokens') ||
+      headers.has('anthropic-version');
     const offered = () => offeredModels(router.stats?.().providers, options.aliases);
 
     if (method === 'GET' && path.endsWith('/models')) return modelsResponse(offered(), anthropicShape);
@@ -110,7 +113,7 @@ export function routerFetch(
 function endpointOf(path: string): 'chat' | 'responses' | 'messages' | undefined {
   if (path.endsWith('/chat/completions')) return 'chat';
   if (path.endsWith('/responses')) return 'responses';
-  if (path.endsWith('/messages')) return 'messages';
+  if (path.endsWith('/messages') || path.endsWith('/messages/count_tokens')) return 'messages';
   return undefined;
 }
 

@@ -1,0 +1,69 @@
+import { ConfigError, type ModelAlias, type Router } from '@spillway/core';
+import type { AccessLogEntry } from './access-log.js';
+import type { VirtualKey } from './virtual-keys.js';
+
+/** What the gateway needs of a router: `createRouter()`'s result. */
+export type GatewayRouter = Pick<Router, 'chat' | 'stream' | 'stats' | 'on'>;
+
+export type GatewayOptions = {
+  router: GatewayRouter;
+  /** Default 0: any free port (read it from `url`). */
+  port?: number;
+  /** Default `127.0.0.1`. Use `0.0.0.0` to serve other machines. */
+  host?: string;
+  /** Virtual keys clients present; without any, every request is refused unless `allowAnonymous`. */
+  keys?: readonly VirtualKey[];
+  /** Serve requests that carry no key (a key that is sent must still match). Default false. */
+  allowAnonymous?: boolean;
+  /** `model` names that stand for a routing choice, e.g. `{ fast: { minCapability: 4 } }`. */
+  aliases?: Record<string, ModelAlias>;
+  /** A model id the router does not offer: `'error'` (default, 404) or `'auto'` (route it as auto). */
+  unknownModel?: 'error' | 'auto';
+  /** Largest request body accepted, in bytes; larger ones get 413. Default 8 MiB. */
+  maxBodyBytes?: number;
+  /** How long a request may take until its response starts (streams then run on). Default 300 000 ms. */
+  requestTimeoutMs?: number;
+  /** On `close()`, how long requests in flight may take to finish before they are cut. Default 30 000 ms. */
+  drainTimeoutMs?: number;
+  /** One structured entry per request (no prompt or answer text, no key): `true` writes JSON lines to stdout. */
+  accessLog?: boolean | ((entry: AccessLogEntry) => void);
+};
+
+export type ResolvedOptions = Required<
+  Pick<
+    GatewayOptions,
+    'port' | 'host' | 'allowAnonymous' | 'maxBodyBytes' | 'requestTimeoutMs' | 'drainTimeoutMs'
+  >
+> &
+  GatewayOptions;
+
+export function resolveOptions(options: GatewayOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object')
+    throw new ConfigError('startGateway: options must be an object');
+  const router = options.router as Partial<GatewayRouter> | undefined;
+  if (!router || typeof router.chat !== 'function' || typeof router.stats !== 'function')
+    throw new ConfigError('router must be a router from createRouter()', { field: 'router' });
+  for (const field of ['maxBodyBytes', 'requestTimeoutMs', 'drainTimeoutMs'] as const) {
+    const value = options[field];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0))
+      throw new ConfigError(`${field} must be a positive number, got ${JSON.stringify(value)}`, { field });
+  }
+  if (
+    options.port !== undefined &&
+    (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)
+  )
+    throw new ConfigError(`port must be a whole number from 0 to 65535, got ${options.port}`, {
+      field: 'port',
+    });
+  if (options.keys !== undefined && !Array.isArray(options.keys))
+    throw new ConfigError('keys must be an array of { key } or { sha256 }', { field: 'keys' });
+  return {
+    ...options,
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    allowAnonymous: options.allowAnonymous ?? false,
+    maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+    requestTimeoutMs: options.requestTimeoutMs ?? 300_000,
+    drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+  };
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finalFailure, RouterError } from '@spillway/core';
+import type { AccessLogEntry, AccessLogger } from './access-log.js';
+import {
+  type ClientShape,
+  errorBody,
+  failureStatus,
+  type GatewayFailure,
+  streamErrorFrame,
+} from './client-errors.js';
+import type { ResolvedOptions } from './gateway-options.js';
+import { BodyTooLarge, readBody } from './read-body.js';
+import { pipeStream, sendWhole, writeHead } from './send-response.js';
+import type { TenantFetches } from './tenant-fetch.js';
+import type { KeyGrant, KeyRing } from './virtual-keys.js';
+import { presentedKey } from './virtual-keys.js';
+
+type ApiRoute = { method: 'GET' | 'POST'; shape: ClientShape };
+
+// The API the official SDKs call (their base URLs end in /v1 for OpenAI, at the host for Anthropic).
+const API_ROUTES: Record<string, ApiRoute> = {
+  '/v1/chat/completions': { method: 'POST', shape: 'openai' },
+  '/v1/responses': { method: 'POST', shape: 'responses' },
+  '/v1/messages': { method: 'POST', shape: 'anthropic' },
+  '/v1/messages/count_tokens': { method: 'POST', shape: 'anthropic' },
+  '/v1/models': { method: 'GET', shape: 'openai' },
+};
+
+/** Everything one request handler reads; built once per gateway. */
+export type HandlerContext = {
+  options: ResolvedOptions;
+  keys: KeyRing;
+  fetches: TenantFetches;
+  log: AccessLogger | undefined;
+  /** True once `close()` began: new API requests are refused with 503 while the rest drain. */
+  draining: () => boolean;
+  /** The operational routes (`/healthz`, `/metrics`, …); returns false when the path is not one. */
+  serveOps: (path: string, request: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+};
+
+const ORIGIN = 'http://gateway.invalid';
+
+/** Serves one HTTP request: an operational route, or an API call answered through the router. */
+export async function handleRequest(
+  context: HandlerContext,
+  request: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  const path = (query === -1 ? url : url.slice(0, query)).replace(/\/+$/, '') || '/';
+  const route = API_ROUTES[path];
+  if (!route) {
+    if (await context.serveOps(path, request, res)) return;
+  }
+  const shape: ClientShape =
+    route?.shape === 'openai' && request.headers['anthropic-version'] !== undefined
+      ? 'anthropic'
+      : (route?.shape ?? (path.startsWith('/v1/messages') ? 'anthropic' : 'openai'));
+  const entry: AccessLogEntry = {
+    time: new Date().toISOString(),
+    requestId: '',
+    method: request.method ?? 'GET',
+    path,
+    status: 0,
+    durationMs: 0,
+  };
+  const gatewayId = () => `req_gw_${randomUUID().replaceAll('-', '')}`;
+  const fail = (failure: GatewayFailure, message: string, close = false) => {
+    entry.requestId ||= gatewayId();
+    const body = errorBody(shape, failure, message, entry.requestId);
+    res.writeHead(failureStatus(failure), {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...(shape === 'anthropic' ? { 'request-id': entry.requestId } : { 'x-request-id': entry.requestId }),
+      ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(body);
+  };
+  const { log } = context;
+  if (log) {
+    res.once('close', () => {
+      entry.status = res.statusCode;
+      entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      if (!res.writableFinished) entry.incomplete = true;
+      log(entry);
+    });
+  }
+
+  if (!route) return fail('not_found', `${request.method} ${path} is not served by this gateway`);
+  if (request.method !== route.method)
+    return fail('method_not_allowed', `${path} takes ${route.method}, not ${request.method}`);
+  if (context.draining())
+    return fail('draining', 'This gateway is shutting down; retry on another replica', true);
+  const grant = authorize(context, request);
+  if (!grant) {
+    request.resume();
+    return fail(
+      'unauthorized',
+      context.keys.size === 0 && !context.options.allowAnonymous
+        ? 'This gateway has no keys configured and does not serve anonymous requests'
+        : shape === 'anthropic'
+          ? 'invalid x-api-key'
+          : 'Incorrect API key provided',
+    );
+  }
+  if (grant.tenant !== undefined) entry.tenant = grant.tenant;
+
+  let body: string | undefined;
+  if (route.method === 'POST') {
+    try {
+      body = await readBody(request, context.options.maxBodyBytes);
+      entry.requestBytes = Buffer.byteLength(body);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge))
+        return fail('internal', 'The request body could not be read', true);
+      request.resume();
+      return fail('too_large', `The request body is larger than ${context.options.maxBodyBytes} bytes`, true);
+    }
+  }
+
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('gateway request timeout'));
+  }, context.options.requestTimeoutMs);
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+  };
+  res.once('close', onClose);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const name of ['anthropic-version', 'anthropic-beta'] as const) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  let response: Response;
+  try {
+    response = await context.fetches.for(grant.tenant)(`${ORIGIN}${path}`, {
+      method: route.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    clearTimeout(timer);
+    res.off('close', onClose);
+    if (res.destroyed) return;
+    if (timedOut || timeoutFailure(error)) return fail('timeout', 'Request timed out');
+    return fail('unavailable', 'No provider could be reached for this request');
+  }
+  clearTimeout(timer);
+  entry.requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? gatewayId();
+  if (res.destroyed) {
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
+  const streaming = writeHead(response, res);
+  if (!streaming || !response.body) {
+    res.off('close', onClose);
+    return sendWhole(response, res);
+  }
+  entry.stream = true;
+  try {
+    await pipeStream(response.body, res);
+  } catch {
+    // The router's translations frame every router failure in-band; anything else still must not
+    // look like a complete answer.
+    if (!res.destroyed && !res.writableEnded)
+      res.end(streamErrorFrame(shape, 'The stream broke', entry.requestId));
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+function authorize(context: HandlerContext, request: IncomingMessage): KeyGrant | undefined {
+  const key = presentedKey(request.headers);
+  if (key === undefined || key === '')
+    return context.options.allowAnonymous ? { tenant: undefined } : undefined;
+  return context.keys.match(key);
+}
+
+function timeoutFailure(error: unknown): boolean {
+  const routerError = RouterError.isInstance(error)
+    ? error
+    : RouterError.isInstance((error as { cause?: unknown })?.cause)
+      ? ((error as { cause: RouterError }).cause as RouterError)
+      : undefined;
+  if (!routerError) return false;
+  const failure = finalFailure(routerError);
+  return failure === 'timeout' || failure === 'stall';
+}
