@@ -24,11 +24,15 @@ export type CliConfig = {
   timeoutMs?: number;
   /** Request fields applied to every batch line that does not set them (e.g. maxTokens, minCapability). */
   defaults?: Record<string, unknown>;
+  /** `spillway serve`: the gateway's options (checked by the serve command). */
+  gateway?: unknown;
+  /** `spillway serve`: a Redis the replicas share limits through (checked by the serve command). */
+  redis?: unknown;
 };
 
 const STRATEGIES = ['cheapest', 'most-capable', 'fastest'];
 const LIMIT_FIELDS = ['rpm', 'tpm', 'inputTpm', 'outputTpm', 'maxConcurrent'] as const;
-const TOP_FIELDS = ['providers', 'strategy', 'maxAttempts', 'timeoutMs', 'defaults'];
+const TOP_FIELDS = ['providers', 'strategy', 'maxAttempts', 'timeoutMs', 'defaults', 'gateway', 'redis'];
 const PROVIDER_FIELDS = ['kind', 'name', 'apiKeyEnv', 'baseURL', 'models', 'limits'];
 
 /** Reads and validates a config file; every problem names the file and the field. */
@@ -111,6 +115,8 @@ export function validateConfig(value: unknown): CliConfig {
     if (!isObject(value.defaults)) fail('defaults', 'must be an object of request fields');
     config.defaults = value.defaults;
   }
+  if (value.gateway !== undefined) config.gateway = value.gateway;
+  if (value.redis !== undefined) config.redis = value.redis;
   return config;
 }
 

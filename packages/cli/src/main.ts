@@ -3,6 +3,7 @@ import { batchCommand } from './batch/batch-command.js';
 import { describeError, usageFromParseArgs } from './cli-errors.js';
 import { type CliIO, processIO, UsageError } from './cli-io.js';
 import { demoCommand } from './demo/demo-command.js';
+import { serveCommand } from './serve/serve-command.js';
 import { cliVersion } from './version.js';
 
 export const HELP = `Usage: spillway <command> [options]
@@ -10,6 +11,7 @@ export const HELP = `Usage: spillway <command> [options]
 Commands:
   demo     run an agent-like workload over three simulated providers and show what the router did
   batch    run a JSONL file of requests at the fastest pace the limits allow; resumable
+  serve    serve the router as an OpenAI- and Anthropic-compatible HTTP gateway
 
 Options:
   -h, --help       show this help (\`spillway <command> --help\` for a command's options)
@@ -24,6 +26,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     if (command === 'demo') return await demoCommand(rest, io);
     if (command === 'batch') return await batchCommand(rest, io);
+    if (command === 'serve') return await serveCommand(rest, io);
     if (command === '--version' || command === '-v' || command === 'version') {
       io.stdout.write(`${cliVersion()}\n`);
       return 0;
@@ -39,7 +42,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     const error = usageFromParseArgs(caught);
     if (error instanceof UsageError) {
       const help =
-        command === 'demo' || command === 'batch' ? `spillway ${command} --help` : 'spillway --help';
+        command === 'demo' || command === 'batch' || command === 'serve'
+          ? `spillway ${command} --help`
+          : 'spillway --help';
       io.stderr.write(`spillway: ${error.message} (see \`${help}\`)\n`);
       return 1;
     }
