@@ -4,7 +4,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import { type ChatRequest, createRouter } from '@spillway/core';
-import { type Gateway, type GatewayOptions, hashKey, startGateway } from '@spillway/gateway';
+import {
+  type Gateway,
+  type GatewayOptions,
+  type GatewayStatus,
+  hashKey,
+  startGateway,
+} from '@spillway/gateway';
 import { openai } from '@spillway/openai';
 import { startSimulatedProvider } from '@spillway/testing';
 import OpenAI from 'openai';
@@ -311,6 +317,38 @@ describe('gateway: Anthropic clients', () => {
     expect(types).toContain('content_block_delta');
     expect(types).not.toContain('message_stop');
     expect(error).toBeInstanceOf(Anthropic.APIError);
+  });
+});
+
+describe('gateway: operations', () => {
+  it('serves health, readiness, Prometheus metrics and a status that counts absorbed 429s and fallbacks', async () => {
+    const { url } = await start({ clock: env.clock });
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', inFlight: 1 });
+    env.openaiSim.setFaults({ script: [{ outcome: 'rateLimit', retryAfterMs: 5000 }] });
+    await openaiClient(url).chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await metrics.text();
+    expect(text).toMatch(/^# TYPE gen_ai_client_operation_duration histogram$/m);
+    expect(text).toMatch(/^spillway_rate_limited_total\{[^}]*provider="openai"[^}]*\} 1$/m);
+    expect(text).not.toContain(env.openaiSim.apiKey);
+
+    const status = (await (await fetch(`${url}/status`)).json()) as GatewayStatus;
+    expect(status).toMatchObject({
+      draining: false,
+      queueDepth: 0,
+      totals: { requests: 2, successes: 1, rateLimited: 1, fallbacks: 1 },
+    });
+    const openaiModel = status.models.find((model) => model.provider === 'openai');
+    expect(openaiModel).toMatchObject({ model: 'gpt-5.4-mini', circuit: 'closed', rateLimited: 1 });
+    expect(openaiModel?.cooldownMs).toBe(5000);
+    expect(openaiModel?.limits.requests?.capacity).toBeGreaterThan(0);
+    expect(JSON.stringify(status)).not.toContain(env.openaiSim.apiKey);
   });
 });
 

@@ -8,6 +8,8 @@ export type TwoProviderRouter = {
   openaiSim: SimulatedProvider;
   anthropicSim: SimulatedProvider;
   router: Router;
+  /** The router's clock (fresh per test). */
+  clock: FakeClock;
 };
 
 /**
@@ -32,8 +34,9 @@ export function useTwoProviderRouter(): TwoProviderRouter {
       sim.reset();
     }
     const { openaiSim, anthropicSim } = env;
+    env.clock = new FakeClock();
     env.router = createRouter({
-      clock: new FakeClock(),
+      clock: env.clock,
       providers: [
         openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: ['gpt-5.4-mini'] }),
         anthropic({

@@ -12,4 +12,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./otel-overhead.js'),
   () => import('./wait-queue.js'),
   () => import('./cache.js'),
+  () => import('./gateway.js'),
 ];

@@ -1,4 +1,4 @@
-import { ConfigError, type ModelAlias, type Router } from '@spillway/core';
+import { type Clock, ConfigError, type ModelAlias, type Router } from '@spillway/core';
 import type { AccessLogEntry } from './access-log.js';
 import type { VirtualKey } from './virtual-keys.js';
 
@@ -25,6 +25,12 @@ export type GatewayOptions = {
   requestTimeoutMs?: number;
   /** On `close()`, how long requests in flight may take to finish before they are cut. Default 30 000 ms. */
   drainTimeoutMs?: number;
+  /** `GET /metrics`: the router's telemetry metrics in Prometheus text. Default true. */
+  metrics?: boolean;
+  /** `GET /status` (JSON) and `GET /dashboard` (a live page polling it). Default true. */
+  dashboard?: boolean;
+  /** The router's clock when you gave it one (`/status` reports cooldowns on it). Default: the system clock. */
+  clock?: Pick<Clock, 'now'>;
   /** One structured entry per request (no prompt or answer text, no key): `true` writes JSON lines to stdout. */
   accessLog?: boolean | ((entry: AccessLogEntry) => void);
 };

@@ -84,6 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }
         server.closeAllConnections();
         await closed;
+        await ops.close();
       })();
       return closing;
     },

@@ -1,0 +1,46 @@
+import { ConfigError } from '@spillway/core';
+import { describe, expect, it } from 'vitest';
+import { gatewayOptions, redisOptions } from './serve-config.js';
+
+const fieldOf = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error.field;
+    throw error;
+  }
+  return 'no error';
+};
+
+describe('serve config', () => {
+  it('reads keys from sha256 or from the environment, never from the file itself', () => {
+    const options = gatewayOptions(
+      { port: 9000, keys: [{ sha256: 'ab'.repeat(32), tenant: 't1' }, { keyEnv: 'TEAM_KEY' }] },
+      { TEAM_KEY: 'sk-team-key-123' },
+    );
+    expect(options).toEqual({
+      accessLog: true,
+      port: 9000,
+      keys: [{ sha256: 'ab'.repeat(32), tenant: 't1' }, { key: 'sk-team-key-123' }],
+    });
+    expect(fieldOf(() => gatewayOptions({ keys: [{ key: 'sk-in-the-file' }] }, {}))).toBe(
+      'gateway.keys[0].key',
+    );
+    expect(fieldOf(() => gatewayOptions({ keys: [{ keyEnv: 'UNSET' }] }, {}))).toBe('gateway.keys[0].keyEnv');
+    expect(fieldOf(() => gatewayOptions({ bogus: 1 }, {}))).toBe('gateway.bogus');
+    expect(fieldOf(() => gatewayOptions({ unknownModel: 'maybe' }, {}))).toBe('gateway.unknownModel');
+  });
+
+  it('resolves the Redis URL from the environment', () => {
+    expect(
+      redisOptions({ urlEnv: 'REDIS_URL', prefix: 'gw' }, { REDIS_URL: 'redis://127.0.0.1:6379' }),
+    ).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'gw',
+    });
+    expect(redisOptions(undefined, {})).toBeUndefined();
+    expect(fieldOf(() => redisOptions({ url: 'http://x' }, {}))).toBe('redis.url');
+    expect(fieldOf(() => redisOptions({ urlEnv: 'NOPE' }, {}))).toBe('redis.urlEnv');
+    expect(fieldOf(() => redisOptions({}, {}))).toBe('redis');
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * `GET /dashboard`: one self-contained page (no build step, nothing fetched but `/status`) that polls
+ * the status every second and redraws. Text is set with textContent only, so nothing in a model name
+ * or a stats section can inject markup.
+ */
+export const DASHBOARD_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Spillway gateway</title>
+<style>
+  :root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --dim: #8b949e; }
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; }
+  h1 { font-size: 1.2rem; margin: 0 0 .25rem; }
+  #state { color: var(--dim); margin-bottom: 1rem; }
+  #state.stale { color: var(--bad); }
+  .tiles { display: flex; flex-wrap: wrap; gap: .75rem; margin-bottom: 1.25rem; }
+  .tile { border: 1px solid #8884; border-radius: 6px; padding: .5rem .8rem; min-width: 7rem; }
+  .tile b { display: block; font-size: 1.3rem; }
+  .tile span { color: var(--dim); font-size: .8rem; }
+  table { border-collapse: collapse; width: 100%; margin-bottom: 1.25rem; }
+  th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #8883; white-space: nowrap; }
+  th { font-size: .75rem; text-transform: uppercase; color: var(--dim); }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .badge { border-radius: 4px; padding: 0 .4rem; font-size: .8rem; color: #fff; }
+  .closed { background: var(--ok); } .half-open { background: var(--warn); } .open { background: var(--bad); }
+  .bar { display: inline-block; width: 5rem; height: .5rem; background: #8883; border-radius: 3px; vertical-align: middle; margin-right: .3rem; }
+  .bar i { display: block; height: 100%; background: var(--ok); border-radius: 3px; }
+  .limit { font-size: .8rem; display: block; }
+  h2 { font-size: 1rem; margin: 1rem 0 .4rem; }
+  pre { font-size: .8rem; background: #8881; padding: .5rem; overflow: auto; }
+</style>
+</head>
+<body>
+<h1>Spillway gateway</h1>
+<div id="state">connecting…</div>
+<div class="tiles" id="tiles"></div>
+<table>
+  <thead><tr><th>provider / model</th><th>circuit</th><th>cooldown</th><th>limits left</th><th>requests</th><th>429s absorbed</th><th>failures</th><th>p50</th><th>spend</th></tr></thead>
+  <tbody id="models"></tbody>
+</table>
+<div id="sections"></div>
+<script>
+(() => {
+  const interval = Number(new URLSearchParams(location.search).get('interval')) || 1000;
+  const statusUrl = new URL('status', location.href.replace(/\\/dashboard\\/?(\\?.*)?$/, '/'));
+  const el = (tag, props = {}, children = []) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === 'text') node.textContent = String(value);
+      else node.setAttribute(key, String(value));
+    }
+    for (const child of children) node.append(child);
+    return node;
+  };
+  const usd = (value) => '$' + (value < 0.01 ? value.toPrecision(2) : value.toFixed(2));
+  const tile = (id, label, value) => el('div', { class: 'tile', id }, [el('b', { text: value }), el('span', { text: label })]);
+  const limits = (budget) => Object.entries(budget).map(([name, { available, capacity }]) => {
+    const share = capacity > 0 ? Math.max(0, Math.min(1, available / capacity)) : 0;
+    const bar = el('span', { class: 'bar' }, [el('i', { style: 'width:' + Math.round(share * 100) + '%' })]);
+    return el('span', { class: 'limit' }, [bar, name + ' ' + Math.floor(available) + '/' + Math.floor(capacity)]);
+  });
+  function render(status) {
+    document.getElementById('tiles').replaceChildren(
+      tile('in-flight', 'in flight', status.inFlight),
+      tile('queue-depth', 'queued', status.queueDepth),
+      tile('requests', 'provider calls', status.totals.requests),
+      tile('rate-limited', '429s absorbed', status.totals.rateLimited),
+      tile('fallbacks', 'fallbacks', status.totals.fallbacks),
+      tile('spend', 'spend', usd(status.totals.costUsd)),
+    );
+    document.getElementById('models').replaceChildren(...status.models.map((model) => {
+      const failures = Object.entries(model.failures).map(([name, count]) => name + ' ' + count).join(', ');
+      return el('tr', { 'data-model': model.provider + '/' + model.model }, [
+        el('td', { text: model.provider + ' / ' + model.model }),
+        el('td', {}, [el('span', { class: 'badge circuit ' + model.circuit, text: model.circuit })]),
+        el('td', { class: 'num cooldown', text: model.cooldownMs > 0 ? (model.cooldownMs / 1000).toFixed(1) + ' s' : '–' }),
+        el('td', {}, limits(model.limits)),
+        el('td', { class: 'num requests', text: model.requests }),
+        el('td', { class: 'num', text: model.rateLimited }),
+        el('td', { text: failures || '–' }),
+        el('td', { class: 'num', text: model.p50Ms == null ? '–' : Math.round(model.p50Ms) + ' ms' }),
+        el('td', { class: 'num', text: usd(model.costUsd) }),
+      ]);
+    }));
+    document.getElementById('sections').replaceChildren(...Object.entries(status.sections).map(([name, value]) =>
+      el('section', { 'data-section': name }, [el('h2', { text: name }), el('pre', { text: JSON.stringify(value, null, 2) })])));
+    const state = document.getElementById('state');
+    state.className = '';
+    state.textContent = (status.draining ? 'draining · ' : '') + 'updated ' + new Date(status.time).toLocaleTimeString() + ' · up ' + status.uptimeS + ' s';
+  }
+  async function poll() {
+    try {
+      const response = await fetch(statusUrl, { cache: 'no-store' });
+      if (!response.ok) throw new Error('status ' + response.status);
+      render(await response.json());
+    } catch (error) {
+      const state = document.getElementById('state');
+      state.className = 'stale';
+      state.textContent = 'no status: ' + error.message;
+    }
+    setTimeout(poll, interval);
+  }
+  poll();
+})();
+</script>
+</body>
+</html>
+`;
