@@ -21,7 +21,7 @@ const env = useTwoProviderRouter();
 const KEY = 'sk-gw-team-a-0123456789';
 const OTHER_KEY = 'sk-gw-team-b-9876543210';
 let gateway: Gateway | undefined;
-let seen: Array<ChatRequest & { tenant?: string }> = [];
+let seen: ChatRequest[] = [];
 
 async function start(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
   seen = [];
@@ -353,11 +353,14 @@ describe('gateway: operations', () => {
 });
 
 describe('gateway: draining', () => {
-  it('finishes every stream in flight when closed, and refuses new requests meanwhile', async () => {
-    // A provider that streams at a readable pace, so the streams are still running at close().
+  it('finishes every stream in flight when closed, and refuses new requests meanwhile', {
+    timeout: 90_000,
+  }, async () => {
+    // The provider takes a while to start answering, so all 50 are in flight when close() is called.
     const sim = await startSimulatedProvider({
       protocol: 'openai',
-      latency: { tokensPerSecond: 200 },
+      latency: { ttftMs: 1500, tokensPerSecond: 500 },
+      replyTokens: 8,
     });
     const router = createRouter({
       providers: [openai({ apiKey: sim.apiKey, baseURL: sim.baseURL, models: ['gpt-5.4-mini'] })],
@@ -372,8 +375,9 @@ describe('gateway: draining', () => {
           stream: true,
         }),
       );
-      // Close as soon as the gateway holds all 50 (most have not even started streaming yet).
-      while (drained.inFlight() < 50) await new Promise((resolve) => setImmediate(resolve));
+      // Close as soon as the gateway holds all 50 (none has started streaming yet).
+      while (drained.inFlight() < 50 && sim.stats().requests < 50)
+        await new Promise((resolve) => setImmediate(resolve));
       const closing = drained.close();
       const late = await fetch(`${drained.url}/readyz`).catch(() => undefined);
       expect(late === undefined || late.status === 503).toBe(true);

@@ -3,9 +3,6 @@ import type { ChatRequest, ModelAlias } from '@spillway/core';
 import { createRouterFetch, type FetchLike, type FetchRouter } from '@spillway/openai';
 import type { GatewayRouter } from './gateway-options.js';
 
-/** A router request with the tenant the gateway's key named. */
-type TenantRequest = ChatRequest & { tenant?: string };
-
 type FetchOptions = { aliases?: Record<string, ModelAlias>; unknownModel?: 'error' | 'auto' };
 
 /**
@@ -42,7 +39,7 @@ export class TenantFetches {
 function tenantView(router: GatewayRouter, tenant: string): FetchRouter {
   // The translations build a fresh request object per call, so stamping it in place is safe.
   const stamp = (request: ChatRequest): ChatRequest => {
-    (request as TenantRequest).tenant = tenant;
+    request.tenant = tenant;
     return request;
   };
   return {
