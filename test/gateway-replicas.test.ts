@@ -79,14 +79,16 @@ describe.skipIf(!redisServerBinary)(
       );
       const env = { SIM_OPENAI_KEY: sim.apiKey, GATEWAY_KEY: KEY, REDIS_URL: redis.url };
       replicas = await Promise.all([startReplica(config, env), startReplica(config, env)]);
-    });
+    }, 120_000);
 
     afterAll(async () => {
       for (const replica of replicas) replica.child.kill('SIGKILL');
       await Promise.all([sim?.close(), redis?.stop()]);
     });
 
-    it('two gateways on one Redis keep one provider RPM: the provider sends no 429', async () => {
+    it('two gateways on one Redis keep one provider RPM: the provider sends no 429', {
+      timeout: 60_000,
+    }, async () => {
       const clients = replicas.map(
         (replica) => new OpenAI({ baseURL: `${replica.url}/v1`, apiKey: KEY, maxRetries: 0 }),
       );
@@ -121,7 +123,7 @@ describe.skipIf(!redisServerBinary)(
       }
     });
 
-    it('SIGTERM finishes the streams in flight, then the process exits 0', async () => {
+    it('SIGTERM finishes the streams in flight, then the process exits 0', { timeout: 60_000 }, async () => {
       const replica = replicas[1] as Replica;
       const client = new OpenAI({ baseURL: `${replica.url}/v1`, apiKey: KEY, maxRetries: 0 });
       const streams = await Promise.all(
