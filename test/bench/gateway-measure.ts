@@ -6,8 +6,8 @@ import { ascending, drained, MESSAGES, MODEL, percentile, startLoopback } from '
 // Run by gateway.ts in a child process without the source condition, so the packages load from their
 // builds (dist). Prints the rows as JSON on stdout.
 
-const WARMUP = 1_000;
-const SAMPLES = 3_000;
+const WARMUP = 300;
+const SAMPLES = 1_500;
 const THROUGHPUT_MS = 3_000;
 const CLIENTS = 32;
 const KEY = 'sk-bench-gateway-key';

@@ -2,7 +2,8 @@
 // Packs every public package (prepack builds it), installs the tarballs with plain npm into a fresh
 // project in a temp dir, then: ESM import and CJS require of every export, strict `tsc --noEmit` of
 // the README's "In code" snippet under moduleResolution node16 and bundler, that snippet run against
-// the simulated providers of the installed @spillway/testing, and `npx spillway --help`.
+// the simulated providers of the installed @spillway/testing, `npx spillway --help`, and
+// `npx spillway serve --simulate` answering the openai client.
 // Usage: node test/consumer/smoke.mjs [--keep]   (exits non-zero at the first failing step)
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -194,6 +195,11 @@ step('run the snippet against the simulated providers of @spillway/testing', () 
 step('npx spillway --help', () => {
   const output = runQuiet('npx', ['--no-install', 'spillway', '--help']);
   if (!/spillway/.test(output)) throw new Error(`unexpected help:\n${output}`);
+});
+
+step('npx spillway serve --simulate answers the openai client, exits 0 on SIGTERM', () => {
+  cpSync(join(here, 'serve-check.mjs'), join(app, 'serve-check.mjs'));
+  return `→ ${runQuiet('node', ['serve-check.mjs']).trim()}`;
 });
 
 if (!keep) rmSync(work, { recursive: true, force: true });
