@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { finalFailure, RouterError } from '@spillway/core';
+import { RouterError } from '@spillway/core';
+import { finalFailure } from '@spillway/core/internal';
 import type { AccessLogEntry, AccessLogger } from './access-log.js';
 import {
   type ClientShape,
