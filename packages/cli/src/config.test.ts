@@ -2,7 +2,7 @@ import { ConfigError } from '@spillway/core';
 import { scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config.js';
-import { registerProviderKind } from './provider-kinds.js';
+import { registerProviderKind } from './index.js';
 
 function problem(value: unknown): { field: string | undefined; message: string } {
   try {
