@@ -108,14 +108,17 @@ export class ModelBreaker {
    * A call ended. A probe settles its `fire`; a closed-circuit call counts in the breaker it was admitted
    * by, if that is still the current one.
    */
-  settle(slot: Slot, breaker: CircuitBreaker, failure: FailureClass | undefined): void {
+  // `admittedBy` is typed `object` so the published .d.ts names no opossum type (its types are a dev
+  // dependency); it is only compared with the current breaker.
+  settle(slot: Slot, admittedBy: object, failure: FailureClass | undefined): void {
     this.#tick(this.#clock.now());
     if (slot.fired) {
       if (failure === undefined) slot.resolve();
       else slot.reject({ failure });
       return;
     }
-    if (breaker !== this.#breaker) return;
+    if (admittedBy !== this.#breaker) return;
+    const breaker = this.#breaker;
     if (failure === undefined || !isBreakerFailure(failure)) {
       breaker.emit('fire', EMPTY);
       breaker.emit('success', undefined, 0);
@@ -189,9 +192,9 @@ export class Slot implements BreakerPermit {
   /** Went through opossum's `fire` (a half-open probe, or a failure being counted). */
   fired = false;
   readonly #breaker: ModelBreaker;
-  readonly #admittedBy: CircuitBreaker;
+  readonly #admittedBy: object;
 
-  constructor(breaker: ModelBreaker, admittedBy: CircuitBreaker) {
+  constructor(breaker: ModelBreaker, admittedBy: object) {
     this.#breaker = breaker;
     this.#admittedBy = admittedBy;
   }
