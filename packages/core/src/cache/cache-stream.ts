@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { abortReason } from '../errors.js';
 import { ResultPromise } from '../router/result-promise.js';
+import { drainInBackground, iteratedTwice } from '../router/stream-once.js';
 import { closedError } from '../router/stream-piece.js';
 import type { RouterStream, RouterStreamEvent } from '../router/stream-types.js';
 import type { ChatResult } from '../types.js';
@@ -83,23 +84,13 @@ export function feedStream(reader: FeedReader): RouterStream {
 
   function drain(): void {
     iterated = true;
-    const source = getGenerator();
-    void (async () => {
-      try {
-        while (!(await source.next()).done);
-      } catch {
-        // The error is the result's rejection.
-      }
-    })();
+    drainInBackground(getGenerator());
   }
 
   return {
     result: promise,
     [Symbol.asyncIterator]() {
-      if (iterated)
-        throw new TypeError(
-          'a router stream can be iterated only once (awaiting its result before iterating consumes it)',
-        );
+      if (iterated) throw iteratedTwice();
       iterated = true;
       return getGenerator();
     },

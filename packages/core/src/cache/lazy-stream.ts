@@ -1,4 +1,5 @@
 import { ResultPromise } from '../router/result-promise.js';
+import { iteratedTwice } from '../router/stream-once.js';
 import type { RouterStream, RouterStreamEvent } from '../router/stream-types.js';
 import type { ChatResult } from '../types.js';
 
@@ -42,10 +43,7 @@ export function lazyStream(open: () => Promise<RouterStream>): RouterStream {
   return {
     result: promise,
     [Symbol.asyncIterator]() {
-      if (iterated)
-        throw new TypeError(
-          'a router stream can be iterated only once (awaiting its result before iterating consumes it)',
-        );
+      if (iterated) throw iteratedTwice();
       iterated = true;
       return read();
     },

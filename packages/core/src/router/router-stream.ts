@@ -3,6 +3,7 @@ import type { ChatResult } from '../types.js';
 import type { RequestRun } from './request-run.js';
 import { ResultPromise } from './result-promise.js';
 import { deliver } from './stream-delivery.js';
+import { drainInBackground, iteratedTwice } from './stream-once.js';
 import { closedError } from './stream-piece.js';
 import type { RouterStream, RouterStreamEvent } from './stream-types.js';
 
@@ -55,23 +56,13 @@ export function createStream(
     if (draining) return;
     draining = true;
     iterated = true;
-    const source = getGenerator();
-    void (async () => {
-      try {
-        while (!(await source.next()).done);
-      } catch {
-        // The error is the result's rejection.
-      }
-    })();
+    drainInBackground(getGenerator());
   }
 
   return {
     result: promise,
     [Symbol.asyncIterator]() {
-      if (iterated)
-        throw new TypeError(
-          'a router stream can be iterated only once (awaiting its result before iterating consumes it)',
-        );
+      if (iterated) throw iteratedTwice();
       iterated = true;
       return getGenerator();
     },
