@@ -13,4 +13,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./wait-queue.js'),
   () => import('./cache.js'),
   () => import('./gateway.js'),
+  () => import('./realtime.js'),
 ];

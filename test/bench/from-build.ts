@@ -10,8 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // router's side that the built package does not have, so latency benches against the SDK build the
 // packages (turbo's cache makes that quick when nothing changed) and measure in a child process
 // without the source condition. The script prints its rows as JSON on its last line.
-export function rowsFromBuild(script: string): BenchRow[] {
+export function buildPackages(): void {
   execFileSync('pnpm', ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export function rowsFromBuild(script: string): BenchRow[] {
+  buildPackages();
   const output = execFileSync(process.execPath, ['--import', 'tsx', join('test', 'bench', script)], {
     cwd: root,
     encoding: 'utf8',
