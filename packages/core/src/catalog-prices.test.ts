@@ -1,6 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { catalog } from './catalog.js';
+import { costUsd } from './pricing.js';
 
 // Catalog models the maintained price list does not have yet: priced by hand, with their source.
 const HAND_PRICED = new Set(['groq/qwen/qwen3.6-27b']);
@@ -32,6 +33,41 @@ describe('catalog prices', () => {
         cachedInput: perMTok(kind, spec.id, { input_tokens: TOKENS, cache_read_tokens: TOKENS }),
         cacheWrite: perMTok(kind, spec.id, { input_tokens: TOKENS, cache_write_tokens: TOKENS }),
       });
+    },
+  );
+
+  // The same list prices whole requests at the prompt lengths where tiers change: just below and just
+  // above each long-context threshold, and at the full context window (which finds a tier we lack).
+  it.each(catalog.filter((item) => !HAND_PRICED.has(`${item.kind}/${item.spec.id}`)))(
+    '$kind $spec.id bills long prompts as @pydantic/genai-prices does',
+    ({ kind, spec }) => {
+      const threshold = spec.longContext?.aboveInputTokens;
+      const lengths = [spec.contextWindow, ...(threshold === undefined ? [] : [threshold, threshold + 1])];
+      for (const input of lengths) {
+        const part = Math.floor(input / 4);
+        const listed = (usage: Record<string, number>) =>
+          calcPrice(usage, spec.id, { providerId: kind })?.total_price;
+        const cases: Array<[string, number, number | undefined]> = [
+          ['input', costUsd(spec, input, 0), listed({ input_tokens: input })],
+          ['output', costUsd(spec, input, 10_000), listed({ input_tokens: input, output_tokens: 10_000 })],
+          [
+            'cache read',
+            costUsd(spec, input, 0, part),
+            listed({ input_tokens: input, cache_read_tokens: part }),
+          ],
+          [
+            'cache write',
+            costUsd(spec, input, 0, 0, part),
+            listed({ input_tokens: input, cache_write_tokens: part }),
+          ],
+        ];
+        for (const [what, ours, theirs] of cases) {
+          expect(ours, `${kind}/${spec.id}: ${what} at ${input} prompt tokens`).toBeCloseTo(
+            theirs ?? Number.NaN,
+            9,
+          );
+        }
+      }
     },
   );
 

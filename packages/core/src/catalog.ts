@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import type { ModelSpec } from './types.js';
+import type { LongContextPrices, ModelSpec } from './types.js';
 
 /**
  * Built-in models. Prices are USD per million tokens as reported on the date given; `source` says
@@ -18,9 +18,9 @@ const all = { tools: true, vision: true, json: true, streaming: true } as const;
 const textOnly = { tools: true, vision: false, json: true, streaming: true } as const;
 
 // Prices: @pydantic/genai-prices 0.1.8 (2026-09-23), which cites each provider's pricing page; the
-// catalog test checks every entry against the version in the lockfile (docs/decisions/1600). Standard
-// prices for prompts under the long-context threshold (272k tokens for OpenAI's tiered models, 200k for
-// Gemini Pro): above it those models charge more, which the catalog does not model.
+// catalog test checks every entry against the version in the lockfile (docs/decisions/1600), below and
+// above each long-context threshold (272k prompt tokens for OpenAI's tiered models, 200k for Gemini
+// Pro), past which the whole request is billed at the `longContext` prices.
 const PRICES = '@pydantic/genai-prices 0.1.8';
 const OPENAI_SOURCE = `${PRICES}, citing developers.openai.com model pages and changelog; context from gpt-tokenizer 4.0.0`;
 // Anthropic: cache writes at the 5-minute TTL price (1.25x input; the 1-hour TTL costs 2x, and the
@@ -32,6 +32,12 @@ const GROQ_SOURCE = `${PRICES}, citing Groq's pricing; qwen3.6-27b (not in it) a
 // bill storage per hour, which a request's cost cannot include); thinking tokens are billed as output.
 const GEMINI_SOURCE = `${PRICES}, citing ai.google.dev/gemini-api/docs/pricing`;
 
+/**
+ * Prompt lengths past which the tiered models bill the whole request at their long-context prices:
+ * OpenAI from 272,000 tokens on (so above 271,999), Gemini Pro above 200,000.
+ */
+const OPENAI_LONG = 271_999;
+const GEMINI_LONG = 200_000;
 const OPENAI_CONTEXT = { contextWindow: 1_050_000, maxOutputTokens: 128_000 };
 const OPENAI_MINI = { contextWindow: 400_000, maxOutputTokens: 128_000 };
 const CLAUDE = { contextWindow: 1_000_000, maxOutputTokens: 128_000 };
@@ -41,22 +47,64 @@ const GEMINI = { contextWindow: 1_048_576, maxOutputTokens: 65_536 };
 /** USD per million tokens: input, output, cache read, cache write. */
 type PriceList = [input: number, output: number, cachedInput: number, cacheWrite: number];
 
+/** A price list that changes past a prompt length: the standard prices, then the long-context ones. */
+function tiered(standard: PriceList, aboveInputTokens: number, long: PriceList): TieredPrices {
+  return { standard, aboveInputTokens, long };
+}
+type TieredPrices = { standard: PriceList; aboveInputTokens: number; long: PriceList };
+
 const entries: CatalogEntry[] = [
   // OpenAI (GPT-5.6 cache writes cost 1.25x input; earlier models charge none)
-  entry('openai', 'gpt-5.6-sol', 10, [4, 20, 0.4, 5], OPENAI_CONTEXT, all, '2026-08-21', OPENAI_SOURCE),
-  entry('openai', 'gpt-5.6-terra', 8, [2, 12, 0.2, 2.5], OPENAI_CONTEXT, all, '2026-07-30', OPENAI_SOURCE),
   entry(
     'openai',
-    'gpt-5.6-luna',
-    6,
-    [0.2, 1.2, 0.02, 0.25],
+    'gpt-5.6-sol',
+    10,
+    tiered([4, 20, 0.4, 5], OPENAI_LONG, [8, 30, 0.8, 10]),
+    OPENAI_CONTEXT,
+    all,
+    '2026-08-21',
+    OPENAI_SOURCE,
+  ),
+  entry(
+    'openai',
+    'gpt-5.6-terra',
+    8,
+    tiered([2, 12, 0.2, 2.5], OPENAI_LONG, [4, 18, 0.4, 5]),
     OPENAI_CONTEXT,
     all,
     '2026-07-30',
     OPENAI_SOURCE,
   ),
-  entry('openai', 'gpt-5.5', 9, [5, 30, 0.5, 5], OPENAI_CONTEXT, all, '2026-09-23', OPENAI_SOURCE),
-  entry('openai', 'gpt-5.4', 8, [2.5, 15, 0.25, 2.5], OPENAI_CONTEXT, all, '2026-09-23', OPENAI_SOURCE),
+  entry(
+    'openai',
+    'gpt-5.6-luna',
+    6,
+    tiered([0.2, 1.2, 0.02, 0.25], OPENAI_LONG, [0.4, 1.8, 0.04, 0.5]),
+    OPENAI_CONTEXT,
+    all,
+    '2026-07-30',
+    OPENAI_SOURCE,
+  ),
+  entry(
+    'openai',
+    'gpt-5.5',
+    9,
+    tiered([5, 30, 0.5, 5], OPENAI_LONG, [10, 45, 1, 10]),
+    OPENAI_CONTEXT,
+    all,
+    '2026-09-23',
+    OPENAI_SOURCE,
+  ),
+  entry(
+    'openai',
+    'gpt-5.4',
+    8,
+    tiered([2.5, 15, 0.25, 2.5], OPENAI_LONG, [5, 22.5, 0.5, 5]),
+    OPENAI_CONTEXT,
+    all,
+    '2026-09-23',
+    OPENAI_SOURCE,
+  ),
   entry('openai', 'gpt-5.4-mini', 6, [0.75, 4.5, 0.075, 0.75], OPENAI_MINI, all, '2026-09-23', OPENAI_SOURCE),
   entry('openai', 'gpt-5.4-nano', 4, [0.2, 1.25, 0.02, 0.2], OPENAI_MINI, all, '2026-09-23', OPENAI_SOURCE),
   // Anthropic
@@ -117,9 +165,27 @@ const entries: CatalogEntry[] = [
     GROQ_SOURCE,
   ),
   // Google Gemini (the Gemini API; 1,048,576-token windows, 65,536 output tokens)
-  entry('google', 'gemini-3.1-pro-preview', 9, [2, 12, 0.2, 2], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
+  entry(
+    'google',
+    'gemini-3.1-pro-preview',
+    9,
+    tiered([2, 12, 0.2, 2], GEMINI_LONG, [4, 18, 0.4, 4]),
+    GEMINI,
+    all,
+    '2026-09-23',
+    GEMINI_SOURCE,
+  ),
   entry('google', 'gemini-3-flash-preview', 7, [0.5, 3, 0.05, 0.5], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
-  entry('google', 'gemini-2.5-pro', 8, [1.25, 10, 0.125, 1.25], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
+  entry(
+    'google',
+    'gemini-2.5-pro',
+    8,
+    tiered([1.25, 10, 0.125, 1.25], GEMINI_LONG, [2.5, 15, 0.25, 2.5]),
+    GEMINI,
+    all,
+    '2026-09-23',
+    GEMINI_SOURCE,
+  ),
   entry('google', 'gemini-2.5-flash', 6, [0.3, 2.5, 0.03, 0.3], GEMINI, all, '2026-09-23', GEMINI_SOURCE),
   entry(
     'google',
@@ -153,12 +219,17 @@ function entry(
   kind: CatalogEntry['kind'],
   id: string,
   capability: number,
-  [inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok]: PriceList,
+  prices: PriceList | TieredPrices,
   window: { contextWindow: number; maxOutputTokens: number },
   supports: ModelSpec['supports'],
   priceAsOf: string,
   source: string,
 ): CatalogEntry {
+  const [inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok] = Array.isArray(
+    prices,
+  )
+    ? prices
+    : prices.standard;
   return {
     kind,
     spec: {
@@ -168,12 +239,18 @@ function entry(
       outputUsdPerMTok,
       cachedInputUsdPerMTok,
       cacheWriteUsdPerMTok,
+      ...(Array.isArray(prices) ? {} : { longContext: longContext(prices) }),
       ...window,
       supports: { ...supports },
     },
     priceAsOf,
     source,
   };
+}
+
+function longContext({ aboveInputTokens, long }: TieredPrices): LongContextPrices {
+  const [inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok] = long;
+  return { aboveInputTokens, inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok };
 }
 
 /** The catalog's models of one provider kind (fresh copies, safe to modify). */

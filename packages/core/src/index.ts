@@ -105,6 +105,7 @@ export type {
   ImagePart,
   JsonSchema,
   Limits,
+  LongContextPrices,
   Message,
   ModelRef,
   ModelSpec,

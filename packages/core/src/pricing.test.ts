@@ -38,4 +38,33 @@ describe('costUsd', () => {
   it('never charges a negative uncached part when cache counts exceed the input count', () => {
     expect(costUsd(sonnet, 100, 0, 150)).toBeCloseTo((150 * 0.3) / 1e6, 15);
   });
+
+  describe('long-context prices', () => {
+    const tiered = {
+      inputUsdPerMTok: 2,
+      outputUsdPerMTok: 12,
+      cachedInputUsdPerMTok: 0.2,
+      longContext: {
+        aboveInputTokens: 200_000,
+        inputUsdPerMTok: 4,
+        outputUsdPerMTok: 18,
+        cachedInputUsdPerMTok: 0.4,
+      },
+    };
+
+    it('bill a request at its threshold at the standard prices', () => {
+      expect(costUsd(tiered, 200_000, 1_000)).toBeCloseTo((200_000 * 2 + 1_000 * 12) / 1e6, 15);
+    });
+
+    it('bill every token of a longer request, output and cache reads too, at the long-context prices', () => {
+      expect(costUsd(tiered, 200_001, 1_000, 100_000)).toBeCloseTo(
+        (100_001 * 4 + 100_000 * 0.4 + 1_000 * 18) / 1e6,
+        15,
+      );
+    });
+
+    it('charge cache writes of a long request at the long-context input price when none is given', () => {
+      expect(costUsd(tiered, 300_000, 0, 0, 50_000)).toBeCloseTo((250_000 * 4 + 50_000 * 4) / 1e6, 15);
+    });
+  });
 });

@@ -3,13 +3,14 @@ import type { ModelSpec, Usage } from './types.js';
 /** The prices one cost needs; a `ModelSpec` has them. */
 export type Prices = Pick<
   ModelSpec,
-  'inputUsdPerMTok' | 'outputUsdPerMTok' | 'cachedInputUsdPerMTok' | 'cacheWriteUsdPerMTok'
+  'inputUsdPerMTok' | 'outputUsdPerMTok' | 'cachedInputUsdPerMTok' | 'cacheWriteUsdPerMTok' | 'longContext'
 >;
 
 /**
  * USD for a number of tokens at a model's prices. `inputTokens` counts every input token, cache reads
  * and cache writes included (as `Usage` does); those two are charged at their own prices, or at the
- * input price when the model has none. The one price function: a result's `costUsd`, stats and the
+ * input price when the model has none. Past a model's long-context threshold every token of the request
+ * is charged at the long-context prices, as the providers bill it. The one price function: a result's `costUsd`, stats and the
  * ranking's estimates call it (a budget's reservation should too), so estimates and invoices agree.
  * Takes numbers, not a `Usage`, so the ranking can call it per candidate without allocating.
  */
@@ -20,14 +21,16 @@ export function costUsd(
   cachedInputTokens = 0,
   cacheWriteInputTokens = 0,
 ): number {
+  const long = prices.longContext;
+  const tier = long !== undefined && inputTokens > long.aboveInputTokens ? long : prices;
   // A provider reporting more cache tokens than input tokens must not make the rest negative.
   const uncached = Math.max(0, inputTokens - cachedInputTokens - cacheWriteInputTokens);
-  const input = prices.inputUsdPerMTok;
+  const input = tier.inputUsdPerMTok;
   return (
     (uncached * input +
-      cachedInputTokens * (prices.cachedInputUsdPerMTok ?? input) +
-      cacheWriteInputTokens * (prices.cacheWriteUsdPerMTok ?? input) +
-      outputTokens * prices.outputUsdPerMTok) /
+      cachedInputTokens * (tier.cachedInputUsdPerMTok ?? input) +
+      cacheWriteInputTokens * (tier.cacheWriteUsdPerMTok ?? input) +
+      outputTokens * tier.outputUsdPerMTok) /
     1e6
   );
 }

@@ -91,6 +91,17 @@ export type Limits = {
   maxConcurrent?: number;
 };
 
+/** The prices a model charges for a whole request once its input passes `aboveInputTokens`. */
+export type LongContextPrices = {
+  aboveInputTokens: number;
+  inputUsdPerMTok: number;
+  outputUsdPerMTok: number;
+  /** Cache reads in a long request; the long-context input price when unset. */
+  cachedInputUsdPerMTok?: number;
+  /** Cache writes in a long request; the long-context input price when unset. */
+  cacheWriteUsdPerMTok?: number;
+};
+
 export type ModelSpec = {
   /** The provider's model id. */
   id: string;
@@ -102,6 +113,11 @@ export type ModelSpec = {
   cachedInputUsdPerMTok?: number;
   /** Price of input tokens written to the provider's prompt cache; the input price when unset. */
   cacheWriteUsdPerMTok?: number;
+  /**
+   * Long-context pricing: a request with more than `aboveInputTokens` input tokens is billed entirely
+   * at these prices (GPT-5.x above 272k, Gemini Pro above 200k). Unset: one price at every length.
+   */
+  longContext?: LongContextPrices;
   contextWindow: number;
   maxOutputTokens?: number;
   supports?: Capabilities;

@@ -1,3 +1,4 @@
+import { costUsd } from '../pricing.js';
 import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
 import type { RouterStore, SpendHold, SpendSettlement } from '../store.js';
@@ -45,9 +46,12 @@ export const BUDGET_LOW_FRACTION = 0.1;
 
 const usd = (value: number) => `$${Number(value.toPrecision(4))}`;
 
-/** The most a call can cost: the prompt estimate plus its whole output allowance, at the model's prices. */
+/**
+ * The most a call can cost: the prompt estimate plus its whole output allowance, at the model's prices
+ * (long-context prices when the estimate passes the threshold), with no cache discount.
+ */
 export function maxCostUsd(spec: ModelSpec, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * spec.inputUsdPerMTok + outputTokens * spec.outputUsdPerMTok) / 1e6;
+  return costUsd(spec, inputTokens, outputTokens);
 }
 
 type Seen = { instance: BudgetInstance; heldUsd: number; lowIn: number; exhaustedIn: number };

@@ -62,6 +62,25 @@ describe('spend budgets', () => {
     expect(router.stats().budgets?.daily?.spentUsd).toBeCloseTo(0.003, 9);
   });
 
+  it("holds a long prompt at its model's long-context prices", async () => {
+    // Input is free below 1,000 prompt tokens and $1,000 per million above: a long prompt's hold is
+    // its input plus maxTokens output at $0.002 each, which $0.05 cannot hold.
+    const tiered = {
+      ...cheap,
+      contextWindow: 100_000,
+      longContext: { aboveInputTokens: 1_000, inputUsdPerMTok: 1_000, outputUsdPerMTok: 2_000 },
+    };
+    const { router, adapters } = setup(
+      [{ name: 'a', models: [tiered], script: { cheap: replies(2) } }],
+      daily(0.05),
+    );
+    await router.chat(ask());
+    const long = { messages: [{ role: 'user' as const, content: 'word '.repeat(2_000) }], maxTokens: 10 };
+    const error = await rejection(router.chat(long));
+    expect(error).toMatchObject({ code: 'budget_exceeded', budget: 'daily' });
+    expect(adapters[0]?.calls).toHaveLength(1);
+  });
+
   it('holds the maximum cost while calls are in flight, so concurrent requests cannot overspend', async () => {
     const { router, clock, adapters } = setup(
       [

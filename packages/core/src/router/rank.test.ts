@@ -80,6 +80,31 @@ describe('rank', () => {
     expect(order([cheapIn, cheapOut], longPrompt).keys).toEqual(['a/cheap-in', 'a/cheap-out']);
   });
 
+  it("'cheapest' prices a long prompt at the long-context prices of a tiered model", () => {
+    const tiered = offer(
+      'a',
+      spec('tiered', {
+        inputUsdPerMTok: 1,
+        outputUsdPerMTok: 2,
+        contextWindow: 1_000_000,
+        longContext: { aboveInputTokens: 100_000, inputUsdPerMTok: 3, outputUsdPerMTok: 4 },
+      }),
+    );
+    const flat = offer(
+      'b',
+      spec('flat', { inputUsdPerMTok: 2, outputUsdPerMTok: 3, contextWindow: 1_000_000 }),
+    );
+    expect(order([flat, tiered]).keys).toEqual(['a/tiered', 'b/flat']);
+    const longPrompt: ChatRequest = { messages: [{ role: 'user', content: 'word '.repeat(150_000) }] };
+    const { keys, ranking } = order([flat, tiered], longPrompt);
+    expect(ranking.estimatedInputTokens).toBeGreaterThan(100_000);
+    expect(keys).toEqual(['b/flat', 'a/tiered']);
+    expect(ranking.candidates[1]?.estimatedCostUsd).toBeCloseTo(
+      (ranking.estimatedInputTokens * 3 + 512 * 4) / 1e6,
+      15,
+    );
+  });
+
   it("'cheapest' ties go to higher capability, then lower latency", () => {
     const x = offer('a', spec('x', { capability: 4 }));
     const y = offer('b', spec('y', { capability: 7 }));

@@ -66,6 +66,34 @@ describe('createRouter option validation', () => {
       'must be',
     ],
     [
+      'long-context prices that are not an object',
+      { providers: [adapter('a', [{ ...model, longContext: 4 as never }])] },
+      'providers[0].models[0].longContext',
+      'must be an object, got 4',
+    ],
+    [
+      'long-context threshold missing',
+      {
+        providers: [
+          adapter('a', [{ ...model, longContext: { inputUsdPerMTok: 2, outputUsdPerMTok: 4 } as never }]),
+        ],
+      },
+      'providers[0].models[0].longContext.aboveInputTokens',
+      'must be',
+    ],
+    [
+      'negative long-context price',
+      {
+        providers: [
+          adapter('a', [
+            { ...model, longContext: { aboveInputTokens: 1_000, inputUsdPerMTok: -2, outputUsdPerMTok: 4 } },
+          ]),
+        ],
+      },
+      'providers[0].models[0].longContext.inputUsdPerMTok',
+      'must be at least 0',
+    ],
+    [
       'duplicate model ids',
       { providers: [adapter('a', [model, model])] },
       'providers[0].models[1].id',

@@ -40,6 +40,16 @@ function checkLimits(value: unknown, path: string): void {
   optionalNumber(value, 'maxConcurrent', path, { min: 1, integer: true });
 }
 
+function checkLongContext(value: unknown, path: string): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) fail(path, `must be an object, got ${describe(value)}`);
+  check(`${path}.aboveInputTokens`, checkNumber(value.aboveInputTokens, { min: 0, integer: true }));
+  check(`${path}.inputUsdPerMTok`, checkNumber(value.inputUsdPerMTok, { min: 0 }));
+  check(`${path}.outputUsdPerMTok`, checkNumber(value.outputUsdPerMTok, { min: 0 }));
+  optionalNumber(value, 'cachedInputUsdPerMTok', path, { min: 0 });
+  optionalNumber(value, 'cacheWriteUsdPerMTok', path, { min: 0 });
+}
+
 function checkModels(value: unknown, path: string): void {
   if (!Array.isArray(value)) fail(path, `must be an array of model specs, got ${describe(value)}`);
   const seen = new Set<string>();
@@ -54,6 +64,7 @@ function checkModels(value: unknown, path: string): void {
     check(`${at}.outputUsdPerMTok`, checkNumber(model.outputUsdPerMTok, { min: 0 }));
     optionalNumber(model, 'cachedInputUsdPerMTok', at, { min: 0 });
     optionalNumber(model, 'cacheWriteUsdPerMTok', at, { min: 0 });
+    checkLongContext(model.longContext, `${at}.longContext`);
     check(
       `${at}.contextWindow`,
       checkNumber(model.contextWindow, { min: 0, exclusiveMin: true, integer: true }),
