@@ -295,7 +295,13 @@ export class ResilienceGate implements CandidateGate {
       place = this.#queue.nextSeq();
       this.#places.set(request, place);
       request.tenant.waited++;
-      this.#emit('queued', { requestId: request.requestId, waitMs: ms, waiting: this.#queue.size + 1 });
+      const { tenant } = request.request;
+      this.#emit('queued', {
+        requestId: request.requestId,
+        waitMs: ms,
+        waiting: this.#queue.size + 1,
+        ...(tenant === undefined ? {} : { tenant }),
+      });
     }
     const now = this.#context.options.clock.now();
     return this.#queue.wait(now + ms, {

@@ -33,6 +33,8 @@ const flood = (
 describe('tenants share a saturated model (fake clock)', () => {
   it('a tenant flooding a 60 rpm model does not starve another: B gets every other turn', async () => {
     const { router: r, clock, adapters } = router();
+    const queued: Array<{ tenant?: string }> = [];
+    r.on('queued', (event) => queued.push(event));
     const chat = (request: ChatRequest) => r.chat(request);
     const many = flood(chat, 'a', 300);
     const few = flood(chat, 'b', 10);
@@ -52,6 +54,10 @@ describe('tenants share a saturated model (fake clock)', () => {
       a: { requests: 300, waited: 240, rateLimited: 0 },
       b: { requests: 10, waited: 10, rateLimited: 0 },
     });
+    // Each wait says whose request it is.
+    expect(queued.filter((event) => event.tenant === 'a')).toHaveLength(240);
+    expect(queued.filter((event) => event.tenant === 'b')).toHaveLength(10);
+    expect(queued.every((event) => event.tenant !== undefined)).toBe(true);
   });
 
   it('weights 3:1 give three turns to one for each of the other while both wait', async () => {

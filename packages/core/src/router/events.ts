@@ -81,7 +81,8 @@ export type RouterEvents = {
     neededUsd: number;
     resetAt: number;
   };
-  queued: { requestId: string; waitMs: number; waiting: number };
+  /** A request waits `waitMs` for capacity, with `waiting` others in line. */
+  queued: { requestId: string; waitMs: number; waiting: number; tenant?: string };
   /**
    * A request was answered by the response cache (`coalesced`: by sharing an identical request's
    * call in flight); `savedUsd` is what that answer cost when a provider made it.
