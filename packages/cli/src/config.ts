@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ConfigError, type Limits, type ModelSpec } from '@spillway/core';
 import { fileProblem } from './cli-errors.js';
+import { loadPlugins } from './plugins.js';
 import { providerKind, providerKindNames } from './provider-kinds.js';
 
 /** A registered provider kind: 'openai', 'anthropic', 'groq', 'google', 'openai-compatible' or another. */
@@ -17,6 +19,8 @@ export type ProviderConfig = {
 };
 
 export type CliConfig = {
+  /** Modules that register more provider kinds (see `SpillwayPlugin`); loaded by `loadConfigAndPlugins`. */
+  plugins?: string[];
   providers: ProviderConfig[];
   strategy?: 'cheapest' | 'most-capable' | 'fastest';
   maxAttempts?: number;
@@ -32,11 +36,34 @@ export type CliConfig = {
 
 const STRATEGIES = ['cheapest', 'most-capable', 'fastest'];
 const LIMIT_FIELDS = ['rpm', 'tpm', 'inputTpm', 'outputTpm', 'maxConcurrent'] as const;
-const TOP_FIELDS = ['providers', 'strategy', 'maxAttempts', 'timeoutMs', 'defaults', 'gateway', 'redis'];
+const TOP_FIELDS = [
+  'plugins',
+  'providers',
+  'strategy',
+  'maxAttempts',
+  'timeoutMs',
+  'defaults',
+  'gateway',
+  'redis',
+];
 const PROVIDER_FIELDS = ['kind', 'name', 'apiKeyEnv', 'baseURL', 'models', 'limits'];
 
 /** Reads and validates a config file; every problem names the file and the field. */
 export function loadConfig(path: string): CliConfig {
+  return validateConfig(readConfigFile(path));
+}
+
+/**
+ * Reads a config file, loads the plugins it names (paths relative to the file's folder) so the
+ * provider kinds they register are known, then validates it. The `spillway` commands read configs so.
+ */
+export async function loadConfigAndPlugins(path: string): Promise<CliConfig> {
+  const value = readConfigFile(path);
+  if (isObject(value)) await loadPlugins(validatePlugins(value.plugins) ?? [], dirname(path));
+  return validateConfig(value);
+}
+
+function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -44,15 +71,19 @@ export function loadConfig(path: string): CliConfig {
     const problem = fileProblem(error) ?? (error as Error).message;
     throw new ConfigError(`cannot read config file ${path}: ${problem}`, { cause: error });
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  return validateConfig(value);
+}
+
+function validatePlugins(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail('plugins', 'must be an array of module names or paths');
+  return value.map((item, index) => text(item, `plugins[${index}]`) as string);
 }
 
 function fail(field: string, problem: string): never {
@@ -99,6 +130,8 @@ export function validateConfig(value: unknown): CliConfig {
     return provider;
   });
   const config: CliConfig = { providers };
+  const plugins = validatePlugins(value.plugins);
+  if (plugins !== undefined) config.plugins = plugins;
   if (value.strategy !== undefined) {
     if (typeof value.strategy !== 'string' || !STRATEGIES.includes(value.strategy))
       fail('strategy', `must be one of ${STRATEGIES.join(', ')}`);

@@ -1,7 +1,8 @@
 export type { BatchOptions, BatchProgress, BatchRouter, BatchSummary } from './batch/run-batch.js';
 export { runBatch } from './batch/run-batch.js';
 export type { CliConfig, ProviderConfig, ProviderKind } from './config.js';
-export { loadConfig, validateConfig } from './config.js';
+export { loadConfig, loadConfigAndPlugins, validateConfig } from './config.js';
+export type { PluginApi, SpillwayPlugin } from './plugins.js';
 export type { ProviderFactoryOptions, ProviderKindEntry } from './provider-kinds.js';
 export { registerProviderKind } from './provider-kinds.js';
 export type { ProviderSet, SimulateOptions } from './providers.js';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Clock, createRouter } from '@spillway/core';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
-import { type CliConfig, loadConfig } from '../config.js';
+import { type CliConfig, loadConfigAndPlugins } from '../config.js';
 import { checkReadableFile, checkWritableFile } from '../file-checks.js';
 import { duration, usd } from '../format.js';
 import { type OpenedCache, openCache } from '../open-cache.js';
@@ -72,7 +72,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
   checkReadableFile(input, 'input file');
   checkWritableFile(values.out, '--out');
 
-  const config: CliConfig = values.config ? loadConfig(values.config) : SIMULATED_CONFIG;
+  const config: CliConfig = values.config ? await loadConfigAndPlugins(values.config) : SIMULATED_CONFIG;
   if (!values.config && !values.simulate && !hasAnyKey(io.env))
     throw new UsageError(
       'no --config and no provider keys in the environment: pass --simulate to try it offline',

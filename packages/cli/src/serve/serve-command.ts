@@ -3,7 +3,7 @@ import { createRouter } from '@spillway/core';
 import { startGateway } from '@spillway/gateway';
 import type { RedisStore } from '@spillway/redis';
 import { type CliIO, positiveInteger, UsageError } from '../cli-io.js';
-import { type CliConfig, loadConfig } from '../config.js';
+import { type CliConfig, loadConfigAndPlugins } from '../config.js';
 import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
 import { gatewayOptions, redisOptions } from './serve-config.js';
 
@@ -48,7 +48,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`serve takes no positional arguments, got "${positionals[0]}"`);
   if (!values.config && !values.simulate)
     throw new UsageError('--config <gateway.json> is required (or --simulate)');
-  const config: CliConfig = values.config ? loadConfig(values.config) : SIMULATED_CONFIG;
+  const config: CliConfig = values.config ? await loadConfigAndPlugins(values.config) : SIMULATED_CONFIG;
   const options = gatewayOptions(config.gateway, io.env);
   if (values.port !== undefined)
     options.port = values.port === '0' ? 0 : positiveInteger(values.port, '--port', 8080);
