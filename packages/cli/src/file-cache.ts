@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { memoryCache, type ResponseCache } from '@spillway/core';
 
 export type FileCacheOptions = {
@@ -9,12 +9,19 @@ export type FileCacheOptions = {
 };
 
 const WEEK_MS = 7 * 24 * 3_600_000;
+/** Below this many lines a file is small enough to leave as it is. */
+const COMPACT_MIN_LINES = 64;
+
+type Entry = { key: string; value: string; expiresAt: number };
 
 /**
  * A response cache kept in memory and in a JSONL file, so another run of `spillway batch` (another
  * process, another day) answers what an earlier run asked. Each stored answer is appended as one line
  * with one write, so a kill can tear only the last line; lines that do not parse or have expired are
- * skipped when the file is read.
+ * skipped when the file is read. When most of the file is such dead lines (expired, replaced by a later
+ * line for the same key, torn), opening it rewrites it with the live entries only: a new file renamed
+ * over the old one, so a reader sees one or the other. Another process appending to the file at that
+ * moment can lose its last answers (they are asked again next time, nothing else).
  */
 export function fileCache(
   path: string,
@@ -24,12 +31,25 @@ export function fileCache(
   const ttlMs = options.ttlMs ?? WEEK_MS;
   const memory = memoryCache({ maxEntries: 1_000_000, maxBytes: 512 * 1024 * 1024, ttlMs, clock: { now } });
   const content = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const live = new Map<string, Entry>();
+  let lines = 0;
   for (const line of content.split('\n')) {
+    if (!line) continue;
+    lines++;
     const entry = parse(line);
-    if (entry && entry.expiresAt > now()) memory.set(entry.key, entry.value, entry.expiresAt - now());
+    if (entry && entry.expiresAt > now()) live.set(entry.key, entry);
+    else if (entry) live.delete(entry.key);
   }
-  // After a torn last line, the next entry starts on a line of its own.
-  let separator = content && !content.endsWith('\n') ? '\n' : '';
+  for (const entry of live.values()) memory.set(entry.key, entry.value, entry.expiresAt - now());
+  let separator = '';
+  if (lines >= COMPACT_MIN_LINES && lines > 2 * live.size) {
+    const temporary = `${path}.${process.pid}.compacting`;
+    writeFileSync(temporary, [...live.values()].map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    renameSync(temporary, path);
+  } else if (content && !content.endsWith('\n')) {
+    // After a torn last line, the next entry starts on a line of its own.
+    separator = '\n';
+  }
   return {
     get: (key) => memory.get(key),
     set(key, value, ttl) {
@@ -44,7 +64,7 @@ export function fileCache(
   };
 }
 
-function parse(line: string): { key: string; value: string; expiresAt: number } | undefined {
+function parse(line: string): Entry | undefined {
   if (!line.trim()) return undefined;
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;

@@ -78,4 +78,52 @@ describe('spillway batch --cache', () => {
     reopened.set('d', 'answer d');
     expect(fileCache(path, { now: () => now }).get('d')).toBe('answer d');
   });
+
+  it('opening a file that is mostly dead lines rewrites it with the live entries only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spillway-file-cache-'));
+    const path = join(dir, 'cache.jsonl');
+    let now = 1_000;
+    const cache = fileCache(path, { ttlMs: 100, now: () => now });
+    // 100 short-lived answers, 10 answers written twice (the second wins), 5 long-lived, a torn line.
+    for (let index = 0; index < 100; index++) cache.set(`old${index}`, `answer ${index}`);
+    for (let index = 0; index < 10; index++) {
+      cache.set(`twice${index}`, 'first', 10_000);
+      cache.set(`twice${index}`, 'second', 10_000);
+    }
+    for (let index = 0; index < 5; index++) cache.set(`keep${index}`, `kept ${index}`, 10_000);
+    appendFileSync(path, '{"key":"torn","val');
+    const linesBefore = readFileSync(path, 'utf8').split('\n').length;
+    expect(linesBefore).toBe(126);
+
+    now = 2_000;
+    const reopened = fileCache(path, { ttlMs: 100, now: () => now });
+    const entries = read(path);
+    expect(entries).toHaveLength(15);
+    expect(entries.map((entry) => entry.key).sort()).toEqual(
+      [
+        ...Array.from({ length: 10 }, (_, index) => `twice${index}`),
+        ...Array.from({ length: 5 }, (_, index) => `keep${index}`),
+      ].sort(),
+    );
+    expect(reopened.get('twice3')).toBe('second');
+    expect(reopened.get('keep4')).toBe('kept 4');
+    expect(reopened.get('old7')).toBeUndefined();
+    // Appends after the rewrite land on lines of their own, and every entry keeps its expiry.
+    reopened.set('new', 'answer new');
+    const again = fileCache(path, { ttlMs: 100, now: () => now });
+    expect(again.get('new')).toBe('answer new');
+    expect(again.get('twice0')).toBe('second');
+    expect(read(path)).toHaveLength(16);
+  });
+
+  it('a file that is mostly live is left as it is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spillway-file-cache-'));
+    const path = join(dir, 'cache.jsonl');
+    const cache = fileCache(path, { now: () => 1_000 });
+    for (let index = 0; index < 100; index++) cache.set(`key${index}`, `answer ${index}`);
+    for (let index = 0; index < 40; index++) cache.set(`key${index}`, `again ${index}`);
+    const before = readFileSync(path, 'utf8');
+    expect(fileCache(path, { now: () => 1_000 }).get('key5')).toBe('again 5');
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
 });
