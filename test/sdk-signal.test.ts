@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The official SDKs add an abort listener to the signal of every request and never remove it. The
 // router must therefore never hand one long-lived signal to the SDK, or its listener list grows forever.
-// A call nothing else can abort shares a close signal with at most 63 others (decision 0805).
+// A call nothing else can abort shares a close signal with at most 63 others (decision 0805); a call's
+// own signal is reused by later calls only if it was never aborted, and at most 64 times (decision 1712).
 describe('signals handed to the SDK', () => {
   let sim: SimulatedProvider;
   beforeAll(async () => {
@@ -39,21 +40,36 @@ describe('signals handed to the SDK', () => {
     await router.close();
   });
 
-  it('passes a per-call signal that is left with no listeners once the call is done', async () => {
+  it('lends a call a signal of its own: reused only unaborted, at most 64 times, never by two calls at once', async () => {
     const { router, seen } = spiedRouter();
     const controller = new AbortController();
-    for (let index = 0; index < 5; index++) {
-      await router.chat({
-        messages: [{ role: 'user', content: 'hi' }],
-        timeoutMs: 30_000,
-        signal: controller.signal,
-      });
-    }
-    const signals = new Set(seen);
-    expect(signals.size).toBe(5);
+    const request = {
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      timeoutMs: 30_000,
+      signal: controller.signal,
+    };
+    for (let index = 0; index < 70; index++) await router.chat(request);
     expect(seen.every((signal) => signal instanceof AbortSignal)).toBe(true);
+    const sequential = [...new Set(seen)] as AbortSignal[];
+    expect(sequential).toHaveLength(2);
+    for (const signal of sequential)
+      expect(getEventListeners(signal, 'abort').length).toBeLessThanOrEqual(64);
     // The caller's own signal is not left holding listeners from finished calls.
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+
+    seen.length = 0;
+    await Promise.all([router.chat(request), router.chat(request), router.chat(request)]);
+    expect(new Set(seen).size).toBe(3);
+
+    // A stream the reader leaves after its first event: its call is aborted, and that signal is not lent again.
+    seen.length = 0;
+    for await (const event of router.stream({ messages: request.messages }))
+      if (event.type === 'text-delta') break;
+    const [left] = seen as AbortSignal[];
+    expect(left?.aborted).toBe(true);
+    await router.chat(request);
+    expect(seen[1]).not.toBe(left);
+    expect(seen[1]?.aborted).toBe(false);
     await router.close();
   });
 });

@@ -328,10 +328,16 @@ function waitFor(
 /** Reads a stream flight to its end, relaying every event to the flight's waiters. */
 async function pump(flight: Flight): Promise<Answer> {
   const events: StoredEvent[] = [];
-  for await (const event of deliver(flight.run, (result) => {
-    // Set before `finish` is relayed: a waiter reading `finish` reads the result.
-    flight.result = result;
-  })) {
+  const end = {
+    settle(result: ChatResult) {
+      // Set before `finish` is relayed: a waiter reading `finish` reads the result.
+      flight.result = result;
+    },
+    // A failure reaches the flight's waiters as this loop's rejection.
+    fail() {},
+    ended() {},
+  };
+  for await (const event of deliver(flight.run, end)) {
     if (event.type === 'text-delta' || event.type === 'tool-call-delta' || event.type === 'tool-call')
       events.push(event);
     flight.push(event);

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { SignalPool } from './signal-pool.js';
 
 // The official SDKs add an abort listener to the signal of every call and never remove it, and adding
 // one walks the signal's list: a signal shared by every call would grow without end. So each signal
@@ -15,6 +16,8 @@ export type CloseSignal = { readonly signal: AbortSignal; issued: number; open: 
  * of a ~20 µs routing decision (decision 0802); one per CALLS_PER_SIGNAL calls costs a counter.
  */
 export class CloseSignals {
+  /** The per-attempt signals of calls that can be aborted on their own (streams, caller signals, deadlines). */
+  readonly pool = new SignalPool();
   #current: CloseSignal | undefined;
   readonly #controllers = new Map<CloseSignal, AbortController>();
 

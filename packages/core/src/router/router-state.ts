@@ -12,6 +12,7 @@ import { matchesRef, type Offer, type Ranking, rank } from './rank.js';
 import { ModelCounters } from './stats.js';
 import { TenantBook } from './tenant-stats.js';
 import type { Turn } from './turn.js';
+import { WatchdogTimer } from './watchdog.js';
 
 /** What lives for the router's life and every request reads: offers, health marks, counters, events. */
 export class RouterState {
@@ -29,6 +30,8 @@ export class RouterState {
   readonly inFlight = new Set<Turn>();
   /** The signals of calls nothing else can abort, so close() ends their connections too. */
   readonly closeSignals = new CloseSignals();
+  /** The one timer behind every stream's first-token and stall watchdogs. */
+  readonly watchdogs: WatchdogTimer;
   /** What `router.wrapAttempts` registered (instrumentation that runs adapter calls in its context). */
   readonly attemptWrappers: AttemptWrappers;
   closed = false;
@@ -39,6 +42,7 @@ export class RouterState {
   constructor(options: ResolvedOptions, createGate: GateFactory) {
     this.options = options;
     this.hub = new EventHub(options.logger);
+    this.watchdogs = new WatchdogTimer(options.clock);
     this.attemptWrappers = new AttemptWrappers(options.logger);
     this.cooldownMaxMs = options.raw.cooldown?.maxMs ?? COOLDOWN_DEFAULTS.maxMs;
     this.gate = createGate({ options, emit: this.hub.emit });

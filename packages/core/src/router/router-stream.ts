@@ -2,7 +2,7 @@ import { abortReason } from '../errors.js';
 import type { ChatResult } from '../types.js';
 import type { RequestRun } from './request-run.js';
 import { ResultPromise } from './result-promise.js';
-import { deliver } from './stream-delivery.js';
+import { deliver, type StreamEnd } from './stream-delivery.js';
 import { drainInBackground, iteratedTwice } from './stream-once.js';
 import { closedError } from './stream-piece.js';
 import type { RouterStream, RouterStreamEvent } from './stream-types.js';
@@ -34,21 +34,19 @@ export function createStream(
     onEnd(undefined, error);
   };
 
-  async function* guarded(): AsyncGenerator<RouterStreamEvent, void> {
-    try {
-      yield* deliver(run, settle);
-    } catch (error) {
-      fail(error);
-      throw error;
-    } finally {
+  const end: StreamEnd = {
+    settle,
+    fail,
+    ended() {
+      // Built only when it is needed: an Error captures a stack trace, dear for every stream.
+      if (settled) return;
       const caller = run.request.signal;
-      if (caller?.aborted) fail(abortReason(caller));
-      else fail(closedError('The stream was closed before it finished'));
-    }
-  }
+      fail(caller?.aborted ? abortReason(caller) : closedError('The stream was closed before it finished'));
+    },
+  };
 
   const getGenerator = () => {
-    generator ??= guarded();
+    generator ??= deliver(run, end);
     return generator;
   };
 

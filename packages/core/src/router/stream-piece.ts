@@ -35,7 +35,7 @@ export class StreamPiece {
     this.turn = turn;
     this.#stallMs = stallMs;
     const { candidate } = turn;
-    this.#watchdog = new Watchdog(run.state.options.clock, () => {
+    this.#watchdog = new Watchdog(run.state.watchdogs, () => {
       const failure = this.content ? 'stall' : 'timeout';
       const message = this.content ? `no chunk for ${stallMs} ms` : `no content within ${firstTokenMs} ms`;
       turn.abort(
@@ -94,8 +94,9 @@ export class StreamPiece {
   /** Releases everything: timers, the signal's hooks, the upstream call (aborted unless it finished). */
   close(): void {
     this.#watchdog.dispose();
-    this.turn.dispose();
+    // Aborted before it is disposed: once disposed, its signal may serve another attempt.
     if (!this.#completed) this.turn.abort(closedError());
+    this.turn.dispose();
     const iterator = this.#iterator;
     if (!iterator) return;
     // Lets the adapter's iterator clean up (the HTTP request is already aborted unless it finished).

@@ -107,6 +107,35 @@ describe('router.stream', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('streams in flight together share one watchdog timer, and each times out at its own due time', async () => {
+    const mid = { id: 'mid', inputUsdPerMTok: 0.5, outputUsdPerMTok: 0.5 };
+    const slow = (id: string) => ({ stream: [text(id), finish()], latencyMs: 5000 });
+    const fast = (id: string) => ({ stream: [text(id), finish()] });
+    const { router, clock, adapters } = setup([
+      { name: 'a', models: [cheap], script: { cheap: [slow('a')] } },
+      { name: 'c', models: [mid], script: { mid: [slow('c')] } },
+      { name: 'b', models: [dear], script: { dear: [fast('b1'), fast('b2')] } },
+    ]);
+    const late = collect(
+      router.stream({ ...say('one'), model: ['cheap', 'dear'], timeToFirstTokenMs: 1000 }),
+    );
+    await clock.advance(100);
+    // Started later, due earlier (at 400 ms): the shared timer moves forward for it.
+    const early = collect(router.stream({ ...say('two'), model: ['mid', 'dear'], timeToFirstTokenMs: 300 }));
+    await clock.advance(299);
+    expect(adapters[2]?.calls).toHaveLength(0);
+    await clock.advance(1);
+    expect(kinds((await early).events)).toEqual(['fallback', 'start', 'text:b1', 'finish']);
+    await clock.advance(599);
+    expect(adapters[2]?.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(kinds((await late).events)).toEqual(['fallback', 'start', 'text:b2', 'finish']);
+    expect(adapters[0]?.calls[0]?.call.signal.aborted).toBe(true);
+    expect(adapters[1]?.calls[0]?.call.signal.aborted).toBe(true);
+    // Nothing waits any more: no timer is left behind.
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('a cut after content ends with StreamInterruptedError carrying partial text and attempts; no fallback', async () => {
     const { router, adapters } = setup([
       { name: 'a', models: [cheap], script: { cheap: [{ stream: [text('Hel')], breakWith: 'stream_cut' }] } },

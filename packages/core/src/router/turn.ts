@@ -45,7 +45,7 @@ export class Turn extends AttemptSignal {
   ) {
     // Every attempt can be ended by its own timeout and by router.close() (which walks `inFlight`);
     // its call's signal fires too when it has one (a caller signal, a deadline, a stream).
-    super(clock, caller, deadline, abortable, true);
+    super(clock, caller, deadline, abortable, true, closeSignals.pool);
     this.candidate = pick.candidate;
     this.ticket = pick.ticket;
     this.waitedMs = pick.waitedMs;
