@@ -23,6 +23,8 @@ describe.skipIf(!redisServerBinary)(
       server = await startRedisServer();
     });
 
+    // These cases pin decision 0501's margins, which are per admission: leases (one script per slice,
+    // decision 2110) are off unless a case turns them on.
     function watched(prefix: string, options: Partial<Parameters<typeof redisStore>[0]> = {}) {
       const warnings: string[] = [];
       const degraded: DegradedEvent[] = [];
@@ -34,6 +36,7 @@ describe.skipIf(!redisServerBinary)(
         commandTimeoutMs: 100,
         logger: { warn: (message) => warnings.push(message) },
         onDegraded: (event) => degraded.push(event),
+        leaseMs: 0,
         ...options,
       });
       store.on('recovered', (event) => recovered.push(event));
@@ -131,6 +134,32 @@ describe.skipIf(!redisServerBinary)(
       // outage is charged to it. Nothing refills in this window (60 an hour), so nothing more fits.
       afterRestart += await take(40);
       expect(40 + duringOutage + afterRestart).toBeLessThanOrEqual(60);
+    });
+
+    it('keeps a leasing group near its limit through an outage and an empty restart', async () => {
+      await server.restart();
+      const { members, take } = await group('lease-outage', 4, { leaseMs: 60_000 });
+      expect(await take(40)).toBe(40);
+      // Each member hears from Redis once per slice: what the others took since is the stale-level margin
+      // of decision 0501, here at most one slice (1/8 of what was left) per other member.
+      const held = members.reduce(
+        (sum, member) => sum + (member.inspect(KEY, sixty, 0).requests?.available ?? 0),
+        0,
+      );
+      await server.kill();
+      const duringOutage = await take(80);
+      expect(members.every((member) => member.degraded)).toBe(true);
+      expect(duringOutage).toBeGreaterThanOrEqual(16);
+      expect(duringOutage).toBeLessThanOrEqual(20 + 3 * Math.ceil(20 / 8));
+      await server.restart();
+      let afterRestart = 0;
+      await vi.waitFor(async () => {
+        afterRestart += await take(4);
+        expect(members.some((member) => member.degraded)).toBe(false);
+      });
+      afterRestart += await take(40);
+      expect(held).toBeGreaterThan(0);
+      expect(40 + duringOutage + afterRestart).toBeLessThanOrEqual(60 + 3 * Math.ceil(20 / 8));
     });
 
     it('charges what a cut-off process spent, once, when it reconnects to a Redis that kept its state', async () => {

@@ -4,16 +4,24 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The `redis-server` binary on PATH, or undefined (the Redis tests then skip and say why). */
-export const redisServerBinary: string | undefined = (() => {
+function onPath(name: string): string | undefined {
   try {
-    return execFileSync('which', ['redis-server'], { encoding: 'utf8' }).trim() || undefined;
+    return execFileSync('which', [name], { encoding: 'utf8' }).trim() || undefined;
   } catch {
     return undefined;
   }
-})();
+}
+
+/** The `redis-server` binary on PATH, or undefined (the Redis tests then skip and say why). */
+export const redisServerBinary: string | undefined = onPath('redis-server');
+/** `valkey-server` (a Redis fork speaking the same protocol), when installed: the store tests run on it too. */
+export const valkeyServerBinary: string | undefined = onPath('valkey-server');
+/** `redis-cli`, which creates a Cluster (`--cluster create`). */
+export const redisCliBinary: string | undefined = onPath('redis-cli');
 
 export const SKIP_REASON = 'redis-server is not on PATH (apt-get install redis-server): Redis tests skipped';
+export const VALKEY_SKIP_REASON =
+  'valkey-server is not on PATH (Debian 12 has no package; .ci/run installs it where apt has one): skipped';
 
 export type RedisServer = {
   readonly port: number;
@@ -28,21 +36,38 @@ export type RedisServer = {
   stop(): Promise<void>;
 };
 
-async function freePort(): Promise<number> {
+export async function freePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
 }
 
-function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
+export function launch(
+  binary: string,
+  port: number,
+  dir: string,
+  extra: string[] = [],
+): Promise<ChildProcess> {
   const child = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -62,14 +87,16 @@ function launch(binary: string, port: number, dir: string): Promise<ChildProcess
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts a throwaway `redis-server` on a free loopback port, without persistence, in a temp dir. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const binary = redisServerBinary;
+/**
+ * Starts a throwaway `redis-server` (or `binary`, e.g. valkey-server) on a free loopback port, without
+ * persistence, in a temp dir.
+ */
+export async function startRedisServer(binary = redisServerBinary): Promise<RedisServer> {
   if (!binary) throw new Error(SKIP_REASON);
   const dir = mkdtempSync(join(tmpdir(), 'spillway-redis-'));
   const port = await freePort();

@@ -11,9 +11,10 @@ type Row = {
 
 export const name = 'redis-admission';
 export const description =
-  'Budget admission (reserve) latency: the in-memory store vs the Redis store (one EVALSHA on a local ' +
-  'redis-server over loopback), one call at a time and 16 in flight; and whether 4 stores sharing one ' +
-  'limit ever admit more than it.';
+  'Budget admission (reserve) latency: the in-memory store vs the Redis store on a local redis-server over ' +
+  'loopback, with one EVALSHA per admission (`leaseMs: 0`) and with leased slices (the default), one call ' +
+  'at a time and 16 in flight; scripts sent per 1,000 admissions; and whether 4 stores sharing one limit ' +
+  'ever admit more than it.';
 
 const ROUNDS = 5_000;
 const limits: BudgetLimits = {
@@ -33,9 +34,52 @@ function row(label: string, samples: number[], elapsedMs: number): Row {
     metrics: {
       'p50 µs': Number((percentile(samples, 0.5) * 1000).toFixed(1)),
       'p99 µs': Number((percentile(samples, 0.99) * 1000).toFixed(1)),
+      'mean µs': Number(((elapsedMs / samples.length) * 1000).toFixed(1)),
       'admissions/s': Math.round((samples.length / elapsedMs) * 1000),
     },
   };
+}
+
+const TARGET_P50_US = 25;
+const withTarget = (result: Row): Row => ({
+  ...result,
+  target: {
+    text: `≤ ${TARGET_P50_US} µs p50 per admission`,
+    met: Number(result.metrics['p50 µs']) <= TARGET_P50_US,
+  },
+});
+
+/** Scripts the server ran (EVALSHA + EVAL) so far: the difference over a case is its round trips. */
+async function scriptsRun(url: string): Promise<number> {
+  const client = new Redis(url);
+  const stats = String(await client.info('commandstats'));
+  client.disconnect();
+  let calls = 0;
+  for (const match of stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(match[1]);
+  return calls;
+}
+
+async function measured(url: string, rows: Row[], measure: () => Promise<Row>): Promise<void> {
+  const before = await scriptsRun(url);
+  const result = await measure();
+  const scripts = (await scriptsRun(url)) - before;
+  result.metrics['scripts per 1,000'] = Math.round((scripts / ROUNDS) * 1000);
+  rows.push(result);
+}
+
+/** Reserve then settle (the call used what it reserved), as the router does for every call. */
+async function reserveAndSettle(store: RouterStore, label: string): Promise<Row> {
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = performance.now();
+    const result = store.reserve('bench/settled', limits, amounts, 0);
+    if (result instanceof Promise) await result;
+    const settled = store.settle('bench/settled', limits, amounts, { requests: 1, tokens: 400 }, 0);
+    if (settled instanceof Promise) await settled;
+    samples.push(performance.now() - start);
+  }
+  return row(label, samples, performance.now() - started);
 }
 
 async function sequential(store: RouterStore, label: string): Promise<Row> {
@@ -67,9 +111,11 @@ async function concurrent(store: RouterStore, label: string, inFlight: number): 
 }
 
 /** Four stores race for a 1,000-request budget that refills slowly: how many get through? */
-async function overAdmission(url: string): Promise<Row> {
+async function overAdmission(url: string, leaseMs: number): Promise<Row> {
   const tight: BudgetLimits = { requests: { capacity: 1_000, windowMs: 3_600_000 } };
-  const stores = Array.from({ length: 4 }, () => redisStore({ url, prefix: 'bench-race' }));
+  const stores = Array.from({ length: 4 }, () =>
+    redisStore({ url, prefix: `bench-race-${leaseMs}`, leaseMs }),
+  );
   const results = await Promise.all(
     Array.from({ length: 2_000 }, (_, i) => stores[i % 4]?.reserve('bench/race', tight, { requests: 1 }, 0)),
   );
@@ -77,7 +123,7 @@ async function overAdmission(url: string): Promise<Row> {
   // The budget refills ~0.3 requests a second, so a fraction of one may be admitted during the race.
   const admitted = results.filter((result) => result?.ok).length;
   return {
-    case: '4 redis stores, 2,000 concurrent reserves of a 1,000 budget',
+    case: `4 redis stores (leaseMs ${leaseMs}), 2,000 concurrent reserves of a 1,000 budget`,
     metrics: { admitted, 'over the limit': Math.max(0, admitted - 1_001) },
     target: { text: 'never over', met: admitted <= 1_001 },
   };
@@ -98,11 +144,20 @@ export async function run(): Promise<Row[]> {
   if (!redisServerBinary) return [...rows, { case: 'redis store', metrics: { skipped: 'no redis-server' } }];
   const server = await startRedisServer();
   try {
-    const store = redisStore({ url: server.url, prefix: 'bench' });
-    rows.push(await sequential(store, 'redis store, sequential'));
-    rows.push(await concurrent(store, 'redis store, 16 in flight', 16));
-    await store.close();
-    rows.push(await overAdmission(server.url));
+    // Alternating, so both see the same machine load.
+    for (const leaseMs of [0, 500, 0, 500]) {
+      const label = leaseMs ? 'redis store, leases' : 'redis store, one script per admission';
+      const store = redisStore({ url: server.url, prefix: `bench-${leaseMs}-${rows.length}`, leaseMs });
+      await measured(server.url, rows, async () => {
+        const result = await sequential(store, `${label}, sequential`);
+        return leaseMs ? withTarget(result) : result;
+      });
+      await measured(server.url, rows, () => concurrent(store, `${label}, 16 in flight`, 16));
+      await measured(server.url, rows, () => reserveAndSettle(store, `${label}, reserve + settle`));
+      await store.close();
+    }
+    rows.push(await overAdmission(server.url, 0));
+    rows.push(await overAdmission(server.url, 500));
     rows.push(await serverCost(server.url));
   } finally {
     await server.stop();

@@ -5,6 +5,7 @@ export const REDIS_STORE_DEFAULTS = {
   probeIntervalMs: 1_000,
   connectTimeoutMs: 2_000,
   degradedShare: 1,
+  leaseMs: 500,
 } as const;
 
 export const REDIS_CACHE_DEFAULTS = {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type {
   Amounts,
   BudgetLimits,
@@ -12,6 +13,7 @@ import { ConfigError, DIMENSIONS, SpendLedger } from '@spillway/core';
 import type { Cluster, Redis } from 'ioredis';
 import { BudgetMirror, type Inspection } from './budget-mirror.js';
 import { REDIS_STORE_DEFAULTS as DEFAULTS } from './defaults.js';
+import { type Lease, LeaseBook, levelsOf, type Renewal } from './lease-book.js';
 import { OutageLedger } from './outage-ledger.js';
 import { createClient, evaluate, withTimeout } from './redis-client.js';
 import { type DegradedEvent, type RecoveredEvent, RedisHealth, type StoreLogger } from './redis-health.js';
@@ -34,6 +36,11 @@ export type RedisStoreOptions = {
   connectTimeoutMs?: number;
   /** Fraction of each limit one process may use while degraded (1/N for N workers). Default 1. */
   degradedShare?: number;
+  /**
+   * How long a leased slice of a bucket may be spent locally before what is left goes back (and how soon
+   * another process's cooldown is seen). Default 500; 0 sends one script per admission, as before leases.
+   */
+  leaseMs?: number;
   onDegraded?: (event: DegradedEvent) => void;
   onRecovered?: (event: RecoveredEvent) => void;
   logger?: StoreLogger;
@@ -62,6 +69,7 @@ type ReserveReply = [
   cooldownMs: number,
   snapshot: string[],
   spent: string[],
+  grants: string[],
 ];
 
 /**
@@ -97,11 +105,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   // the fallback's view of a spend budget, and the owed amounts charged once Redis answers again.
   const spend = new SpendLedger();
   const owed = new Map<string, { amountUsd: number; windowEnd: number }>();
-  // A Cluster cannot run one script over a model's keys and the spend keys (different slots).
-  const spendBudgets = !(client as { isCluster?: boolean }).isCluster;
+  // On a Cluster every key shares the hash tag `{prefix}`, so one script may touch a model's keys and the
+  // spend keys together (one slot holds them all); on one server each model keeps its own tag, as before.
+  const cluster = (client as { isCluster?: boolean }).isCluster === true;
+  const spendBudgets = true;
 
-  const budgetKey = (key: string) => `{${prefix}:${key}}:budget`;
-  const spendKey = (key: string, windowStart: number) => `${prefix}:spend:${key}:${windowStart}`;
+  const budgetKey = (key: string) => (cluster ? `{${prefix}}:${key}:budget` : `{${prefix}:${key}}:budget`);
+  const spendKey = (key: string, windowStart: number) =>
+    cluster ? `{${prefix}}:spend:${key}:${windowStart}` : `${prefix}:spend:${key}:${windowStart}`;
+  const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+  if (!(leaseMs >= 0 && leaseMs <= 60_000))
+    throw new ConfigError('redisStore: leaseMs must be between 0 and 60000', { field: 'leaseMs' });
+  const leases = leaseMs > 0 ? new LeaseBook(leaseMs) : undefined;
+  // Names this process's leases in Redis (letters first: the script keeps them as object keys).
+  const holder = `p${randomBytes(8).toString('hex')}`;
   // A total lives until its window ends, and a minute more for calls settling late.
   const ttlOf = (windowEnd: number, now: number) =>
     String(Math.max(1, Math.ceil(windowEnd - now)) + MINUTE_MS);
@@ -150,7 +167,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
     });
   }
-  const cooldownKey = (key: string) => `{${prefix}:${key}}:cooldown`;
+  const cooldownKey = (key: string) =>
+    cluster ? `{${prefix}}:${key}:cooldown` : `{${prefix}:${key}}:cooldown`;
 
   function limitArgs(limits: BudgetLimits): string[] {
     let args = limitArgsCache.get(limits);
@@ -291,6 +309,143 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     );
   }
 
+  function reserveReply(
+    key: string,
+    now: number,
+    holds: readonly SpendHold[] | undefined,
+    [verdict, value, dimension, cooldownMs, snapshot, spent]: ReserveReply,
+  ): ReserveResult {
+    mirror.budgets(key, snapshot, now);
+    if (holds?.length) learn(holds, spent);
+    if (verdict === 1) {
+      const result: ReserveResult = { ok: true, headroom: Number(value) };
+      if (holds?.length) result.spentUsd = spent.map(Number);
+      return result;
+    }
+    if (verdict === 2) {
+      mirror.cooldown(key, now + cooldownMs, now);
+      return { ok: false, dimension: 'requests', retryInMs: cooldownMs };
+    }
+    if (verdict === 3) {
+      const index = Number(value);
+      const hold = holds?.[index] as SpendHold;
+      return {
+        ok: false,
+        dimension: 'spend',
+        retryInMs: hold.windowEnd - now,
+        hold: index,
+        spentUsd: Number(spent[index]),
+      };
+    }
+    const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
+    return { ok: false, dimension: dimension as Dimension, retryInMs };
+  }
+
+  /**
+   * One reserve script. With `lease`, the same call gives back what the lease holds and asks for a new
+   * slice (`renewal`); `amounts` may be empty (a lease only given back).
+   */
+  function remote(
+    key: string,
+    limits: BudgetLimits,
+    amounts: Amounts,
+    now: number,
+    slackMs: number,
+    holds: readonly SpendHold[] | undefined,
+    lease: { lease: Lease; renewal: Renewal } | undefined,
+  ): Promise<ReserveResult> {
+    const args = [...limitArgs(limits), ...amountArgs(amounts), String(slackMs), lostFlag(key, now)];
+    // The first reservation after an outage also charges what this process handed out meanwhile.
+    const charge = outages.charge(key, localLimits(limits), now);
+    if (charge) args.push('1', ...amountArgs(charge.owed), String(charge.cooldownMs));
+    else args.push('0');
+    const keys = [budgetKey(key), cooldownKey(key)];
+    args.push(String(holds?.length ?? 0));
+    for (const hold of holds ?? []) {
+      keys.push(spendKey(hold.key, hold.windowStart));
+      args.push(String(hold.limitUsd), String(hold.amountUsd), ttlOf(hold.windowEnd, now));
+    }
+    const sentWall = performance.now();
+    if (lease) {
+      const { returns, wants } = lease.renewal;
+      args.push(
+        '1',
+        holder,
+        String((leases as LeaseBook).leaseMs),
+        ...returns.map(String),
+        ...wants.map(String),
+      );
+    }
+    const reserve = () =>
+      shared<ReserveReply, ReserveResult>(
+        scripts.reserve,
+        keys,
+        args,
+        (reply) => {
+          if (charge) outages.charged(key, charge);
+          const result = reserveReply(key, now, holds, reply);
+          if (lease && result.ok && leases?.granted(lease.lease, reply[6], levelsOf(reply[4]), now, sentWall))
+            scheduleReturn(key, lease.lease);
+          return result;
+        },
+        () => localReserve(key, limits, amounts, now, slackMs, holds),
+        () => {
+          if (charge) outages.unsent(key);
+          if (lease) leases?.failed(lease.lease, lease.renewal);
+        },
+      );
+    const charging = chargeOwed(now);
+    return charging ? charging.then(reserve) : reserve();
+  }
+
+  // One renewal per key at a time: reservations that arrive meanwhile wait for its slice.
+  function renew(key: string, limits: BudgetLimits, amounts: Amounts, now: number): Promise<ReserveResult> {
+    const book = leases as LeaseBook;
+    const lease = book.of(key, limits);
+    if (lease.renewing) return lease.renewing.then(() => store.reserve(key, limits, amounts, now));
+    lease.limits = limits;
+    lease.now = now;
+    const renewal = book.renewal(lease, amounts, book.leaseMs / 2);
+    const done = remote(key, limits, amounts, now, 0, undefined, { lease, renewal });
+    lease.renewing = done;
+    const clear = () => {
+      if (lease.renewing === done) lease.renewing = undefined;
+    };
+    done.then(clear, clear);
+    return done;
+  }
+
+  // What a slice has left goes back when it expires, unless a renewal takes it first. The timer is the
+  // only one per key and does not keep the process alive.
+  function scheduleReturn(key: string, lease: Lease) {
+    if (lease.timer) return;
+    const wait = Math.max(1, lease.expiresAtWall - performance.now());
+    lease.timer = setTimeout(() => {
+      lease.timer = undefined;
+      if (lease.renewing) return;
+      if (performance.now() < lease.expiresAtWall) {
+        scheduleReturn(key, lease);
+        return;
+      }
+      void giveBack(key, lease);
+    }, wait);
+    lease.timer.unref?.();
+  }
+
+  function giveBack(key: string, lease: Lease): Promise<unknown> | undefined {
+    const book = leases as LeaseBook;
+    if (lease.renewing || health.degraded) return undefined;
+    const renewal = book.giveBack(lease);
+    if (!renewal) return undefined;
+    const done = remote(key, lease.limits, {}, lease.now, 0, undefined, { lease, renewal });
+    lease.renewing = done;
+    const clear = () => {
+      if (lease.renewing === done) lease.renewing = undefined;
+    };
+    done.then(clear, clear);
+    return done;
+  }
+
   const store: RedisStore = {
     kind: 'redis',
     get degraded() {
@@ -300,55 +455,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     spendBudgets,
 
     reserve(key, limits, amounts, now, slackMs = 0, holds?) {
-      if (!usable()) return localReserve(key, limits, amounts, now, slackMs, holds);
-      const args = [...limitArgs(limits), ...amountArgs(amounts), String(slackMs), lostFlag(key, now)];
-      // The first reservation after an outage also charges what this process handed out meanwhile.
-      const charge = outages.charge(key, localLimits(limits), now);
-      if (charge) args.push('1', ...amountArgs(charge.owed), String(charge.cooldownMs));
-      else args.push('0');
-      const keys = [budgetKey(key), cooldownKey(key)];
-      args.push(String(holds?.length ?? 0));
-      for (const hold of holds ?? []) {
-        keys.push(spendKey(hold.key, hold.windowStart));
-        args.push(String(hold.limitUsd), String(hold.amountUsd), ttlOf(hold.windowEnd, now));
+      // A slice this process holds answers at once; a cold start (slack) and spend holds go to Redis.
+      if (leases && slackMs <= 0 && !holds?.length && !health.degraded) {
+        if (mirror.cooldownUntil(key, now) === 0) {
+          const headroom = leases.take(key, amounts, now);
+          if (headroom >= 0) return { ok: true, headroom };
+        }
+        if (usable()) return renew(key, limits, amounts, now);
       }
-      const reserve = () =>
-        shared<ReserveReply, ReserveResult>(
-          scripts.reserve,
-          keys,
-          args,
-          ([verdict, value, dimension, cooldownMs, snapshot, spent]) => {
-            if (charge) outages.charged(key, charge);
-            mirror.budgets(key, snapshot, now);
-            if (holds?.length) learn(holds, spent);
-            if (verdict === 1) {
-              const result: ReserveResult = { ok: true, headroom: Number(value) };
-              if (holds?.length) result.spentUsd = spent.map(Number);
-              return result;
-            }
-            if (verdict === 2) {
-              mirror.cooldown(key, now + cooldownMs, now);
-              return { ok: false, dimension: 'requests', retryInMs: cooldownMs };
-            }
-            if (verdict === 3) {
-              const index = Number(value);
-              const hold = holds?.[index] as SpendHold;
-              return {
-                ok: false,
-                dimension: 'spend',
-                retryInMs: hold.windowEnd - now,
-                hold: index,
-                spentUsd: Number(spent[index]),
-              };
-            }
-            const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
-            return { ok: false, dimension: dimension as Dimension, retryInMs };
-          },
-          () => localReserve(key, limits, amounts, now, slackMs, holds),
-          charge && (() => outages.unsent(key)),
-        );
-      const charging = chargeOwed(now);
-      return charging ? charging.then(reserve) : reserve();
+      if (!usable()) return localReserve(key, limits, amounts, now, slackMs, holds);
+      return remote(key, limits, amounts, now, slackMs, holds, undefined);
     },
 
     settle(key, limits, reserved, actual, now, settlements?) {
@@ -356,6 +472,19 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       for (const dimension of DIMENSIONS)
         deltas[dimension] = (reserved[dimension] ?? 0) - (actual[dimension] ?? 0);
       if (!usable()) return localSettle(key, limits, reserved, actual, now, settlements);
+      // With a lease the difference goes back with its next renewal (or when it expires); without one
+      // it goes now, like before leases.
+      const lease = settlements?.length ? undefined : leases?.get(key);
+      if (lease) {
+        (leases as LeaseBook).settle(lease, reserved, actual, now);
+        if (lease.renewing || (leases as LeaseBook).live(lease, now)) {
+          scheduleReturn(key, lease);
+          return;
+        }
+        lease.limits = limits;
+        lease.now = now;
+        return giveBack(key, lease)?.then(() => undefined);
+      }
       const keys = [budgetKey(key)];
       const args = [...limitArgs(limits), ...amountArgs(deltas), lostFlag(key, now)];
       args.push(String(settlements?.length ?? 0));
@@ -407,7 +536,14 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
     inspect(key, limits, now) {
       if (health.degraded) return outages.open(key, now).store.inspect(key, localLimits(limits), now);
-      return mirror.inspect(key, limits, now);
+      const seen = mirror.inspect(key, limits, now);
+      if (leases)
+        for (let i = 0; i < DIMENSIONS.length; i++) {
+          const level = seen[DIMENSIONS[i] as Dimension];
+          const held = leases.held(key, i, now);
+          if (level && held > 0) level.available = Math.min(level.capacity, level.available + held);
+        }
+      return seen;
     },
 
     cooldownUntil(key, now) {
@@ -436,6 +572,22 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
 
     async close() {
+      // Slices go back, so the other processes can spend them now.
+      if (leases) {
+        const returns: Array<Promise<unknown>> = [];
+        for (const [, lease] of leases.all()) {
+          if (lease.timer) clearTimeout(lease.timer);
+          lease.timer = undefined;
+          if (lease.renewing) returns.push(lease.renewing.catch(() => {}));
+        }
+        await Promise.all(returns);
+        for (const [key, lease] of leases.all()) {
+          const done = health.degraded ? undefined : giveBack(key, lease);
+          if (done) returns.push(done);
+        }
+        await Promise.all(returns);
+        for (const [, lease] of leases.all()) if (lease.timer) clearTimeout(lease.timer);
+      }
       client.off('ready', preload);
       health.dispose();
       if (!owned) return;

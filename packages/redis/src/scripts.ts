@@ -11,6 +11,10 @@ import { createHash } from 'node:crypto';
 // persistence, a flush, a failover). The caller says which it believes (its last reply showed the key
 // below capacity, so it cannot have expired): a lost key starts empty instead of handing the group a
 // second full bucket inside one window. See docs/decisions/0501-redis-outages-keep-the-limit.md.
+//
+// Leases (docs/decisions/2110-redis-admission-leases.md): a bucket may also hold `h`, the slices processes
+// took to spend locally, `{ [holder]: { u: units, e: expires at (server ms) } }`. The units already left
+// the level when they were granted; `h` only lets a provider's `remaining` count them as still to come.
 
 const COMMON = `
 local function server_now()
@@ -66,14 +70,20 @@ local function configure(buckets, now, i)
   end
   return i
 end
--- Kept until every bucket would be full again (a full configured bucket equals a missing one).
-local function save(key, buckets)
+-- Kept until every bucket would be full again (a full configured bucket equals a missing one) and every
+-- lease on it has expired.
+local function save(key, buckets, now)
   if #buckets == 0 then return end
   local keep = 1000
   for _, b in ipairs(buckets) do
     local refillMs = (b.c - b.l) * b.w / b.c
     if b.w > keep then keep = b.w end
     if refillMs > keep then keep = refillMs end
+    if b.h then
+      for _, h in pairs(b.h) do
+        if h.e - now > keep then keep = h.e - now end
+      end
+    end
   end
   redis.call('SET', key, cjson.encode(buckets), 'PX', math.ceil(keep))
 end
@@ -91,6 +101,17 @@ local function snapshot(buckets, now)
   end
   return out
 end
+-- Units of live leases on a bucket (granted, maybe not spent yet); expired ones are forgotten: their
+-- holder stopped spending them (a holder's own clock expires a lease before the server's does).
+local function leased(b, now)
+  local out = 0
+  if not b.h then return 0 end
+  for id, h in pairs(b.h) do
+    if h.e <= now then b.h[id] = nil else out = out + h.u end
+  end
+  if next(b.h) == nil then b.h = nil end
+  return out
+end
 -- Spend budgets: one key per budget and window holding its total in USD (settled plus held), kept until
 -- the window is over. Their keys follow the bucket and cooldown keys, from KEYS[first].
 local function spent(key)
@@ -102,6 +123,9 @@ local function spend_totals(first, n)
   return out
 end
 local DIMENSIONS = { 'requests', 'tokens', 'inputTokens', 'outputTokens' }
+local index_of = { requests = 1, tokens = 2, inputTokens = 3, outputTokens = 4 }
+-- The most of what a bucket has left (after the call that asks) one lease may take.
+local LEASE_SHARE = 0.125
 local function amounts_at(i)
   local amounts = {}
   for k, d in ipairs(DIMENSIONS) do amounts[d] = tonumber(ARGV[i + k - 1]) end
@@ -114,10 +138,15 @@ end
  * `DIMENSIONS` order, the slack in ms (refill each bucket must keep besides the amount, up to its
  * capacity), '1' if a missing budget was lost (start it empty), '1' if the caller spent while it could
  * not reach Redis followed by four amounts to charge and a cooldown in ms to restore (else '0'), then the
- * spend holds: a count and per hold (limit USD, amount USD, ms the key must live).
- * Returns `{ verdict, value, dimension, cooldownMs, snapshot, spent }`: verdict 1 = reserved (value =
- * headroom), 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left), 3 = a
- * spend budget is short (value = the index of its hold, from 0). `spent`: each budget's total after.
+ * spend holds: a count and per hold (limit USD, amount USD, ms the key must live); then, for a lease,
+ * '1', the holder's id, the lease's ms, four amounts the holder gives back (unspent slice and settled
+ * differences; negative: an overrun to charge) and four it would like to hold (else nothing or '0').
+ * Returns `{ verdict, value, dimension, cooldownMs, snapshot, spent, grants }`: verdict 1 = reserved
+ * (value = headroom), 0 = short (value = ms until it fits, or 'inf'), 2 = cooling down (value = ms left),
+ * 3 = a spend budget is short (value = the index of its hold, from 0). `spent`: each budget's total after.
+ * `grants`: with a lease and verdict 1, the slice granted per dimension in `DIMENSIONS` order ('-1': the
+ * key has no bucket of it). A slice is at most LEASE_SHARE of what the tightest bucket has left after the
+ * amount, so it shrinks to nothing near the limit, and none is granted unless it covers one more call.
  */
 const RESERVE = `${COMMON}
 local now = server_now()
@@ -132,6 +161,29 @@ local owing = ARGV[at + 6] == '1'
 local spend_at = at + 7
 if owing then spend_at = at + 12 end
 local holds = tonumber(ARGV[spend_at]) or 0
+local lease_at = spend_at + 1 + 3 * holds
+local leasing = ARGV[lease_at] == '1'
+local holder, lease_ms, wants
+if leasing then
+  holder = ARGV[lease_at + 1]
+  lease_ms = tonumber(ARGV[lease_at + 2])
+  local returns = amounts_at(lease_at + 3)
+  wants = amounts_at(lease_at + 7)
+  -- The holder's previous slice ends here: what it did not spend (and what its settles corrected) comes back.
+  for _, b in ipairs(buckets) do
+    if b.h then b.h[holder] = nil end
+    leased(b, now)
+    local back = returns[b.d]
+    if back and back ~= 0 then
+      refill(b, now)
+      local level = b.l + back
+      if level > b.c then level = b.c end
+      b.l = level
+    end
+  end
+  changed = true
+end
+local function no_grants() return {} end
 if owing then
   local owed = amounts_at(at + 7)
   for _, b in ipairs(buckets) do
@@ -149,8 +201,8 @@ if owing then
 end
 local cooldown = redis.call('PTTL', KEYS[2])
 if cooldown > 0 then
-  if changed then save(KEYS[1], buckets) end
-  return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now), spend_totals(3, holds) }
+  if changed then save(KEYS[1], buckets, now) end
+  return { 2, tostring(cooldown), 'requests', cooldown, snapshot(buckets, now), spend_totals(3, holds), no_grants() }
 end
 local headroom, retry, short = 1, 0, ''
 for _, b in ipairs(buckets) do
@@ -176,29 +228,65 @@ end
 if short ~= '' then
   local value = 'inf'
   if retry ~= math.huge then value = tostring(retry) end
-  if changed then save(KEYS[1], buckets) end
-  return { 0, value, short, 0, snapshot(buckets, now), spend_totals(3, holds) }
+  if changed then save(KEYS[1], buckets, now) end
+  return { 0, value, short, 0, snapshot(buckets, now), spend_totals(3, holds), no_grants() }
 end
 -- Every spend hold must fit too (a hair of tolerance for sums of float dollars), or nothing is taken.
 for k = 1, holds do
   local limit, amount = tonumber(ARGV[spend_at + 3 * k - 2]), tonumber(ARGV[spend_at + 3 * k - 1])
   if spent(KEYS[2 + k]) + amount > limit + 1e-12 then
-    if changed then save(KEYS[1], buckets) end
-    return { 3, tostring(k - 1), 'spend', 0, snapshot(buckets, now), spend_totals(3, holds) }
+    if changed then save(KEYS[1], buckets, now) end
+    return { 3, tostring(k - 1), 'spend', 0, snapshot(buckets, now), spend_totals(3, holds), no_grants() }
   end
 end
 for _, b in ipairs(buckets) do
   local amount = amounts[b.d]
   if amount and amount > 0 then b.l = b.l - amount end
 end
-save(KEYS[1], buckets)
+local grants = {}
+if leasing then
+  local useful = false
+  for k, d in ipairs(DIMENSIONS) do
+    local grant = -1
+    for _, b in ipairs(buckets) do
+      if b.d == d then
+        local room = math.floor(b.l * LEASE_SHARE)
+        if room < 0 then room = 0 end
+        if grant < 0 or room < grant then grant = room end
+      end
+    end
+    if grant >= 0 then
+      local want = wants[d] or 0
+      if want < grant then grant = math.floor(want) end
+      if grant < 0 then grant = 0 end
+      local amount = amounts[d] or 0
+      if grant > 0 then useful = true end
+      -- A slice that cannot cover one more call like this one would only sit idle.
+      if amount > 0 and grant < amount then useful = false end
+    end
+    grants[k] = grant
+  end
+  if not useful then
+    for k = 1, #DIMENSIONS do if grants[k] > 0 then grants[k] = 0 end end
+  end
+  for _, b in ipairs(buckets) do
+    local grant = grants[index_of[b.d]]
+    if grant and grant > 0 then
+      b.l = b.l - grant
+      if not b.h then b.h = {} end
+      b.h[holder] = { u = grant, e = now + lease_ms }
+    end
+  end
+  for k = 1, #DIMENSIONS do grants[k] = tostring(grants[k]) end
+end
+save(KEYS[1], buckets, now)
 for k = 1, holds do
   local key = KEYS[2 + k]
   redis.call('INCRBYFLOAT', key, ARGV[spend_at + 3 * k - 1])
   redis.call('PEXPIRE', key, math.ceil(tonumber(ARGV[spend_at + 3 * k])))
 end
 if headroom < 0 then headroom = 0 end
-return { 1, tostring(headroom), '', 0, snapshot(buckets, now), spend_totals(3, holds) }
+return { 1, tostring(headroom), '', 0, snapshot(buckets, now), spend_totals(3, holds), grants }
 `;
 
 /**
@@ -221,7 +309,7 @@ for _, b in ipairs(buckets) do
     b.l = level
   end
 end
-save(KEYS[1], buckets)
+save(KEYS[1], buckets, now)
 local settlements = tonumber(ARGV[at + 5]) or 0
 for k = 1, settlements do
   local key = KEYS[1 + k]
@@ -251,7 +339,7 @@ return 1
  * or '', windowMs, pending) groups.
  * A learned limit replaces the capacity of the bucket with that window (or adds one); a remaining count
  * only ever lowers the level, to `remaining - pending` (calls sent after the answered one that the
- * provider may not have counted yet).
+ * provider may not have counted yet) and less the units held in live leases.
  */
 const OBSERVE = `${COMMON}
 local now = server_now()
@@ -276,10 +364,12 @@ for _ = 1, n do
   end
   if b and remaining then
     refill(b, now)
-    if remaining - pending < b.l then b.l = remaining - pending end
+    -- Units other processes (and this one) hold in leases are calls the provider has not counted yet.
+    local level = remaining - pending - leased(b, now)
+    if level < b.l then b.l = level end
   end
 end
-save(KEYS[1], buckets)
+save(KEYS[1], buckets, now)
 return snapshot(buckets, now)
 `;
 
