@@ -17,6 +17,8 @@ export type SimContext = {
   limiter: RateLimiter;
   faults: FaultPlan;
   latency: SimLatency;
+  /** Draws which calls fall into `latency.slow`. */
+  slowDraw: () => number;
   /** Known models and their context windows; undefined serves any model. */
   models: Map<string, number> | undefined;
   replyTokens: number | [number, number];
@@ -227,6 +229,9 @@ function reply(exchange: Exchange, request: ChatRequest, charge: Charge, step: S
     headers['content-type'] = STREAM_TYPE;
     headers['cache-control'] = 'no-cache';
   }
+  const { latency } = context;
+  const slow = latency.slow;
+  const timing = slow && context.slowDraw() < slow.share ? { ...latency, ttftMs: slow.ms } : latency;
   if (step.outcome === 'malformed') {
     response.writeHead(200, headers);
     response.end(
@@ -234,10 +239,10 @@ function reply(exchange: Exchange, request: ChatRequest, charge: Charge, step: S
     );
   } else if (request.stream) {
     const frames = wire.stream(request, plan, ids);
-    sendStream(response, headers, frames, context.latency, step, wire.inbandError(), context.pending);
+    sendStream(response, headers, frames, timing, step, wire.inbandError(), context.pending);
   } else {
     const body = wire.completion(request, plan, ids);
-    sendJson(response, headers, body, plan.outputTokens, context.latency, step, context.pending);
+    sendJson(response, headers, body, plan.outputTokens, timing, step, context.pending);
   }
 }
 

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openaiWire } from './openai-wire.js';
 import { startSimulatedProvider } from './start-simulated-provider.js';
 import type { Wire } from './wire.js';
@@ -19,6 +19,37 @@ describe('simulated provider behaviour', () => {
     const error = await retrying.chat.completions.create(request).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     expect(sim.stats()).toMatchObject({ requests: 1, retries: 0 });
+  });
+
+  it('latency.slow holds that share of calls (seeded) for its ms', async () => {
+    const tail = await startSimulatedProvider({
+      protocol: 'openai',
+      latency: { slow: { share: 0.5, ms: 600_000 } },
+    });
+    try {
+      const client = new OpenAI({ apiKey: tail.apiKey, baseURL: tail.baseURL, maxRetries: 0 });
+      const controller = new AbortController();
+      const calls = Array.from({ length: 8 }, () =>
+        client.chat.completions.create(request, { signal: controller.signal }).then(
+          () => 'answered',
+          () => 'held',
+        ),
+      );
+      // Answered calls settle at once; the held ones wait until the test lets go of them.
+      await vi.waitFor(() => expect(tail.stats().requests).toBe(8));
+      const answered = await Promise.race([
+        Promise.all(calls),
+        new Promise((r) => setTimeout(r, 0, 'pending')),
+      ]);
+      expect(answered).toBe('pending');
+      controller.abort();
+      const outcomes = await Promise.all(calls);
+      const held = outcomes.filter((outcome) => outcome === 'held').length;
+      expect(held).toBeGreaterThan(0);
+      expect(held).toBeLessThan(8);
+    } finally {
+      await tail.close();
+    }
   });
 
   it('paces a stream with latency and still sends the same text', async () => {

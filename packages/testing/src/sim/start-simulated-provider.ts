@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { seededRandom } from '@spillway/core';
 import { FaultPlan } from './fault-plan.js';
 import { handleRequest, type SimContext } from './handle-request.js';
 import { PromptCache } from './prompt-cache.js';
@@ -40,6 +41,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions):
     limiter: new RateLimiter(wire.metering, options.limits ?? {}, now),
     faults: new FaultPlan(options.faults, seed),
     latency: options.latency ?? {},
+    slowDraw: seededRandom(seed + 1),
     models: modelTable(options.models),
     replyTokens: options.replyTokens ?? [20, 60],
     promptCache: options.promptCache === false ? undefined : new PromptCache(options.promptCache),

@@ -28,6 +28,11 @@ export type SimLatency = {
   ttftMs?: number;
   /** Streaming pace after the first token; also delays non-streamed answers. Default: instant. */
   tokensPerSecond?: number;
+  /**
+   * A slow tail: this `share` (0..1) of calls, drawn with the seed, waits `ms` before its first byte
+   * instead of `ttftMs` (e.g. `{ share: 0.1, ms: 3000 }` for a provider that sometimes hangs).
+   */
+  slow?: { share: number; ms: number };
 };
 
 /** Every outcome a request can be forced into, by probability or by script. */
