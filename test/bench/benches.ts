@@ -14,4 +14,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./cache.js'),
   () => import('./gateway.js'),
   () => import('./realtime.js'),
+  () => import('./hedge.js'),
 ];

@@ -102,6 +102,7 @@ export type {
   ChatResult,
   ContentPart,
   FinishReason,
+  HedgeOptions,
   ImagePart,
   JsonSchema,
   Limits,

@@ -108,8 +108,13 @@ export function finalFailure(error: RouterError): FailureClass {
   if (InvalidRequestError.isInstance(error) || NoEligibleModelError.isInstance(error))
     return 'invalid_request';
   if (AllProvidersFailedError.isInstance(error)) {
-    const last = error.attempts.at(-1)?.outcome;
-    return last && last !== 'success' ? last : 'server';
+    // The last failure: a hedged race's loser (`cancelled`) did not fail.
+    const { attempts } = error;
+    for (let index = attempts.length - 1; index >= 0; index--) {
+      const outcome = attempts[index]?.outcome;
+      if (outcome !== 'cancelled') return outcome && outcome !== 'success' ? outcome : 'server';
+    }
+    return 'server';
   }
   return 'server';
 }

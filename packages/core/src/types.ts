@@ -172,9 +172,19 @@ export type ChatRequest = {
   onInterrupt?: 'error' | 'continue';
   /** A content-filter refusal falls back to the next candidate instead of being returned. */
   fallbackOnContentFilter?: boolean;
+  /** Hedged attempts (DESIGN §12): overrides the router's `hedge`; `false` turns hedging off. */
+  hedge?: false | HedgeOptions;
 };
 
-export type AttemptOutcome = 'success' | FailureClass;
+/**
+ * When an attempt has produced nothing (chat: no answer; stream: no first content) after `afterMs`,
+ * a second attempt starts on the next candidate the limits, budgets and tenant rules admit right now
+ * (none: no hedge, no waiting for one). The first to produce wins; the router aborts the other.
+ */
+export type HedgeOptions = { afterMs: number };
+
+/** `cancelled`: a hedged race's other attempt won and the router aborted this one (not a failure). */
+export type AttemptOutcome = 'success' | FailureClass | 'cancelled';
 
 export type Attempt = {
   provider: string;
@@ -186,6 +196,8 @@ export type Attempt = {
   /** Time spent waiting for capacity before this attempt. */
   waitedMs?: number;
   requestId?: string;
+  /** Started as a hedge beside a slow attempt (router option or request `hedge`). */
+  hedge?: boolean;
 };
 
 export type ChatResult = {

@@ -242,8 +242,8 @@ export class ResilienceGate implements CandidateGate {
         pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
-      actual = chargedFor('cancelled', input);
-      const settled = this.#spendSettled(spend);
+      actual = outcome.usage ? usedBy(outcome.usage) : chargedFor('cancelled', input);
+      const settled = this.#spendSettled(spend, offer, outcome.usage);
       pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now, settled));
     } else {
       this.#answered(guard, now);

@@ -45,8 +45,12 @@ export type Outcome =
       /** A stream that broke after content: tokens it (probably) used, estimated when not reported. */
       usage?: Usage;
     }
-  /** The call was abandoned (caller abort or deadline) before an answer: give back what was reserved. */
-  | { type: 'cancelled'; durationMs: number };
+  /**
+   * The call was abandoned (caller abort or deadline) before an answer: give back what was reserved.
+   * `usage`: the router aborted it (a hedged race's loser) and the provider probably billed this much;
+   * budgets are settled to it. Never a breaker failure or a cooldown.
+   */
+  | { type: 'cancelled'; durationMs: number; usage?: Usage };
 
 export type GateState = {
   circuit?: 'closed' | 'open' | 'half-open';

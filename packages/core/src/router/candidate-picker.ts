@@ -4,7 +4,7 @@ import { type FailureClass, failurePolicy } from '../failure.js';
 import type { MaybePromise } from '../store.js';
 import { AttemptSignal, sleep } from './attempt-signal.js';
 import { addCallerAbort, removeCallerAbort } from './caller-abort.js';
-import type { Admission } from './candidate-gate.js';
+import type { Admission, GateRequest } from './candidate-gate.js';
 import type { Candidate } from './rank.js';
 import type { RequestRun } from './request-run.js';
 import type { Pick } from './turn.js';
@@ -78,6 +78,39 @@ export class CandidatePicker {
       }
     }
     return this.#waitOrGiveUp(skips, soonest, soonestKey);
+  }
+
+  /**
+   * A candidate for a hedge, admitted now or not at all: the first in rank order that is not `busy`
+   * (the attempts in flight), has not failed, and the gate lets go at once. Never waits, never takes
+   * a budget's reserve, never joins the wait queue: `request` is the hedge's own GateRequest.
+   */
+  pickNow(busy: ReadonlySet<string>, request: GateRequest): MaybePromise<Pick | undefined> {
+    const run = this.#run;
+    const { candidates } = run.ranking;
+    return this.#firstAdmitted(candidates, 0, busy, request);
+  }
+
+  #firstAdmitted(
+    candidates: readonly Candidate[],
+    from: number,
+    busy: ReadonlySet<string>,
+    request: GateRequest,
+  ): MaybePromise<Pick | undefined> {
+    const run = this.#run;
+    for (let index = from; index < candidates.length; index++) {
+      const candidate = candidates[index] as Candidate;
+      if (busy.has(candidate.key) || !this.#usable(candidate) || this.#failed.has(candidate.key)) continue;
+      const admission = run.state.gate.admit(candidate, request, run.now);
+      if (isPromise(admission))
+        return admission.then((late) =>
+          late.action === 'go'
+            ? { candidate, ticket: late.ticket, waitedMs: 0 }
+            : this.#firstAdmitted(candidates, index + 1, busy, request),
+        );
+      if (admission.action === 'go') return { candidate, ticket: admission.ticket, waitedMs: 0 };
+    }
+    return undefined;
   }
 
   async #pickAsync(

@@ -1,7 +1,7 @@
 import { ProviderError } from '../errors.js';
 import type { ChatResult } from '../types.js';
 import type { AttemptKind } from './attempt-loop.js';
-import type { RequestRun } from './request-run.js';
+import { hedgeLost, type RequestRun } from './request-run.js';
 import type { Turn } from './turn.js';
 
 const generate = (run: RequestRun, turn: Turn) => turn.candidate.adapter.doGenerate(run.adapterCall(turn));
@@ -15,6 +15,11 @@ async function attempt(run: RequestRun, turn: Turn): Promise<ChatResult> {
       provider: candidate.provider,
       model: candidate.model,
     });
+  if (!run.claim(turn)) {
+    // A hedged race's other attempt answered first; this answer was billed all the same.
+    run.lose(turn, output.usage);
+    throw hedgeLost();
+  }
   // `succeed` copies only the result's own fields out of the adapter's output.
   const result = run.succeed(turn, output, output.rateLimit);
   turn.dispose();

@@ -19,7 +19,14 @@ export type RouterEvents = {
     /** The caller's request as given (telemetry reads the model asked for and, when opted in, the prompt). */
     request: ChatRequest;
   };
-  'attempt-start': Target & { requestId: string; attempt: number };
+  /** `hedge`: started beside a slow attempt (see `hedge-start`). */
+  'attempt-start': Target & { requestId: string; attempt: number; hedge?: boolean };
+  /**
+   * A hedged attempt starts on `to` because the attempt on `from` produced nothing in `afterMs`
+   * (router option or request `hedge`). The first of the two to produce wins; the other ends as
+   * `cancelled` in `attempts`.
+   */
+  'hedge-start': { requestId: string; from: Target; to: Target; afterMs: number };
   /**
    * Every attempt that got an answer or a failure, success included (`attempt.outcome`). An attempt
    * the caller aborted has none: its request ends with `request-finish`.

@@ -3,7 +3,7 @@ import type { ResponseCache } from '../cache/response-cache.js';
 import type { Clock, RandomSource } from '../clock.js';
 import type { ProviderAdapter } from '../spec.js';
 import type { RouterStore } from '../store.js';
-import type { ChatRequest, ModelSpec } from '../types.js';
+import type { ChatRequest, HedgeOptions, ModelSpec } from '../types.js';
 import type { AlertRule } from './alerts.js';
 
 /** Where the router reports what it cannot throw (a listener that threw, a provider disabled). */
@@ -78,6 +78,12 @@ export type RouterOptions = {
   /** Output tokens assumed for cost ranking when a request gives no `maxTokens`. Default 512. */
   expectedOutputTokens?: number;
   /**
+   * Hedged attempts (DESIGN §12): when an attempt has produced nothing after `afterMs`, start a
+   * second one on the next candidate that can go now; the first to produce wins, the other is
+   * aborted. Requests override it with their own `hedge` (or turn it off with `false`). Default: off.
+   */
+  hedge?: HedgeOptions;
+  /**
    * Emit `alert` when a share in a sliding window goes above a threshold, and `alert-cleared` when it
    * comes back, e.g. `{ name: '429s', when: 'rate_limited_share', above: 0.005, windowMs: 300_000 }`.
    */
@@ -97,6 +103,7 @@ export type ResolvedOptions = {
   timeToFirstTokenMs: number;
   stallTimeoutMs: number;
   expectedOutputTokens: number;
+  hedge: HedgeOptions | undefined;
   clock: Clock;
   random: RandomSource;
   logger: Logger;

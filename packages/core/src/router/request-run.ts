@@ -44,11 +44,17 @@ export class RequestRun {
   readonly deadline: number;
   readonly gateRequest: GateRequest;
   readonly stream: boolean;
+  /** Start a hedge after this long without output (request or router `hedge`); undefined: never. */
+  readonly hedgeAfterMs: number | undefined;
   readonly #attempts: Attempt[] = [];
   readonly #warnings: string[] = [];
   readonly #picker = new CandidatePicker(this);
   /** The candidate that failed last and why, for the next attempt's fallback event. */
   #last: { candidate: Candidate; failure: FailureClass } | undefined;
+  /** With hedging: the attempt that produced first (the others lose and are aborted). */
+  #winner: Turn | undefined;
+  /** With hedging: a hedge's own GateRequest (it never takes a budget's reserve or a queue place). */
+  #hedgeRequest: GateRequest | undefined;
 
   constructor(state: RouterState, request: ChatRequest, stream: boolean) {
     this.state = state;
@@ -58,6 +64,8 @@ export class RequestRun {
     this.startedAt = state.options.clock.now();
     const timeoutMs = request.timeoutMs ?? state.options.timeoutMs;
     this.deadline = timeoutMs === undefined ? Infinity : this.startedAt + timeoutMs;
+    const hedge = request.hedge ?? state.options.hedge;
+    this.hedgeAfterMs = hedge ? hedge.afterMs : undefined;
     this.ranking = state.rank(request, stream);
     this.gateRequest = {
       requestId: this.id,
@@ -124,33 +132,122 @@ export class RequestRun {
     return this.#picker.pick();
   }
 
-  /** Starts one attempt: emits fallback / attempt-start and returns the turn (its signal included). */
-  start(pick: Pick, abortable: boolean): Turn {
+  /**
+   * A candidate to hedge `slow` with, admitted now, or undefined (nothing can go at once, or
+   * maxAttempts would be passed). `busy`: the candidates with an attempt in flight.
+   */
+  pickHedge(busy: ReadonlySet<string>): MaybePromise<Pick | undefined> {
+    if (this.#winner || this.#attempts.length + busy.size >= this.state.options.maxAttempts) return undefined;
+    this.#hedgeRequest ??= { ...this.gateRequest };
+    return this.#picker.pickNow(busy, this.#hedgeRequest);
+  }
+
+  /**
+   * Starts one attempt: emits fallback / attempt-start and returns the turn (its signal included).
+   * `hedging`: the slow attempt this one hedges (emits hedge-start instead of fallback).
+   */
+  start(pick: Pick, abortable: boolean, hedging?: Turn): Turn {
     const hub = this.state.hub;
     const { provider, model, key } = pick.candidate;
     let fallback: RouterEvents['fallback'] | undefined;
     const last = this.#last;
-    if (last && last.candidate.key !== key) {
+    if (hedging) {
+      const from = { provider: hedging.candidate.provider, model: hedging.candidate.model };
+      hub.emit('hedge-start', {
+        requestId: this.id,
+        from,
+        to: { provider, model },
+        afterMs: this.hedgeAfterMs ?? 0,
+      });
+      this.state.countersOf(pick.candidate).hedges++;
+    } else if (last && last.candidate.key !== key) {
       const from = { provider: last.candidate.provider, model: last.candidate.model };
       fallback = { requestId: this.id, from, to: { provider, model }, failure: last.failure };
       hub.emit('fallback', fallback);
     }
-    if (hub.has('attempt-start'))
-      hub.emit('attempt-start', { requestId: this.id, provider, model, attempt: this.#attempts.length + 1 });
+    // A hedge starts while the attempt it hedges is still unrecorded: it is the one after it.
+    const attempt = this.#attempts.length + (hedging ? 2 : 1);
+    if (hub.has('attempt-start')) {
+      hub.emit(
+        'attempt-start',
+        hedging
+          ? { requestId: this.id, provider, model, attempt, hedge: true }
+          : { requestId: this.id, provider, model, attempt },
+      );
+    }
     const { clock, attemptTimeoutMs } = this.state.options;
     // Streams bound an attempt by their first-token and stall watchdogs instead.
     const timeoutMs = abortable ? undefined : (this.request.attemptTimeoutMs ?? attemptTimeoutMs);
-    return new Turn(
+    const turn = new Turn(
       pick,
       clock,
       this.request.signal,
       this.deadline,
-      abortable,
+      // A hedged race aborts its loser through the call's own signal, which closes its connection.
+      abortable || this.hedgeAfterMs !== undefined,
       fallback,
       timeoutMs,
       this.state.inFlight,
       this.state.closeSignals,
     );
+    turn.number = attempt;
+    if (hedging) turn.hedge = true;
+    return turn;
+  }
+
+  /**
+   * With hedging, an attempt that has produced (chat: its answer; stream: its first content) claims
+   * the request; false when another attempt already has (this one lost the race). Without hedging
+   * there is no race and every claim holds.
+   */
+  /** An attempt of a hedged race has claimed the request. */
+  get won(): boolean {
+    return this.#winner !== undefined;
+  }
+
+  claim(turn: Turn): boolean {
+    if (this.hedgeAfterMs === undefined) return true;
+    if (this.#winner !== undefined && this.#winner !== turn) return false;
+    this.#winner = turn;
+    return true;
+  }
+
+  /**
+   * `turn` lost a hedged race: the router aborts it (closing its connection) and books it as
+   * `cancelled`, never as a failure (no breaker, no cooldown). `usage`: what it used when it answered
+   * in full anyway; otherwise what the provider probably bills for an aborted call (decision 2120): a
+   * call answered in one piece is generated to the end after the client goes, so the prompt and the
+   * expected output; a stream stops when its connection closes, so the prompt and what it sent.
+   */
+  lose(turn: Turn, usage?: Usage, streamedText = ''): void {
+    if (turn.reported) return;
+    turn.reported = true;
+    turn.abort(hedgeLost());
+    if (this.request.signal?.aborted || this.state.closed) {
+      // The caller or router.close() ended the request: nothing lost a race.
+      this.report(turn.candidate, turn.ticket, { type: 'cancelled', durationMs: this.now - turn.startedAt });
+      return;
+    }
+    const { candidate } = turn;
+    const inputTokens = this.ranking.estimatedInputTokens;
+    const outputTokens = this.stream ? Math.ceil(streamedText.length / 4) : this.ranking.expectedOutputTokens;
+    const billed = usage ?? { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+    const durationMs = this.now - turn.startedAt;
+    const winner = this.#winner?.candidate;
+    const attempt: Attempt = {
+      provider: candidate.provider,
+      model: candidate.model,
+      outcome: 'cancelled',
+      message: winner
+        ? `aborted: ${winner.provider}/${winner.model} answered first`
+        : 'aborted by the router',
+      durationMs,
+      waitedMs: turn.waitedMs,
+    };
+    if (turn.hedge) attempt.hedge = true;
+    this.#attempts.push(attempt);
+    this.state.countersOf(candidate).recordCancelled(billed, costOf(candidate, billed));
+    this.report(candidate, turn.ticket, { type: 'cancelled', durationMs, usage: billed });
   }
 
   /**
@@ -160,10 +257,9 @@ export class RequestRun {
   invoke<A, B, T>(turn: Turn, call: (a: A, b: B) => T, a: A, b: B): T {
     const wrap = this.state.attemptWrappers.current;
     if (wrap === undefined) return call(a, b);
-    // Numbered at its first call, before its outcome joins `attempts`.
     turn.scope ??= {
       requestId: this.id,
-      attempt: this.#attempts.length + 1,
+      attempt: turn.number,
       provider: turn.candidate.provider,
       model: turn.candidate.model,
     };
@@ -200,6 +296,7 @@ export class RequestRun {
       waitedMs: turn.waitedMs,
     };
     if (output.requestId !== undefined) attempt.requestId = output.requestId;
+    if (turn.hedge) attempt.hedge = true;
     this.#attempts.push(attempt);
     this.state.countersOf(candidate).recordSuccess(durationMs, output.usage, costUsd);
     turn.reported = true;
@@ -266,6 +363,7 @@ export class RequestRun {
     };
     if (providerError?.status !== undefined) attempt.status = providerError.status;
     if (providerError?.requestId !== undefined) attempt.requestId = providerError.requestId;
+    if (turn.hedge) attempt.hedge = true;
     this.#attempts.push(attempt);
     this.state.countersOf(candidate).recordFailure(failure);
     const retryAfterMs = this.#retryAfter(failure, providerError);
@@ -419,6 +517,13 @@ export class RequestRun {
     );
     return `:\n  ${lines.join('\n  ')}`;
   }
+}
+
+/** The reason a hedged race's losing attempt is aborted with. */
+export function hedgeLost(): Error {
+  const error = new Error('Another attempt of this request answered first');
+  error.name = 'AbortError';
+  return error;
 }
 
 /** What a request in flight rejects with when router.close() ends it. */

@@ -19,6 +19,13 @@ export type Counters = {
   cacheWriteInputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Attempts started here as a hedge beside a slow attempt (router option or request `hedge`). */
+  hedges: number;
+  /**
+   * Attempts here the router aborted because the other attempt of a hedged race won: neither a
+   * success nor a failure. Their estimated tokens and cost are in the totals above (decision 2120).
+   */
+  cancelled: number;
   latency: { p50Ms?: number; avgMs?: number; ewmaMs?: number };
 };
 
@@ -51,6 +58,8 @@ export class ModelCounters {
   cacheWriteInputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
+  hedges = 0;
+  cancelled = 0;
   ewmaMs: number | undefined;
   #ring: number[] = [];
   #next = 0;
@@ -74,6 +83,14 @@ export class ModelCounters {
     this.#next = (this.#next + 1) % RING_SIZE;
   }
 
+  /** An attempt the router aborted (a hedged race's loser): what it was probably billed. */
+  recordCancelled(usage: Usage, costUsd: number): void {
+    this.cancelled++;
+    this.inputTokens += usage.inputTokens;
+    this.outputTokens += usage.outputTokens;
+    this.costUsd += costUsd;
+  }
+
   recordFailure(failure: FailureClass): void {
     this.requests++;
     this.failures[failure] = (this.failures[failure] ?? 0) + 1;
@@ -92,6 +109,8 @@ export class ModelCounters {
       cacheWriteInputTokens: this.cacheWriteInputTokens,
       outputTokens: this.outputTokens,
       costUsd: this.costUsd,
+      hedges: this.hedges,
+      cancelled: this.cancelled,
       latency: {
         p50Ms: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : undefined,
         avgMs: this.#latencyCount ? this.#latencySum / this.#latencyCount : undefined,
@@ -113,6 +132,8 @@ export function sumCounters(list: Counters[]): Counters {
     cacheWriteInputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    hedges: 0,
+    cancelled: 0,
     latency: {},
   };
   let weighted = 0;
@@ -125,6 +146,8 @@ export function sumCounters(list: Counters[]): Counters {
     total.cacheWriteInputTokens += item.cacheWriteInputTokens;
     total.outputTokens += item.outputTokens;
     total.costUsd += item.costUsd;
+    total.hedges += item.hedges;
+    total.cancelled += item.cancelled;
     for (const [name, count] of Object.entries(item.failures))
       total.failures[name as FailureClass] = (total.failures[name as FailureClass] ?? 0) + (count ?? 0);
     if (item.latency.avgMs !== undefined) {

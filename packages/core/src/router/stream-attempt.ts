@@ -2,7 +2,7 @@ import { ProviderError, StreamInterruptedError } from '../errors.js';
 import type { FailureClass } from '../failure.js';
 import type { ChatResult, Message, Usage } from '../types.js';
 import type { AttemptKind } from './attempt-loop.js';
-import type { RequestRun } from './request-run.js';
+import { hedgeLost, type RequestRun } from './request-run.js';
 import { Delivered, isContent } from './stream-delivered.js';
 import { StreamPiece } from './stream-piece.js';
 import type { RouterStreamEvent } from './stream-types.js';
@@ -66,8 +66,10 @@ export type StreamStart = StreamPiece | ChatResult;
 async function attempt(run: RequestRun, turn: Turn, context: StreamContext): Promise<StreamPiece> {
   const piece = new StreamPiece(run, turn, context.firstTokenMs, context.stallMs);
   const { fallback } = turn;
+  // This attempt's own events until it claims the request (a hedged race runs two at once).
+  const pending: RouterStreamEvent[] = [];
   if (fallback)
-    context.pending.push({
+    pending.push({
       type: 'fallback',
       from: fallback.from,
       to: fallback.to,
@@ -93,20 +95,29 @@ async function attempt(run: RequestRun, turn: Turn, context: StreamContext): Pro
         piece.finishReason = event.finishReason;
         piece.usage = event.usage ?? piece.usage;
         piece.completed();
-        return piece;
+        return claimed(run, piece, pending, context);
       }
       if (event.type === 'usage') {
         piece.usage = event.usage;
-        context.pending.push(event);
+        pending.push(event);
       } else if (isContent(event)) {
         piece.first = event;
-        return piece;
+        return claimed(run, piece, pending, context);
       }
     }
   } catch (error) {
     piece.close();
+    // A failed attempt's fallback stays in the story the caller reads; a race's loser's does not.
+    if (!run.won) context.pending.push(...pending);
     throw error;
   }
+}
+
+/** The piece produced: it claims the request (or lost a hedged race) and its events join the stream's. */
+function claimed(run: RequestRun, piece: StreamPiece, pending: RouterStreamEvent[], context: StreamContext) {
+  if (!run.claim(piece.turn)) throw hedgeLost();
+  for (const event of pending) context.pending.push(event);
+  return piece;
 }
 
 function refused(result: ChatResult, context: StreamContext): StreamStart {

@@ -23,6 +23,10 @@ export class Turn extends AttemptSignal {
   readonly fallback: RouterEvents['fallback'] | undefined;
   /** The gate has heard how this attempt ended (its ticket is settled). */
   reported = false;
+  /** Started as a hedge beside a slow attempt. */
+  hedge = false;
+  /** Its number in the request, as in `attempt-start` (1 for the first). */
+  number = 1;
   /** What attempt wrappers are told about this attempt; built at its first wrapped call. */
   scope: AttemptScope | undefined;
   readonly #inFlight: Set<Turn>;

@@ -166,6 +166,8 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     optionalNumber(breaker, 'volumeThreshold', 'breaker', { min: 0, integer: true });
     optionalNumber(breaker, 'resetTimeoutMs', 'breaker', duration);
   }
+  const hedge = checkSection(raw, 'hedge');
+  if (hedge) check('hedge.afterMs', checkNumber(hedge.afterMs, duration));
   const queue = checkSection(raw, 'queue');
   if (queue) optionalNumber(queue, 'maxWaiting', 'queue', { min: 0, integer: true });
   const budget = checkSection(raw, 'budget');
@@ -210,6 +212,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
     timeToFirstTokenMs: options.timeToFirstTokenMs ?? DEFAULTS.timeToFirstTokenMs,
     stallTimeoutMs: options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs,
     expectedOutputTokens: options.expectedOutputTokens ?? DEFAULTS.expectedOutputTokens,
+    hedge: options.hedge,
     clock: options.clock ?? systemClock,
     random: options.random ?? systemRandom,
     logger: options.logger ?? silentLogger,

@@ -194,6 +194,12 @@ const cacheRule: Rule = (value) => {
   }
   return undefined;
 };
+const hedgeRule: Rule = (value) => {
+  if (value === false) return undefined;
+  if (!isRecord(value)) return `must be false or { afterMs }, got ${describe(value)}`;
+  const problem = checkNumber(value.afterMs, { min: 0, max: MAX_TIMER_MS });
+  return problem && `.afterMs ${problem}`;
+};
 const onInterruptRule: Rule = (value) => checkOneOf(value, ['error', 'continue']);
 const stopRule: Rule = (value) =>
   typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))
@@ -257,4 +263,10 @@ export function validateRequest(request: ChatRequest, isOffered: (ref: ModelRef)
   optional('tenant', raw.tenant, tenantRule);
   optional('onInterrupt', raw.onInterrupt, onInterruptRule);
   optional('fallbackOnContentFilter', raw.fallbackOnContentFilter, checkBoolean);
+  if (raw.hedge !== undefined) {
+    const problem = hedgeRule(raw.hedge);
+    if (problem?.startsWith('.'))
+      check(`hedge${problem.split(' ')[0]}`, problem.slice(problem.indexOf(' ') + 1));
+    else check('hedge', problem);
+  }
 }
