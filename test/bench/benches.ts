@@ -15,4 +15,5 @@ export const benches: Array<() => Promise<BenchModule>> = [
   () => import('./gateway.js'),
   () => import('./realtime.js'),
   () => import('./hedge.js'),
+  () => import('./routing-scale.js'),
 ];

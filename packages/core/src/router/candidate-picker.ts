@@ -5,7 +5,7 @@ import type { MaybePromise } from '../store.js';
 import { AttemptSignal, sleep } from './attempt-signal.js';
 import { addCallerAbort, removeCallerAbort } from './caller-abort.js';
 import type { Admission, GateRequest } from './candidate-gate.js';
-import type { Candidate } from './rank.js';
+import type { Candidate, Ranking } from './rank.js';
 import type { RequestRun } from './request-run.js';
 import type { Pick } from './turn.js';
 
@@ -62,10 +62,10 @@ export class CandidatePicker {
     let soonest = Infinity;
     let soonestKey: string | undefined;
     this.#budget = undefined;
-    const { candidates } = run.ranking;
+    const { ranking } = run;
     const { gate } = run.state;
-    for (let index = 0; index < candidates.length; index++) {
-      const candidate = candidates[index] as Candidate;
+    for (let index = 0; index < ranking.count; index++) {
+      const candidate = ranking.at(index) as Candidate;
       if (!this.#usable(candidate) || this.#failed.has(candidate.key)) continue;
       const admission = gate.admit(candidate, run.gateRequest, run.now);
       if (isPromise(admission))
@@ -86,20 +86,18 @@ export class CandidatePicker {
    * a budget's reserve, never joins the wait queue: `request` is the hedge's own GateRequest.
    */
   pickNow(busy: ReadonlySet<string>, request: GateRequest): MaybePromise<Pick | undefined> {
-    const run = this.#run;
-    const { candidates } = run.ranking;
-    return this.#firstAdmitted(candidates, 0, busy, request);
+    return this.#firstAdmitted(this.#run.ranking, 0, busy, request);
   }
 
   #firstAdmitted(
-    candidates: readonly Candidate[],
+    candidates: Ranking,
     from: number,
     busy: ReadonlySet<string>,
     request: GateRequest,
   ): MaybePromise<Pick | undefined> {
     const run = this.#run;
-    for (let index = from; index < candidates.length; index++) {
-      const candidate = candidates[index] as Candidate;
+    for (let index = from; index < candidates.count; index++) {
+      const candidate = candidates.at(index) as Candidate;
       if (busy.has(candidate.key) || !this.#usable(candidate) || this.#failed.has(candidate.key)) continue;
       const admission = run.state.gate.admit(candidate, request, run.now);
       if (isPromise(admission))
@@ -124,9 +122,9 @@ export class CandidatePicker {
     const run = this.#run;
     let soonest = soonestSoFar;
     let soonestKey = soonestKeySoFar;
-    const { candidates } = run.ranking;
-    for (let index = from; index < candidates.length; index++) {
-      const candidate = index === from ? firstCandidate : (candidates[index] as Candidate);
+    const { ranking } = run;
+    for (let index = from; index < ranking.count; index++) {
+      const candidate = index === from ? firstCandidate : (ranking.at(index) as Candidate);
       if (index !== from && (!this.#usable(candidate) || this.#failed.has(candidate.key))) continue;
       const admission = await this.#admitted(
         candidate,
@@ -200,10 +198,13 @@ export class CandidatePicker {
   async #waitOrGiveUp(skips: string[], soonest: number, soonestKey?: string): Promise<Pick> {
     const run = this.#run;
     const { options, gate } = run.state;
-    const retry = run.ranking.candidates.find((candidate) => {
+    let retry: Candidate | undefined;
+    for (let index = 0; index < run.ranking.count && !retry; index++) {
+      const candidate = run.ranking.at(index) as Candidate;
       const failed = this.#failed.get(candidate.key);
-      return failed !== undefined && failurePolicy(failed.failure).retry && this.#usable(candidate);
-    });
+      if (failed !== undefined && failurePolicy(failed.failure).retry && this.#usable(candidate))
+        retry = candidate;
+    }
     let delay = soonest;
     let retrying = false;
     if (retry) {

@@ -227,3 +227,37 @@ describe('rank', () => {
     ]);
   });
 });
+
+describe('rank order on a large catalog', () => {
+  // Prices repeat so ties (broken by capability, then offer order) are common.
+  const offers = Array.from({ length: 300 }, (_, index) =>
+    offer(
+      `p${index % 7}`,
+      spec(`m${index}`, { inputUsdPerMTok: (index * 37) % 11, capability: 1 + ((index * 13) % 10) }),
+    ),
+  );
+  const input = {
+    offers,
+    request: { ...say, minCapability: 4 },
+    strategy: 'cheapest' as const,
+    expectedOutputTokens: 512,
+    unavailable: () => undefined,
+    latency: () => undefined,
+  };
+
+  it('orders lazily exactly as a stable full sort would, whatever is read first', () => {
+    const expected = offers
+      .filter((item) => item.spec.capability >= 4)
+      .map((item) => ({ key: item.key, cost: item.spec.inputUsdPerMTok, capability: item.spec.capability }))
+      .sort((a, b) => a.cost - b.cost || b.capability - a.capability)
+      .map((item) => item.key);
+    expect(rank(input).candidates.map((item) => item.key)).toEqual(expected);
+    const stepwise = rank(input);
+    expect([0, 1, 2, 3].map((index) => stepwise.at(index)?.key)).toEqual(expected.slice(0, 4));
+    expect(stepwise.candidates.map((item) => item.key)).toEqual(expected);
+    expect(stepwise.count).toBe(expected.length);
+    expect(stepwise.at(expected.length)).toBeUndefined();
+    expect(stepwise.exclusions).toHaveLength(offers.length - expected.length);
+    expect(stepwise.exclusions[0]?.reason).toMatch(/^capability \d+ is below minCapability 4$/);
+  });
+});

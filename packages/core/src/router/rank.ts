@@ -15,13 +15,6 @@ export type Offer = {
 };
 export type Candidate = Offer & { estimatedCostUsd: number };
 
-export type Ranking = {
-  candidates: Candidate[];
-  exclusions: Exclusion[];
-  estimatedInputTokens: number;
-  expectedOutputTokens: number;
-};
-
 export type RankInput = {
   offers: readonly Offer[];
   request: ChatRequest;
@@ -61,35 +54,62 @@ export function matchesRef(offer: Offer, ref: ModelRef): boolean {
     : offer.provider === ref.provider && offer.model === ref.model;
 }
 
-function whyIneligible(
-  offer: Offer,
-  request: ChatRequest,
-  needs: Needs,
-  tokensNeeded: number,
-): string | undefined {
+// Why an offer is left out, as a code: the text is built only when someone reads `exclusions` (an
+// error, a request-start listener). With a 500-model catalog most offers are excluded per request.
+const CAPABILITY = 1;
+const TOOLS = 2;
+const VISION = 3;
+const JSON_FORMAT = 4;
+const STREAMING = 5;
+const MIN_WINDOW = 6;
+const WINDOW = 7;
+const MAX_OUTPUT = 8;
+const FEATURE_CODES = [TOOLS, VISION, JSON_FORMAT] as const;
+
+function whyIneligible(offer: Offer, request: ChatRequest, needs: Needs, tokensNeeded: number): number {
   const { spec } = offer;
-  if (request.minCapability !== undefined && spec.capability < request.minCapability)
-    return `capability ${spec.capability} is below minCapability ${request.minCapability}`;
-  for (const feature of FEATURES)
-    if (needs[feature] && spec.supports?.[feature] !== true) return `does not support ${feature}`;
-  if (needs.stream && spec.supports?.streaming === false) return 'does not support streaming';
+  if (request.minCapability !== undefined && spec.capability < request.minCapability) return CAPABILITY;
+  for (let index = 0; index < FEATURES.length; index++)
+    if (needs[FEATURES[index] as keyof Needs] && spec.supports?.[FEATURES[index] as 'tools'] !== true)
+      return FEATURE_CODES[index] as number;
+  if (needs.stream && spec.supports?.streaming === false) return STREAMING;
   const minWindow = request.require?.minContextWindow;
-  if (minWindow !== undefined && spec.contextWindow < minWindow)
-    return `context window ${spec.contextWindow} is below require.minContextWindow ${minWindow}`;
-  if (tokensNeeded > spec.contextWindow)
-    return `context window ${spec.contextWindow} is smaller than the ${tokensNeeded} tokens this request needs (estimated prompt + maxTokens)`;
+  if (minWindow !== undefined && spec.contextWindow < minWindow) return MIN_WINDOW;
+  if (tokensNeeded > spec.contextWindow) return WINDOW;
   if (
     request.maxTokens !== undefined &&
     spec.maxOutputTokens !== undefined &&
     request.maxTokens > spec.maxOutputTokens
   )
-    return `maxTokens ${request.maxTokens} exceeds the model's maxOutputTokens ${spec.maxOutputTokens}`;
-  return undefined;
+    return MAX_OUTPUT;
+  return 0;
+}
+
+function reasonText(code: number, spec: ModelSpec, request: ChatRequest, tokensNeeded: number): string {
+  switch (code) {
+    case CAPABILITY:
+      return `capability ${spec.capability} is below minCapability ${request.minCapability}`;
+    case TOOLS:
+      return 'does not support tools';
+    case VISION:
+      return 'does not support vision';
+    case JSON_FORMAT:
+      return 'does not support json';
+    case STREAMING:
+      return 'does not support streaming';
+    case MIN_WINDOW:
+      return `context window ${spec.contextWindow} is below require.minContextWindow ${request.require?.minContextWindow}`;
+    case WINDOW:
+      return `context window ${spec.contextWindow} is smaller than the ${tokensNeeded} tokens this request needs (estimated prompt + maxTokens)`;
+    default:
+      return `maxTokens ${request.maxTokens} exceeds the model's maxOutputTokens ${spec.maxOutputTokens}`;
+  }
 }
 
 const byLatency = (a: number | undefined, b: number | undefined) => (a ?? Infinity) - (b ?? Infinity) || 0;
 
-type Ranked = RankCandidate & { group: number };
+/** `index`: the offer's position, the last tie-break, so a partial selection orders like a stable sort. */
+type Ranked = RankCandidate & { group: number; index: number; offer: Offer };
 const cost = (a: RankCandidate, b: RankCandidate) => a.estimatedCostUsd - b.estimatedCostUsd;
 const capability = (a: RankCandidate, b: RankCandidate) => b.spec.capability - a.spec.capability;
 const latency = (a: RankCandidate, b: RankCandidate) => byLatency(a.latencyMs, b.latencyMs);
@@ -98,11 +118,126 @@ const unmeasuredFirst = (a: RankCandidate, b: RankCandidate) =>
   (a.latencyMs === undefined ? 0 : 1) - (b.latencyMs === undefined ? 0 : 1);
 // Built once, not per request: pinned groups first, then the strategy's order.
 const COMPARATORS: Record<StrategyName, (a: Ranked, b: Ranked) => number> = {
-  cheapest: (a, b) => a.group - b.group || cost(a, b) || capability(a, b) || latency(a, b),
-  'most-capable': (a, b) => a.group - b.group || capability(a, b) || cost(a, b) || latency(a, b),
+  cheapest: (a, b) =>
+    a.group - b.group || cost(a, b) || capability(a, b) || latency(a, b) || a.index - b.index,
+  'most-capable': (a, b) =>
+    a.group - b.group || capability(a, b) || cost(a, b) || latency(a, b) || a.index - b.index,
   fastest: (a, b) =>
-    a.group - b.group || unmeasuredFirst(a, b) || latency(a, b) || cost(a, b) || capability(a, b),
+    a.group - b.group ||
+    unmeasuredFirst(a, b) ||
+    latency(a, b) ||
+    cost(a, b) ||
+    capability(a, b) ||
+    a.index - b.index,
 };
+
+// Candidates picked one at a time by selection (O(n) each) before the rest is sorted at once: most
+// requests go to their first or second candidate, and a full sort of a 500-model catalog per request
+// costs more than the rest of the routing decision.
+const SELECTED_BEFORE_SORT = 2;
+
+/**
+ * A request's eligible candidates in the strategy's order, ordered lazily: `at(index)` orders only
+ * as far as it is asked. `candidates` and `exclusions` build the whole lists (errors, events, tests).
+ */
+export class Ranking {
+  readonly estimatedInputTokens: number;
+  readonly expectedOutputTokens: number;
+  /** How many candidates there are. */
+  readonly count: number;
+  readonly #items: Ranked[];
+  readonly #compare: ((a: Ranked, b: Ranked) => number) | undefined;
+  /** `#items[0, #ordered)` are in their final order. */
+  #ordered: number;
+  readonly #built: Candidate[] = [];
+  readonly #excluded: Array<{ offer: Offer; code: number; reason?: string }>;
+  readonly #request: ChatRequest;
+  readonly #tokensNeeded: number;
+  #exclusions: Exclusion[] | undefined;
+
+  constructor(
+    items: Ranked[],
+    compare: ((a: Ranked, b: Ranked) => number) | undefined,
+    excluded: Array<{ offer: Offer; code: number; reason?: string }>,
+    request: ChatRequest,
+    tokensNeeded: number,
+    estimatedInputTokens: number,
+    expectedOutputTokens: number,
+  ) {
+    this.#items = items;
+    this.#compare = compare;
+    this.#ordered = compare && items.length > 1 ? 0 : items.length;
+    this.#excluded = excluded;
+    this.#request = request;
+    this.#tokensNeeded = tokensNeeded;
+    this.estimatedInputTokens = estimatedInputTokens;
+    this.expectedOutputTokens = expectedOutputTokens;
+    this.count = items.length;
+  }
+
+  /** The candidate at `index` in rank order, or undefined past the end. */
+  at(index: number): Candidate | undefined {
+    if (index >= this.count) return undefined;
+    const built = this.#built[index];
+    if (built !== undefined) return built;
+    if (index >= this.#ordered) this.#orderThrough(index);
+    const item = this.#items[index] as Ranked;
+    const offer = item.offer;
+    // Built field by field: object spread costs about a microsecond per object on Node 20.
+    const candidate: Candidate = {
+      key: offer.key,
+      provider: offer.provider,
+      model: offer.model,
+      adapter: offer.adapter,
+      spec: offer.spec,
+      estimatedCostUsd: item.estimatedCostUsd,
+    };
+    this.#built[index] = candidate;
+    return candidate;
+  }
+
+  /** Every candidate, in rank order. */
+  get candidates(): Candidate[] {
+    const all: Candidate[] = [];
+    for (let index = 0; index < this.count; index++) all.push(this.at(index) as Candidate);
+    return all;
+  }
+
+  /** Every offer left out, in offer order (then those a custom strategy left out), and why. */
+  get exclusions(): Exclusion[] {
+    if (this.#exclusions === undefined) {
+      this.#exclusions = [];
+      for (const { offer, code, reason } of this.#excluded)
+        this.#exclusions.push({
+          provider: offer.provider,
+          model: offer.model,
+          reason: reason ?? reasonText(code, offer.spec, this.#request, this.#tokensNeeded),
+        });
+    }
+    return this.#exclusions;
+  }
+
+  #orderThrough(index: number): void {
+    const items = this.#items;
+    const compare = this.#compare as (a: Ranked, b: Ranked) => number;
+    while (this.#ordered <= index) {
+      const from = this.#ordered;
+      if (from >= SELECTED_BEFORE_SORT) {
+        const rest = items.slice(from).sort(compare);
+        for (let offset = 0; offset < rest.length; offset++) items[from + offset] = rest[offset] as Ranked;
+        this.#ordered = items.length;
+        return;
+      }
+      let best = from;
+      for (let scan = from + 1; scan < items.length; scan++)
+        if (compare(items[scan] as Ranked, items[best] as Ranked) < 0) best = scan;
+      const chosen = items[best] as Ranked;
+      items[best] = items[from] as Ranked;
+      items[from] = chosen;
+      this.#ordered = from + 1;
+    }
+  }
+}
 
 /**
  * One scoring pass: filters every offered model, prices this request on each eligible one and
@@ -114,21 +249,29 @@ export function rank(input: RankInput): Ranking {
   const expectedOutputTokens = request.maxTokens ?? input.expectedOutputTokens;
   const tokensNeeded = estimatedInputTokens + (request.maxTokens ?? 0);
   const needs = needsOf(request, input.stream === true);
-  const exclusions: Exclusion[] = [];
+  const excluded: Array<{ offer: Offer; code: number; reason?: string }> = [];
 
   // Pinned refs make groups tried in the given order; unpinned, all offers form one group.
   const refs =
     request.model === undefined ? undefined : Array.isArray(request.model) ? request.model : [request.model];
 
-  const eligible: Array<Ranked & { offer: Offer }> = [];
-  for (const offer of input.offers) {
+  const eligible: Ranked[] = [];
+  const { offers } = input;
+  for (let index = 0; index < offers.length; index++) {
+    const offer = offers[index] as Offer;
     const group = refs ? groupOf(offer, refs) : 0;
-    const reason =
-      group < 0
-        ? 'not named in request.model'
-        : (input.unavailable(offer) ?? whyIneligible(offer, request, needs, tokensNeeded));
-    if (reason) {
-      exclude(exclusions, offer, reason);
+    if (group < 0) {
+      excluded.push({ offer, code: 0, reason: 'not named in request.model' });
+      continue;
+    }
+    const unavailable = input.unavailable(offer);
+    if (unavailable !== undefined) {
+      excluded.push({ offer, code: 0, reason: unavailable });
+      continue;
+    }
+    const code = whyIneligible(offer, request, needs, tokensNeeded);
+    if (code !== 0) {
+      excluded.push({ offer, code });
       continue;
     }
     const estimatedCostUsd = costUsd(offer.spec, estimatedInputTokens, expectedOutputTokens);
@@ -140,30 +283,25 @@ export function rank(input: RankInput): Ranking {
       latencyMs: input.latency(offer),
       offer,
       group,
+      index,
     });
   }
 
-  let ordered: readonly (RankCandidate & { offer?: Offer })[];
+  let ordered = eligible;
+  let compare: ((a: Ranked, b: Ranked) => number) | undefined;
   if (typeof input.strategy === 'function') {
     const context: RankContext = { request, estimatedInputTokens, expectedOutputTokens };
-    ordered = customOrder(input.strategy, eligible, context, exclusions);
-  } else {
-    ordered = eligible.length > 1 ? eligible.sort(COMPARATORS[input.strategy]) : eligible;
-  }
-  // Built field by field: object spread costs about a microsecond per object on Node 20.
-  const candidates: Candidate[] = [];
-  for (const item of ordered) {
-    const offer = item.offer as Offer;
-    candidates.push({
-      key: offer.key,
-      provider: offer.provider,
-      model: offer.model,
-      adapter: offer.adapter,
-      spec: offer.spec,
-      estimatedCostUsd: item.estimatedCostUsd,
-    });
-  }
-  return { candidates, exclusions, estimatedInputTokens, expectedOutputTokens };
+    ordered = customOrder(input.strategy, eligible, context, excluded);
+  } else compare = COMPARATORS[input.strategy];
+  return new Ranking(
+    ordered,
+    compare,
+    excluded,
+    request,
+    tokensNeeded,
+    estimatedInputTokens,
+    expectedOutputTokens,
+  );
 }
 
 function groupOf(offer: Offer, refs: readonly ModelRef[]): number {
@@ -172,22 +310,16 @@ function groupOf(offer: Offer, refs: readonly ModelRef[]): number {
   return -1;
 }
 
-function exclude(exclusions: Exclusion[], offer: Offer, reason: string): void {
-  exclusions.push({ provider: offer.provider, model: offer.model, reason });
-}
-
 function customOrder(
   rankFn: RankFn,
-  eligible: Array<RankCandidate & { offer: Offer }>,
+  eligible: Ranked[],
   context: RankContext,
-  exclusions: Exclusion[],
-): Array<RankCandidate & { offer: Offer }> {
+  excluded: Array<{ offer: Offer; code: number; reason?: string }>,
+): Ranked[] {
   let result: readonly RankCandidate[];
   try {
     result = rankFn(
-      eligible.map(
-        ({ offer: _offer, group: _group, ...rest }: RankCandidate & { offer: Offer; group?: number }) => rest,
-      ),
+      eligible.map(({ offer: _offer, group: _group, index: _index, ...rest }: Ranked) => rest),
       context,
     );
   } catch (error) {
@@ -206,16 +338,19 @@ function customOrder(
         field: 'strategy',
       },
     );
-  const picked: Array<RankCandidate & { offer: Offer }> = [];
+  const picked: Ranked[] = [];
   const seen = new Set<Offer>();
+  const byKey = new Map<string, Ranked>();
+  for (const entry of eligible) byKey.set(`${entry.provider}/${entry.model}`, entry);
   for (const item of result) {
-    const match = eligible.find((entry) => entry.provider === item?.provider && entry.model === item?.model);
+    const match = byKey.get(`${item?.provider}/${item?.model}`);
     if (match && !seen.has(match.offer)) {
       seen.add(match.offer);
       picked.push(match);
     }
   }
   for (const entry of eligible)
-    if (!seen.has(entry.offer)) exclude(exclusions, entry.offer, 'left out by the custom strategy');
+    if (!seen.has(entry.offer))
+      excluded.push({ offer: entry.offer, code: 0, reason: 'left out by the custom strategy' });
   return picked;
 }

@@ -76,17 +76,18 @@ export class RequestRun {
       tenant: state.tenants.of(request.tenant),
     };
     this.gateRequest.tenant.requests++;
-    const { candidates, exclusions } = this.ranking;
+    const { ranking } = this;
     if (state.hub.has('request-start'))
       state.hub.emit('request-start', {
         requestId: this.id,
-        candidates: candidates.map(({ provider, model }) => ({ provider, model })),
-        exclusions,
+        candidates: ranking.candidates.map(({ provider, model }) => ({ provider, model })),
+        exclusions: ranking.exclusions,
         stream,
         tenant: request.tenant,
         request,
       });
-    if (candidates.length === 0) {
+    if (ranking.count === 0) {
+      const { exclusions } = ranking;
       const lines = exclusions.map((item) => `${item.provider}/${item.model}: ${item.reason}`);
       throw new NoEligibleModelError(`No model can serve this request:\n  ${lines.join('\n  ')}`, {
         exclusions,
