@@ -11,9 +11,11 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import {
+  AlwaysOffSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
+  type Sampler,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { anthropic } from '@spillway/anthropic';
@@ -72,6 +74,7 @@ function start(
   options: Omit<InstrumentOptions, 'tracerProvider' | 'meterProvider'> = {},
   openaiLimits?: { maxConcurrent: number },
   routerOptions: Partial<RouterOptions> = {},
+  sampler?: Sampler,
 ) {
   router = createRouter({
     ...routerOptions,
@@ -86,7 +89,10 @@ function start(
     ],
   });
   spans = new InMemorySpanExporter();
-  tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+    ...(sampler ? { sampler } : {}),
+  });
   metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
   meterProvider = new MeterProvider({ readers: [reader] });
@@ -278,6 +284,7 @@ describe('instrument()', () => {
     const [span] = byName('chat');
     expect(span?.name).toBe('chat claude-haiku-4-5');
     expect(span?.attributes['spillway.stream']).toBe(true);
+    expect(span?.attributes['gen_ai.request.stream']).toBe(true);
     expect(span?.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThanOrEqual(0);
     expect(span?.attributes['gen_ai.usage.output_tokens']).toBe(result.usage.outputTokens);
     const ttft = histogramPoints(
@@ -348,6 +355,8 @@ describe('instrument()', () => {
   it('semconv latest: the genai main-branch metric names', async () => {
     start({ semconv: 'latest' });
     const result = await router.chat(request({ model: ANTHROPIC }));
+    // Set only on streams, as the conventions ask.
+    expect(byName('chat')[0]?.attributes['gen_ai.request.stream']).toBeUndefined();
     const all = await collectMetrics();
     const names = all.map((item) => item.descriptor.name);
     expect(names).toContain('gen_ai.client.inference.duration');
@@ -362,6 +371,89 @@ describe('instrument()', () => {
     expect(histogramPoints(metric(all, 'gen_ai.client.inference.operation.input_tokens'))[0]?.value.sum).toBe(
       result.usage.inputTokens,
     );
+  });
+
+  // Above the 1,024 tokens a provider needs before it caches: the first call writes the prefix, the second reads it.
+  // The simulator remembers prefixes for its whole life: each test caches a manual of its own.
+  const cachedPrompt = (manual: string) =>
+    request({
+      model: OPENAI,
+      messages: [
+        {
+          role: 'system',
+          content: `Answer from the ${manual} manual.\n${'alpha beta gamma delta '.repeat(400)}`,
+        },
+        { role: 'user', content: PROMPT },
+      ],
+    });
+
+  it('prompt-cache writes and reads: on the request spans and in token usage, never counted twice as input', async () => {
+    start();
+    const first = await router.chat(cachedPrompt('boiler'));
+    const second = await router.chat(cachedPrompt('boiler'));
+    const written = first.usage.cacheWriteInputTokens ?? 0;
+    const read = second.usage.cachedInputTokens ?? 0;
+    expect(written).toBeGreaterThan(0);
+    expect(read).toBeGreaterThan(0);
+    const [one, two] = byName('chat');
+    expect(one?.attributes['gen_ai.usage.cache_creation.input_tokens']).toBe(written);
+    expect(two?.attributes['gen_ai.usage.cache_read.input_tokens']).toBe(read);
+
+    const tokens = histogramPoints(metric(await collectMetrics(), 'gen_ai.client.token.usage'));
+    const sum = (key: string, type: string) =>
+      tokens
+        .filter((point) => point.attributes[key] === type)
+        .reduce((total, point) => total + (point.value.sum ?? 0), 0);
+    // Input counts cached tokens once (the conventions' input includes them); the cache points say how many.
+    expect(sum('gen_ai.token.type', 'input')).toBe(first.usage.inputTokens + second.usage.inputTokens);
+    expect(sum('spillway.token.type', 'cache_write')).toBe(written);
+    expect(sum('spillway.token.type', 'cache_read')).toBe(read);
+    for (const point of tokens.filter((item) => item.attributes['spillway.token.type'] !== undefined)) {
+      expect(point.attributes['gen_ai.token.type']).toBeUndefined();
+      expect(point.attributes).toMatchObject({
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.operation.name': 'chat',
+      });
+    }
+  });
+
+  it('semconv latest: cache writes under their new name, on the span and as a counter', async () => {
+    start({ semconv: 'latest' });
+    const first = await router.chat(cachedPrompt('lamp'));
+    const written = first.usage.cacheWriteInputTokens ?? 0;
+    expect(written).toBeGreaterThan(0);
+    expect(byName('chat')[0]?.attributes['gen_ai.usage.cache_write.input_tokens']).toBe(written);
+    const all = await collectMetrics();
+    expect(metric(all, 'gen_ai.client.inference.usage.cache_write.input_tokens').dataPoints[0]?.value).toBe(
+      written,
+    );
+  });
+
+  it('a request whose trace is sampled out still counts in every metric', async () => {
+    start({}, undefined, {}, new AlwaysOffSampler());
+    const result = await router.chat(request({ model: ANTHROPIC }));
+    expect(spans.getFinishedSpans()).toEqual([]);
+    const all = await collectMetrics();
+    expect(histogramPoints(metric(all, 'gen_ai.client.operation.duration'))[0]?.value.count).toBe(1);
+    const tokens = histogramPoints(metric(all, 'gen_ai.client.token.usage'));
+    expect(tokens.find((point) => point.attributes['gen_ai.token.type'] === 'input')?.value.sum).toBe(
+      result.usage.inputTokens,
+    );
+  });
+
+  it('OTEL_SEMCONV_STABILITY_OPT_IN with gen_ai_latest_experimental switches the names when no option is given', async () => {
+    const before = process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
+    process.env.OTEL_SEMCONV_STABILITY_OPT_IN = 'http, gen_ai_latest_experimental';
+    try {
+      start();
+    } finally {
+      if (before === undefined) delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
+      else process.env.OTEL_SEMCONV_STABILITY_OPT_IN = before;
+    }
+    await router.chat(request({ model: ANTHROPIC }));
+    const names = (await collectMetrics()).map((item) => item.descriptor.name);
+    expect(names).toContain('gen_ai.client.inference.duration');
+    expect(names).not.toContain('gen_ai.client.operation.duration');
   });
 
   it('the disposer stops tracing and ends nothing twice', async () => {

@@ -1,5 +1,4 @@
 import {
-  type Attributes,
   type Context,
   context,
   type MeterProvider,
@@ -12,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import type { AttemptScope, ChatRequest, Router, RouterEventName, RouterEvents } from '@spillway/core';
 import { inputMessages, outputMessages, systemInstructions } from './content.js';
+import { MetricAttributeSets } from './metric-attributes.js';
 import { RouterMetrics } from './router-metrics.js';
 import {
   ATTR_ERROR_TYPE,
@@ -21,13 +21,16 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
   ATTR_GEN_AI_REQUEST_TEMPERATURE,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_SPILLWAY_ATTEMPT,
@@ -79,10 +82,13 @@ const WELL_KNOWN: Record<string, string> = {
   gemini: 'gcp.gemini',
 };
 const defaultProviderName = (provider: string) => WELL_KNOWN[provider] ?? provider;
+const CACHE_HIT_ATTRIBUTES = Object.freeze({ [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_CHAT });
 
 /** What is open for one request between its start and finish events. */
 type OpenRequest = {
   span: Span;
+  /** The span is sampled: attributes are worth setting (an unsampled span drops them). */
+  recording: boolean;
   context: Context;
   requestModel: string | undefined;
   attempt: Span | undefined;
@@ -104,18 +110,16 @@ function requestedModel(model: ChatRequest['model']): string | undefined {
 export function instrument(router: Router, options: InstrumentOptions = {}): () => void {
   const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE);
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE);
-  const meters = new RouterMetrics(meter, options.semconv ?? semconvMode(), () => router.stats());
+  const mode = options.semconv ?? semconvMode();
+  const meters = new RouterMetrics(meter, mode, () => router.stats());
   const providerName = options.providerName ?? defaultProviderName;
+  const attributeSets = new MetricAttributeSets(providerName);
+  const cacheWriteAttribute =
+    mode === 'latest'
+      ? ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS
+      : ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS;
   const recordContent = options.recordContent === true;
   const open = new Map<string, OpenRequest>();
-
-  function metricAttributes(entry: OpenRequest, provider: string | undefined, model?: string): Attributes {
-    const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_CHAT };
-    if (provider !== undefined) attributes[ATTR_GEN_AI_PROVIDER_NAME] = providerName(provider);
-    if (entry.requestModel !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = entry.requestModel;
-    if (model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = model;
-    return attributes;
-  }
 
   function endAttempt(entry: OpenRequest): void {
     if (!entry.attempt) return;
@@ -135,20 +139,24 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
       { kind: SpanKind.CLIENT },
       parent,
     );
-    span.setAttribute(ATTR_GEN_AI_OPERATION_NAME, GEN_AI_OPERATION_CHAT);
-    if (requestModel !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, requestModel);
-    if (request.maxTokens !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
-    if (request.temperature !== undefined)
-      span.setAttribute(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
-    span.setAttribute(ATTR_SPILLWAY_REQUEST_ID, event.requestId);
-    span.setAttribute(ATTR_SPILLWAY_STREAM, event.stream);
-    // `tenant` arrives with spend budgets and tenants (DESIGN §7); read it once it is there.
-    const tenant = (request as { tenant?: unknown }).tenant;
-    if (typeof tenant === 'string') span.setAttribute(ATTR_SPILLWAY_TENANT, tenant);
-    if (recordContent) {
-      const system = systemInstructions(request.messages);
-      if (system !== undefined) span.setAttribute(ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, system);
-      span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, inputMessages(request.messages));
+    // Sampled out: no attribute is kept, so none is built (the request's metrics are recorded anyway).
+    const recording = span.isRecording();
+    if (recording) {
+      span.setAttribute(ATTR_GEN_AI_OPERATION_NAME, GEN_AI_OPERATION_CHAT);
+      if (requestModel !== undefined) span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, requestModel);
+      if (request.maxTokens !== undefined)
+        span.setAttribute(ATTR_GEN_AI_REQUEST_MAX_TOKENS, request.maxTokens);
+      if (request.temperature !== undefined)
+        span.setAttribute(ATTR_GEN_AI_REQUEST_TEMPERATURE, request.temperature);
+      span.setAttribute(ATTR_SPILLWAY_REQUEST_ID, event.requestId);
+      span.setAttribute(ATTR_SPILLWAY_STREAM, event.stream);
+      if (event.stream) span.setAttribute(ATTR_GEN_AI_REQUEST_STREAM, true);
+      if (typeof event.tenant === 'string') span.setAttribute(ATTR_SPILLWAY_TENANT, event.tenant);
+      if (recordContent) {
+        const system = systemInstructions(request.messages);
+        if (system !== undefined) span.setAttribute(ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, system);
+        span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, inputMessages(request.messages));
+      }
     }
     if (event.candidates.length === 0) {
       // The router throws NoEligibleModelError right after this event; no finish follows.
@@ -166,6 +174,7 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     }
     open.set(event.requestId, {
       span,
+      recording,
       context: trace.setSpan(parent, span),
       requestModel,
       attempt: undefined,
@@ -178,15 +187,19 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     const entry = open.get(event.requestId);
     if (!entry) return;
     endAttempt(entry);
+    // One child per attempt even when the request is not sampled: its context carries the decision
+    // to the adapter's own spans (an unsampled child costs no attributes).
     const span = tracer.startSpan(
       `attempt ${event.provider}/${event.model}`,
       { kind: SpanKind.INTERNAL },
       entry.context,
     );
-    span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, providerName(event.provider));
-    span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, event.model);
-    span.setAttribute(ATTR_SPILLWAY_PROVIDER, event.provider);
-    span.setAttribute(ATTR_SPILLWAY_ATTEMPT, event.attempt);
+    if (entry.recording) {
+      span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, providerName(event.provider));
+      span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, event.model);
+      span.setAttribute(ATTR_SPILLWAY_PROVIDER, event.provider);
+      span.setAttribute(ATTR_SPILLWAY_ATTEMPT, event.attempt);
+    }
     entry.attempt = span;
     entry.attemptContext = undefined;
   };
@@ -208,24 +221,27 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
         [ATTR_SPILLWAY_PROVIDER]: event.provider,
         [ATTR_SPILLWAY_MODEL]: event.model,
       });
-    const span = open.get(event.requestId)?.attempt;
-    if (!span) return;
-    if (attempt.waitedMs) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, attempt.waitedMs);
-    if (attempt.status !== undefined) span.setAttribute(ATTR_SPILLWAY_STATUS, attempt.status);
+    const entry = open.get(event.requestId);
+    const span = entry?.attempt;
+    if (!entry || !span) return;
+    entry.attempt = undefined;
+    entry.attemptContext = undefined;
     if (attempt.outcome === 'success') {
-      span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, event.model);
+      if (entry.recording) {
+        if (attempt.waitedMs) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, attempt.waitedMs);
+        span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, event.model);
+      }
     } else {
-      span.setAttribute(ATTR_SPILLWAY_FAILURE, attempt.outcome);
-      span.setAttribute(ATTR_ERROR_TYPE, attempt.outcome);
+      if (entry.recording) {
+        if (attempt.waitedMs) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, attempt.waitedMs);
+        if (attempt.status !== undefined) span.setAttribute(ATTR_SPILLWAY_STATUS, attempt.status);
+        span.setAttribute(ATTR_SPILLWAY_FAILURE, attempt.outcome);
+        span.setAttribute(ATTR_ERROR_TYPE, attempt.outcome);
+      }
       // The failure class only: a provider's message may quote the prompt.
       span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.outcome });
     }
     span.end();
-    const entry = open.get(event.requestId);
-    if (entry) {
-      entry.attempt = undefined;
-      entry.attemptContext = undefined;
-    }
   };
 
   const onFallback = (event: RouterEvents['fallback']) => {
@@ -250,8 +266,10 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
   const onFirstToken = (event: RouterEvents['first-token']) => {
     const entry = open.get(event.requestId);
     if (!entry) return;
-    entry.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, event.ttftMs / 1000);
-    meters.recordTimeToFirstChunk(event.ttftMs, metricAttributes(entry, event.provider, event.model));
+    if (entry.recording)
+      entry.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, event.ttftMs / 1000);
+    const set = attributeSets.get(event.provider, entry.requestModel, event.model, undefined);
+    meters.recordTimeToFirstChunk(event.ttftMs, set.base);
   };
 
   const onFinish = (event: RouterEvents['request-finish']) => {
@@ -259,49 +277,57 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
     if (!entry) return;
     open.delete(event.requestId);
     endAttempt(entry);
-    const { span } = entry;
+    const { span, recording } = entry;
     const { result, attempts } = event;
     const provider = event.provider ?? attempts.at(-1)?.provider;
-    let waitedMs = 0;
-    for (const attempt of attempts) waitedMs += attempt.waitedMs ?? 0;
-    if (provider !== undefined) {
-      span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, providerName(provider));
-      span.setAttribute(ATTR_SPILLWAY_PROVIDER, provider);
-    }
-    span.setAttribute(ATTR_SPILLWAY_ATTEMPTS, attempts.length);
-    span.setAttribute(ATTR_SPILLWAY_FALLBACKS, entry.fallbacks);
-    span.setAttribute(ATTR_SPILLWAY_WAITED_MS, waitedMs);
-    const attributes = metricAttributes(entry, provider, result?.model);
-    if (result) {
-      const { usage } = result;
-      span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, result.model);
-      span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [result.finishReason]);
-      if (result.requestId !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, result.requestId);
-      span.setAttribute(ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
-      span.setAttribute(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
-      if (usage.cachedInputTokens !== undefined)
-        span.setAttribute(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedInputTokens);
-      span.setAttribute(ATTR_SPILLWAY_COST_USD, result.costUsd);
-      const { cache } = result;
-      if (typeof cache === 'string') {
-        span.setAttribute(ATTR_SPILLWAY_CACHE, cache);
-        if (cache === 'hit') meters.cacheHits.add(1, { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_CHAT });
+    const errorType = event.ok ? undefined : (event.errorCode ?? '_OTHER');
+    const set = attributeSets.get(provider, entry.requestModel, result?.model, errorType);
+    if (recording) {
+      if (provider !== undefined) {
+        span.setAttribute(ATTR_GEN_AI_PROVIDER_NAME, providerName(provider));
+        span.setAttribute(ATTR_SPILLWAY_PROVIDER, provider);
       }
-      if (recordContent) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(result));
+      span.setAttribute(ATTR_SPILLWAY_ATTEMPTS, attempts.length);
+      // Zeros left out, as on the attempt spans: most requests neither fall back nor wait.
+      if (entry.fallbacks > 0) span.setAttribute(ATTR_SPILLWAY_FALLBACKS, entry.fallbacks);
+      let waitedMs = 0;
+      for (const attempt of attempts) waitedMs += attempt.waitedMs ?? 0;
+      if (waitedMs > 0) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, waitedMs);
+    }
+    if (result) {
+      const { usage, cache } = result;
+      if (recording) {
+        span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, result.model);
+        span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [result.finishReason]);
+        if (result.requestId !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, result.requestId);
+        span.setAttribute(ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+        span.setAttribute(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
+        if (usage.cachedInputTokens !== undefined)
+          span.setAttribute(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cachedInputTokens);
+        if (usage.cacheWriteInputTokens !== undefined)
+          span.setAttribute(cacheWriteAttribute, usage.cacheWriteInputTokens);
+        span.setAttribute(ATTR_SPILLWAY_COST_USD, result.costUsd);
+        if (typeof cache === 'string') span.setAttribute(ATTR_SPILLWAY_CACHE, cache);
+        if (recordContent) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessages(result));
+      }
+      if (cache === 'hit') meters.cacheHits.add(1, CACHE_HIT_ATTRIBUTES);
       // A cache hit used no tokens: recording its zeros would skew the per-request distribution.
-      if (cache !== 'hit')
+      else
         meters.recordTokens(
-          { input: usage.inputTokens, output: usage.outputTokens, cachedInput: usage.cachedInputTokens },
-          attributes,
+          {
+            input: usage.inputTokens,
+            output: usage.outputTokens,
+            cacheRead: usage.cachedInputTokens,
+            cacheWrite: usage.cacheWriteInputTokens,
+          },
+          set,
         );
     }
-    if (!event.ok) {
-      const errorType = event.errorCode ?? '_OTHER';
+    if (errorType !== undefined) {
       span.setAttribute(ATTR_ERROR_TYPE, errorType);
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
-      attributes[ATTR_ERROR_TYPE] = errorType;
     }
-    meters.recordDuration(event.durationMs, attributes);
+    meters.recordDuration(event.durationMs, set.base);
     span.end();
   };
 

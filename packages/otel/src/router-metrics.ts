@@ -8,8 +8,8 @@ import type {
   ObservableGauge,
 } from '@opentelemetry/api';
 import type { RouterStats } from '@spillway/core';
+import type { AttributeSet } from './metric-attributes.js';
 import {
-  ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_SPILLWAY_BUDGET,
   ATTR_SPILLWAY_LIMIT_DIMENSION,
   ATTR_SPILLWAY_MODEL,
@@ -23,7 +23,7 @@ import {
 
 const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-type TokenCounts = { input: number; output: number; cachedInput?: number };
+type TokenCounts = { input: number; output: number; cacheRead?: number; cacheWrite?: number };
 
 /** Every instrument `instrument()` records into; the observable ones read `router.stats()` when collected. */
 export class RouterMetrics {
@@ -34,6 +34,7 @@ export class RouterMetrics {
   readonly #inputTokens: Counter | undefined;
   readonly #outputTokens: Counter | undefined;
   readonly #cacheReadTokens: Counter | undefined;
+  readonly #cacheWriteTokens: Counter | undefined;
   readonly #operationInputTokens: Histogram | undefined;
   readonly #operationOutputTokens: Histogram | undefined;
   readonly fallbacks: Counter;
@@ -61,7 +62,9 @@ export class RouterMetrics {
     if (mode === 'v1.41') {
       this.#tokenUsage = meter.createHistogram(METRIC_NAMES['v1.41'].tokenUsage, {
         ...tokens,
-        description: 'Tokens used per request, by gen_ai.token.type (input, output).',
+        description:
+          'Tokens used per request, by gen_ai.token.type (input, output); the cache reads and writes ' +
+          'within the input by spillway.token.type (cache_read, cache_write).',
       });
     } else {
       const latest = METRIC_NAMES.latest;
@@ -76,6 +79,10 @@ export class RouterMetrics {
       this.#cacheReadTokens = meter.createCounter(latest.cacheReadInputTokens, {
         unit: '{token}',
         description: "Input tokens served from the provider's prompt cache.",
+      });
+      this.#cacheWriteTokens = meter.createCounter(latest.cacheWriteInputTokens, {
+        unit: '{token}',
+        description: "Input tokens written to the provider's prompt cache.",
       });
       this.#operationInputTokens = meter.createHistogram(latest.operationInputTokens, {
         ...tokens,
@@ -134,23 +141,21 @@ export class RouterMetrics {
     this.#timeToFirstChunk.record(ms / 1000, attributes);
   }
 
-  recordTokens(counts: TokenCounts, attributes: Attributes): void {
+  recordTokens(counts: TokenCounts, set: AttributeSet): void {
     if (this.#mode === 'v1.41') {
-      // Two objects: the SDK keeps the first one it sees for a series. Copied key by key (a spread
-      // costs about a microsecond on Node 20).
-      const input: Attributes = { [ATTR_GEN_AI_TOKEN_TYPE]: 'input' };
-      const output: Attributes = { [ATTR_GEN_AI_TOKEN_TYPE]: 'output' };
-      for (const key in attributes) {
-        input[key] = attributes[key];
-        output[key] = attributes[key];
-      }
-      this.#tokenUsage?.record(counts.input, input);
-      this.#tokenUsage?.record(counts.output, output);
+      const usage = this.#tokenUsage as Histogram;
+      usage.record(counts.input, set.input);
+      usage.record(counts.output, set.output);
+      // Only when reported: a zero would skew the distribution and costs a record.
+      if (counts.cacheRead) usage.record(counts.cacheRead, set.cacheRead);
+      if (counts.cacheWrite) usage.record(counts.cacheWrite, set.cacheWrite);
       return;
     }
+    const attributes = set.base;
     this.#inputTokens?.add(counts.input, attributes);
     this.#outputTokens?.add(counts.output, attributes);
-    if (counts.cachedInput) this.#cacheReadTokens?.add(counts.cachedInput, attributes);
+    if (counts.cacheRead) this.#cacheReadTokens?.add(counts.cacheRead, attributes);
+    if (counts.cacheWrite) this.#cacheWriteTokens?.add(counts.cacheWrite, attributes);
     this.#operationInputTokens?.record(counts.input, attributes);
     this.#operationOutputTokens?.record(counts.output, attributes);
   }

@@ -8,6 +8,8 @@ export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
 export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
 export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = 'gen_ai.request.max_tokens';
 export const ATTR_GEN_AI_REQUEST_TEMPERATURE = 'gen_ai.request.temperature';
+/** Set (true) only on streamed requests. */
+export const ATTR_GEN_AI_REQUEST_STREAM = 'gen_ai.request.stream';
 export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
 export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
 export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
@@ -15,6 +17,9 @@ export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to
 export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
 export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+// Input tokens written to the provider's prompt cache: v1.41 calls them cache_creation, main cache_write.
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = 'gen_ai.usage.cache_creation.input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
 export const ATTR_ERROR_TYPE = 'error.type';
 // Opt-in content attributes (recorded only with `recordContent: true`).
@@ -42,6 +47,8 @@ export const ATTR_SPILLWAY_FROM_PROVIDER = 'spillway.from.provider';
 export const ATTR_SPILLWAY_TO_PROVIDER = 'spillway.to.provider';
 export const ATTR_SPILLWAY_LIMIT_DIMENSION = 'spillway.limit.dimension';
 export const ATTR_SPILLWAY_BUDGET = 'spillway.budget';
+/** On v1.41's token-usage histogram: `cache_read` or `cache_write`, parts of the input the conventions have no token type for. */
+export const ATTR_SPILLWAY_TOKEN_TYPE = 'spillway.token.type';
 
 // Explicit bucket boundaries the conventions give for these histograms.
 export const TOKEN_BUCKETS = [
@@ -78,6 +85,7 @@ export const METRIC_NAMES = {
     inputTokens: 'gen_ai.client.inference.usage.input_tokens',
     outputTokens: 'gen_ai.client.inference.usage.output_tokens',
     cacheReadInputTokens: 'gen_ai.client.inference.usage.cache_read.input_tokens',
+    cacheWriteInputTokens: 'gen_ai.client.inference.usage.cache_write.input_tokens',
     operationInputTokens: 'gen_ai.client.inference.operation.input_tokens',
     operationOutputTokens: 'gen_ai.client.inference.operation.output_tokens',
   },
