@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
+import { anthropic } from '@spillway/anthropic';
 import { type ChatRequest, createRouter } from '@spillway/core';
 import {
   type Gateway,
@@ -317,6 +318,64 @@ describe('gateway: Anthropic clients', () => {
     expect(types).toContain('content_block_delta');
     expect(types).not.toContain('message_stop');
     expect(error).toBeInstanceOf(Anthropic.APIError);
+  });
+});
+
+describe('gateway: router errors in each client’s shape', () => {
+  it('answers a spent budget with 429 and retry-after in OpenAI’s (chat, stream, responses) and Anthropic’s shapes', async () => {
+    const { openaiSim, anthropicSim } = env;
+    const router = createRouter({
+      clock: env.clock,
+      budgets: [{ name: 'tiny', limitUsd: 1e-9, window: 'day' }],
+      providers: [
+        openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: ['gpt-5.4-mini'] }),
+        anthropic({
+          apiKey: anthropicSim.apiKey,
+          baseURL: anthropicSim.baseURL,
+          models: ['claude-haiku-4-5'],
+        }),
+      ],
+    });
+    try {
+      gateway = await startGateway({ router, keys: [{ key: KEY }] });
+      const client = openaiClient(gateway.url);
+      const messages = [{ role: 'user' as const, content: 'Hi' }];
+      const calls = [
+        client.chat.completions.create({ model: 'auto', messages, max_tokens: 50 }),
+        client.chat.completions.create({ model: 'auto', messages, max_tokens: 50, stream: true }),
+        client.responses.create({ model: 'auto', input: 'Hi', max_output_tokens: 50 }),
+      ];
+      for (const call of calls) {
+        const error = await call.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+        const rateLimit = error as InstanceType<typeof OpenAI.RateLimitError>;
+        expect(rateLimit.code).toBe('budget_exceeded');
+        expect(Number(rateLimit.headers?.get('retry-after'))).toBeGreaterThan(0);
+        expect(Number(rateLimit.headers?.get('retry-after-ms'))).toBeGreaterThan(0);
+      }
+      const error = await anthropicClient(gateway.url)
+        .messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+      expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+      expect((error as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'rate_limit_error' },
+      });
+      expect(
+        Number((error as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after')),
+      ).toBeGreaterThan(0);
+      expect(openaiSim.stats().requests + anthropicSim.stats().requests).toBe(0);
+    } finally {
+      await gateway?.close();
+      gateway = undefined;
+      await router.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FailureClass, RouterError } from '@spillway/core';
+import { BudgetExceededError, CacheMissError, type FailureClass, type RouterError } from '@spillway/core';
 import { finalFailure } from '@spillway/core/internal';
 
 type Shape = { status: number; type: string };
@@ -22,11 +22,23 @@ const SHAPES: Record<FailureClass, Shape> = {
   adapter_error: { status: 500, type: 'api_error' },
 };
 
+// Router errors that no provider answer stands behind: a spend budget with no room before the
+// deadline is a rate limit the client may retry after `retryAfterMs`, and an `only-if-cached` miss is
+// what HTTP caches answer 504 for.
+const BUDGET: Shape = { status: 429, type: 'rate_limit_error' };
+const CACHE_MISS: Shape = { status: 504, type: 'timeout_error' };
+
+function shapeOf(error: RouterError): Shape {
+  if (BudgetExceededError.isInstance(error)) return BUDGET;
+  if (CacheMissError.isInstance(error)) return CACHE_MISS;
+  return SHAPES[finalFailure(error)];
+}
+
 /** The body Anthropic sends for an error: `{ type: 'error', error: { type, message }, request_id }`. */
 export function errorBody(error: RouterError, requestId: string) {
   return {
     type: 'error' as const,
-    error: { type: SHAPES[finalFailure(error)].type, message: error.message },
+    error: { type: shapeOf(error).type, message: error.message },
     request_id: requestId,
   };
 }
@@ -36,13 +48,16 @@ export function errorBody(error: RouterError, requestId: string) {
  * class (`RateLimitError`, `OverloadedError`, …) from it.
  */
 export function toErrorResponse(error: RouterError, requestId: string): Response {
-  const shape = SHAPES[finalFailure(error)];
+  const shape = shapeOf(error);
   const headers = new Headers({
     'content-type': 'application/json',
     'request-id': requestId,
     'x-should-retry': 'false',
   });
   const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-  if (typeof retryAfterMs === 'number') headers.set('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+  if (typeof retryAfterMs === 'number') {
+    headers.set('retry-after', String(Math.ceil(retryAfterMs / 1000)));
+    headers.set('retry-after-ms', String(Math.ceil(retryAfterMs)));
+  }
   return new Response(JSON.stringify(errorBody(error, requestId)), { status: shape.status, headers });
 }

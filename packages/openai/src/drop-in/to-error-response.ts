@@ -1,4 +1,4 @@
-import { type FailureClass, RouterError } from '@spillway/core';
+import { BudgetExceededError, CacheMissError, type FailureClass, RouterError } from '@spillway/core';
 import { finalFailure } from '@spillway/core/internal';
 
 type Shape = { status: number; type: string; code: string | null };
@@ -22,11 +22,24 @@ const SHAPES: Record<FailureClass, Shape> = {
   adapter_error: { status: 500, type: 'server_error', code: null },
 };
 
+// Router errors that no provider answer stands behind: a spend budget with no room before the
+// deadline is a rate limit the client may retry after `retryAfterMs` (not a server fault), and an
+// `only-if-cached` miss is what HTTP caches answer 504 for.
+const BUDGET: Shape = { status: 429, type: 'requests', code: 'budget_exceeded' };
+const CACHE_MISS: Shape = { status: 504, type: 'server_error', code: 'cache_miss' };
+
+/** What OpenAI would have answered for this router error. */
+export function shapeOf(error: RouterError): Shape {
+  if (BudgetExceededError.isInstance(error)) return BUDGET;
+  if (CacheMissError.isInstance(error)) return CACHE_MISS;
+  return SHAPES[finalFailure(error)];
+}
+
 /** The body OpenAI sends for an error: `{ error: { message, type, param, code } }`. */
 export function errorBody(error: RouterError): {
   error: { message: string; type: string; param: string | null; code: string | null };
 } {
-  const shape = SHAPES[finalFailure(error)];
+  const shape = shapeOf(error);
   const field = (error as { field?: unknown }).field;
   return {
     error: {
@@ -44,7 +57,7 @@ export function errorBody(error: RouterError): {
  */
 export function toErrorResponse(error: unknown, requestId: string): Response {
   if (!RouterError.isInstance(error)) throw error;
-  const shape = SHAPES[finalFailure(error)];
+  const shape = shapeOf(error);
   const headers = new Headers({
     'content-type': 'application/json',
     'x-request-id': requestId,
