@@ -6,3 +6,5 @@ export type { AnthropicCompatibleClientOptions } from './drop-in/anthropic-compa
 export { createAnthropicCompatibleClient } from './drop-in/anthropic-compatible-client.js';
 export type { AnthropicRouterFetchOptions } from './drop-in/anthropic-router-fetch.js';
 export { createAnthropicRouterFetch } from './drop-in/anthropic-router-fetch.js';
+export type { MessagesCall } from './drop-in/router-fetch.js';
+export { answerMessages } from './drop-in/router-fetch.js';

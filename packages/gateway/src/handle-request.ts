@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RouterError } from '@spillway/core';
-import { finalFailure } from '@spillway/core/internal';
+import { type ApiReply, finalFailure } from '@spillway/core/internal';
 import type { AccessLogEntry, AccessLogger } from './access-log.js';
 import {
   type ClientShape,
@@ -12,8 +12,8 @@ import {
 } from './client-errors.js';
 import type { ResolvedOptions } from './gateway-options.js';
 import { BodyTooLarge, readBody } from './read-body.js';
-import { pipeStream, sendWhole, writeHead } from './send-response.js';
-import type { TenantFetches } from './tenant-fetch.js';
+import { pipeFrames, writeReply } from './send-response.js';
+import type { TenantAnswers } from './tenant-answers.js';
 import type { KeyGrant, KeyRing } from './virtual-keys.js';
 import { presentedKey } from './virtual-keys.js';
 
@@ -32,15 +32,13 @@ const API_ROUTES: Record<string, ApiRoute> = {
 export type HandlerContext = {
   options: ResolvedOptions;
   keys: KeyRing;
-  fetches: TenantFetches;
+  answers: TenantAnswers;
   log: AccessLogger | undefined;
   /** True once `close()` began: new API requests are refused with 503 while the rest drain. */
   draining: () => boolean;
   /** The operational routes (`/healthz`, `/metrics`, …); returns false when the path is not one. */
   serveOps: (path: string, request: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 };
-
-const ORIGIN = 'http://gateway.invalid';
 
 /** Serves one HTTP request: an operational route, or an API call answered through the router. */
 export async function handleRequest(
@@ -132,17 +130,13 @@ export async function handleRequest(
     if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
   };
   res.once('close', onClose);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const name of ['anthropic-version', 'anthropic-beta'] as const) {
-    const value = request.headers[name];
-    if (typeof value === 'string') headers[name] = value;
-  }
-  let response: Response;
+  let reply: ApiReply;
   try {
-    response = await context.fetches.for(grant.tenant)(`${ORIGIN}${path}`, {
+    reply = await context.answers.for(grant.tenant)({
+      path,
       method: route.method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
+      anthropicShape: shape === 'anthropic',
+      body,
       signal: controller.signal,
     });
   } catch (error) {
@@ -153,22 +147,22 @@ export async function handleRequest(
     return fail('unavailable', 'No provider could be reached for this request');
   }
   clearTimeout(timer);
-  entry.requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? gatewayId();
+  entry.requestId = reply.headers['x-request-id'] ?? reply.headers['request-id'] ?? gatewayId();
   if (res.destroyed) {
-    await response.body?.cancel().catch(() => {});
+    if (typeof reply.body !== 'string') await reply.body.cancel().catch(() => {});
     return;
   }
-  const streaming = writeHead(response, res);
-  if (!streaming || !response.body) {
+  const frames = writeReply(reply, res);
+  if (!frames) {
     res.off('close', onClose);
-    return sendWhole(response, res);
+    return;
   }
   entry.stream = true;
   try {
-    await pipeStream(response.body, res);
+    await pipeFrames(frames, res);
   } catch {
-    // The router's translations frame every router failure in-band; anything else still must not
-    // look like a complete answer.
+    // The translations frame every router failure in-band; anything else still must not look like a
+    // complete answer.
     if (!res.destroyed && !res.writableEnded)
       res.end(streamErrorFrame(shape, 'The stream broke', entry.requestId));
   } finally {

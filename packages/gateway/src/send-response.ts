@@ -1,43 +1,39 @@
 import type { ServerResponse } from 'node:http';
+import type { ApiReply, EventFrames } from '@spillway/core/internal';
 
-/** Copies a fetch Response's status and headers onto the node response. */
-export function writeHead(response: Response, res: ServerResponse): boolean {
-  res.statusCode = response.status;
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  const streaming = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
-  if (streaming) {
-    // Proxies must pass each event on as it comes.
-    res.setHeader('cache-control', 'no-cache');
-    res.setHeader('x-accel-buffering', 'no');
+/** Writes a translation's reply: a whole body with its length (the connection stays reusable), or an event stream. */
+export function writeReply(reply: ApiReply, res: ServerResponse): EventFrames | undefined {
+  const { body } = reply;
+  if (typeof body === 'string') {
+    const headers: Record<string, string | number> = reply.headers;
+    headers['content-length'] = Buffer.byteLength(body);
+    res.writeHead(reply.status, headers);
+    res.end(body);
+    return undefined;
   }
-  return streaming;
-}
-
-/** Sends a whole (non-streamed) body with its length, so the connection stays reusable. */
-export async function sendWhole(response: Response, res: ServerResponse): Promise<void> {
-  const text = await response.text();
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
+  // Proxies must pass each event on as it comes.
+  res.writeHead(reply.status, { ...reply.headers, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  res.flushHeaders();
+  return body;
 }
 
 /**
- * Pipes an event stream to the client, event by event, honouring backpressure. Resolves `true` when
- * the stream ended normally, `false` when the client went away; rejects when the body errored.
+ * Writes an event stream to the client, frame by frame, honouring backpressure. Resolves `true` when
+ * the stream ended normally, `false` when the client went away (the stream is cancelled); rejects when
+ * the stream failed with an error that is not the router's.
  */
-export async function pipeStream(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<boolean> {
-  res.flushHeaders();
-  const reader = body.getReader();
+export async function pipeFrames(frames: EventFrames, res: ServerResponse): Promise<boolean> {
   const gone = () => res.destroyed || res.writableEnded;
   const onClose = () => {
-    reader.cancel().catch(() => {});
+    frames.cancel().catch(() => {});
   };
   res.once('close', onClose);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const frame = await frames.next();
+      if (frame === undefined) break;
       if (gone()) return false;
-      if (!res.write(value)) await drained(res);
+      if (!res.write(frame)) await drained(res);
     }
     if (gone()) return false;
     res.end();

@@ -4,7 +4,7 @@ import { accessLogger } from './access-log.js';
 import { type GatewayOptions, resolveOptions } from './gateway-options.js';
 import { handleRequest } from './handle-request.js';
 import { OpsRoutes } from './ops-routes.js';
-import { TenantFetches } from './tenant-fetch.js';
+import { TenantAnswers } from './tenant-answers.js';
 import { KeyRing } from './virtual-keys.js';
 
 export type Gateway = {
@@ -33,7 +33,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const context = {
     options: resolved,
     keys,
-    fetches: new TenantFetches(resolved.router, resolved),
+    answers: new TenantAnswers(resolved.router, resolved),
     log: accessLogger(resolved.accessLog),
     draining: () => draining,
     serveOps: (path: string, request: IncomingMessage, res: ServerResponse) => ops.serve(path, request, res),

@@ -1,3 +1,5 @@
+export type { ApiCall, ApiCallOptions, ApiRouter } from './drop-in/answer-api-call.js';
+export { createApiAnswerer } from './drop-in/answer-api-call.js';
 export {
   createOpenAICompatibleClient,
   type OpenAICompatibleClientOptions,

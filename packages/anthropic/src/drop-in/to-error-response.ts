@@ -1,5 +1,5 @@
 import { BudgetExceededError, CacheMissError, type FailureClass, type RouterError } from '@spillway/core';
-import { finalFailure } from '@spillway/core/internal';
+import { type ApiReply, finalFailure, jsonReply, replyResponse } from '@spillway/core/internal';
 
 type Shape = { status: number; type: string };
 
@@ -44,20 +44,20 @@ export function errorBody(error: RouterError, requestId: string) {
 }
 
 /**
- * A router failure → the HTTP response Anthropic would have sent, so the SDK raises its own error
- * class (`RateLimitError`, `OverloadedError`, …) from it.
+ * A router failure → the HTTP answer Anthropic would have sent, so the SDK raises its own error class
+ * (`RateLimitError`, `OverloadedError`, …) from it.
  */
-export function toErrorResponse(error: RouterError, requestId: string): Response {
-  const shape = shapeOf(error);
-  const headers = new Headers({
-    'content-type': 'application/json',
-    'request-id': requestId,
-    'x-should-retry': 'false',
-  });
+export function toErrorReply(error: RouterError, requestId: string): ApiReply {
+  const headers: Record<string, string> = { 'request-id': requestId, 'x-should-retry': 'false' };
   const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
   if (typeof retryAfterMs === 'number') {
-    headers.set('retry-after', String(Math.ceil(retryAfterMs / 1000)));
-    headers.set('retry-after-ms', String(Math.ceil(retryAfterMs)));
+    headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+    headers['retry-after-ms'] = String(Math.ceil(retryAfterMs));
   }
-  return new Response(JSON.stringify(errorBody(error, requestId)), { status: shape.status, headers });
+  return jsonReply(shapeOf(error).status, errorBody(error, requestId), headers);
+}
+
+/** {@link toErrorReply} as a web `Response`. */
+export function toErrorResponse(error: RouterError, requestId: string): Response {
+  return replyResponse(toErrorReply(error, requestId));
 }

@@ -2,6 +2,8 @@
 // info, the router's gate seam) and the resilience parts the benchmarks time on their own. Not a
 // public API: it may change in any release, without notice.
 
+export type { ApiReply, EventFrames } from '../api-reply.js';
+export { jsonReply, replyResponse } from '../api-reply.js';
 export { resolveTenant, withTenant } from '../drop-in-tenant.js';
 // Timed alone by test/bench (admission, bottleneck).
 export { BREAKER_DEFAULTS, ModelBreaker } from '../resilience/model-breaker.js';

@@ -1,4 +1,5 @@
 import type { ModelAlias } from '@spillway/core';
+import { type ApiReply, jsonReply } from '@spillway/core/internal';
 
 /** What `GET /models` lists: `auto`, each alias, then every model a provider offers. */
 export type OfferedModel = { id: string; ownedBy: string };
@@ -21,7 +22,7 @@ export function offeredModels(
 }
 
 /** `GET /models` in OpenAI's list shape, or Anthropic's when the client is Anthropic's SDK. */
-export function modelsResponse(models: OfferedModel[], anthropicShape: boolean): Response {
+export function modelsReply(models: OfferedModel[], anthropicShape: boolean): ApiReply {
   const body = anthropicShape
     ? {
         data: models.map((model) => ({
@@ -38,26 +39,22 @@ export function modelsResponse(models: OfferedModel[], anthropicShape: boolean):
         object: 'list',
         data: models.map((model) => ({ id: model.id, object: 'model', created: 0, owned_by: model.ownedBy })),
       };
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  return jsonReply(200, body);
 }
 
 /** The 404 a client gets for a model id the router does not offer, in its API's shape. */
-export function unknownModelResponse(
-  model: string,
-  models: OfferedModel[],
-  anthropicShape: boolean,
-): Response {
+export function unknownModelReply(model: string, models: OfferedModel[], anthropicShape: boolean): ApiReply {
   const message = `The model '${model}' is not offered by this router. Offered: ${models.map((offered) => offered.id).join(', ')}`;
   const body = anthropicShape
     ? { type: 'error', error: { type: 'not_found_error', message } }
     : { error: { message, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } };
-  return new Response(JSON.stringify(body), { status: 404, headers: { 'content-type': 'application/json' } });
+  return jsonReply(404, body);
 }
 
-export function notServedResponse(url: string, anthropicShape: boolean): Response {
+export function notServedReply(url: string, anthropicShape: boolean): ApiReply {
   const message = `${url} is not served by the router (it serves /chat/completions, /responses, /messages and /models)`;
   const body = anthropicShape
     ? { type: 'error', error: { type: 'not_found_error', message } }
     : { error: { message, type: 'invalid_request_error', param: null, code: null } };
-  return new Response(JSON.stringify(body), { status: 404, headers: { 'content-type': 'application/json' } });
+  return jsonReply(404, body);
 }

@@ -1,12 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ModelAlias, RouterStats, TenantOption } from '@spillway/core';
-import { type RoutingInfoStore, resolveTenant, withTenant } from '@spillway/core/internal';
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { ResponseCreateParams } from 'openai/resources/responses/responses';
-import type { ResponsesRouter } from '../responses/serve-responses.js';
-import { modelsResponse, notServedResponse, offeredModels, unknownModelResponse } from './list-models.js';
-import { type ChatRouter, serveChatCompletions } from './serve-chat-completions.js';
-import { serveResponsesHttp } from './serve-responses-http.js';
+import { type RoutingInfoStore, replyResponse, resolveTenant } from '@spillway/core/internal';
+import { createApiAnswerer } from './answer-api-call.js';
+import type { ChatRouter } from './serve-chat-completions.js';
 
 /** A `fetch` as the provider SDKs take it. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -53,6 +48,7 @@ export function routerFetch(
   options: RouterFetchOptions,
   store: RoutingInfoStore | undefined,
 ): FetchLike {
+  const answer = createApiAnswerer(router, options);
   return async (input, init = {}) => {
     const request = input instanceof Request ? input : undefined;
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -63,64 +59,33 @@ export function routerFetch(
       path.endsWith('/messages') ||
       path.endsWith('/messages/count_tokens') ||
       headers.has('anthropic-version');
-    const offered = () => offeredModels(router.stats?.().providers, options.aliases);
-
-    if (method === 'GET' && path.endsWith('/models')) return modelsResponse(offered(), anthropicShape);
-    const endpoint = endpointOf(path);
-    if (method !== 'POST' || !endpoint || (endpoint === 'messages' && !options.messages)) {
-      return notServedResponse(url, anthropicShape);
-    }
-    const text =
-      init.body !== undefined && init.body !== null
-        ? await new Response(init.body).text()
-        : await request?.text();
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(text ?? '') as Record<string, unknown>;
-    } catch {
-      return badJson(anthropicShape);
-    }
-    if (typeof body.model === 'string' && router.stats) {
-      const models = offered();
-      if (!models.some((model) => model.id === body.model)) {
-        if (options.unknownModel !== 'auto') return unknownModelResponse(body.model, models, anthropicShape);
-        body.model = 'auto';
-      }
-    }
-    const signal = init.signal ?? request?.signal ?? undefined;
-    const routed = withTenant(router, resolveTenant(options.tenant, { headers, body }));
-    if (endpoint === 'messages') {
-      return (options.messages as FetchLike)(url, {
-        ...init,
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-      });
-    }
-    const context = {
-      requestId: `req_spw_${randomUUID().replaceAll('-', '')}`,
-      aliases: options.aliases,
+    const body =
+      method !== 'POST'
+        ? undefined
+        : init.body !== undefined && init.body !== null
+          ? await new Response(init.body).text()
+          : await request?.text();
+    const messages = options.messages;
+    const reply = await answer<Response>({
+      path,
+      method,
+      anthropicShape,
+      body,
+      signal: init.signal ?? request?.signal ?? undefined,
       store,
-      signal,
-    };
-    if (endpoint === 'responses') {
-      return serveResponsesHttp(routed as ResponsesRouter, body as unknown as ResponseCreateParams, context);
-    }
-    return serveChatCompletions(routed, body as unknown as ChatCompletionCreateParams, context);
+      ...(options.tenant !== undefined
+        ? {
+            tenant: (parsed: Record<string, unknown>) =>
+              resolveTenant(options.tenant, { headers, body: parsed }),
+          }
+        : {}),
+      ...(messages
+        ? {
+            messages: (parsed: Record<string, unknown>) =>
+              messages(url, { ...init, method: 'POST', headers, body: JSON.stringify(parsed) }),
+          }
+        : {}),
+    });
+    return reply instanceof Response ? reply : replyResponse(reply);
   };
-}
-
-function endpointOf(path: string): 'chat' | 'responses' | 'messages' | undefined {
-  if (path.endsWith('/chat/completions')) return 'chat';
-  if (path.endsWith('/responses')) return 'responses';
-  if (path.endsWith('/messages') || path.endsWith('/messages/count_tokens')) return 'messages';
-  return undefined;
-}
-
-function badJson(anthropicShape: boolean): Response {
-  const message = 'The request body is not valid JSON';
-  const body = anthropicShape
-    ? { type: 'error', error: { type: 'invalid_request_error', message } }
-    : { error: { message, type: 'invalid_request_error', param: null, code: null } };
-  return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } });
 }

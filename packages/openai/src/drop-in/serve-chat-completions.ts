@@ -7,6 +7,8 @@ import {
   type ToolCall,
 } from '@spillway/core';
 import {
+  type ApiReply,
+  type EventFrames,
   errorRoutingInfo,
   finalFailure,
   type RoutingInfoStore,
@@ -17,7 +19,7 @@ import {
 import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { fromOpenAIParams } from './from-openai-params.js';
 import { chunkFactory, toChatCompletion } from './to-chat-completion.js';
-import { errorBody, toErrorResponse } from './to-error-response.js';
+import { errorBody, toErrorReply } from './to-error-response.js';
 
 /** The router stream events the drop-in understands; others are ignored. */
 export type RouterStreamEvent =
@@ -33,7 +35,6 @@ export type ChatRouter = {
   stream?(request: ChatRequest): RouterStream;
 };
 
-const encoder = new TextEncoder();
 const CONTENT = new Set(['text-delta', 'tool-call-delta', 'tool-call']);
 
 type ToolCallDelta = Parameters<StreamedToolCalls['delta']>[0];
@@ -46,7 +47,7 @@ export async function serveChatCompletions(
   router: ChatRouter,
   params: ChatCompletionCreateParams,
   context: FetchContext,
-): Promise<Response> {
+): Promise<ApiReply> {
   const { requestId, store, signal } = context;
   try {
     const request: ChatRequest = { ...fromOpenAIParams(params, { aliases: context.aliases }) };
@@ -55,7 +56,7 @@ export async function serveChatCompletions(
       const result = await router.chat(request);
       store?.set(requestId, resultRoutingInfo(result));
       const completion = toChatCompletion(result, `chatcmpl-${randomUUID()}`, Math.floor(Date.now() / 1000));
-      return new Response(JSON.stringify(completion), { status: 200, headers: jsonHeaders(requestId) });
+      return { status: 200, headers: jsonHeaders(requestId), body: JSON.stringify(completion) };
     }
     if (!router.stream) throw new TypeError('createRouterFetch: this router has no stream()');
     const includeUsage = params.stream_options?.include_usage === true;
@@ -85,17 +86,21 @@ export type FetchContext = {
  * A router failure → OpenAI's HTTP error response. No HTTP answer at all (a timeout, a connection
  * failure) is thrown, as the SDK reports those itself. Errors that are not the router's are rethrown.
  */
-export function failure(error: unknown, context: FetchContext): Response {
+export function failure(error: unknown, context: FetchContext): ApiReply {
   if (!RouterError.isInstance(error)) throw error;
   context.store?.set(context.requestId, errorRoutingInfo(error), error);
   const failureClass = finalFailure(error);
   if (failureClass === 'timeout') throw new Error('Request timed out', { cause: error });
   if (failureClass === 'connection') throw error;
-  return toErrorResponse(error, context.requestId);
+  return toErrorReply(error, context.requestId);
 }
 
-export function jsonHeaders(requestId: string): Headers {
-  return new Headers({ 'content-type': 'application/json', 'x-request-id': requestId });
+export function jsonHeaders(requestId: string): Record<string, string> {
+  return { 'content-type': 'application/json', 'x-request-id': requestId };
+}
+
+export function eventStreamHeaders(requestId: string): Record<string, string> {
+  return { 'content-type': 'text/event-stream', 'x-request-id': requestId };
 }
 
 /**
@@ -112,7 +117,7 @@ async function streamResponse(
   includeUsage: boolean,
   requestId: string,
   onResult: (result: ChatResult) => void,
-): Promise<Response> {
+): Promise<ApiReply> {
   const iterator = stream[Symbol.asyncIterator]();
   // Read up to the first content: until then the router may still fall back, and a failure is an
   // HTTP error. 'start' events name the candidate (again after each fallback).
@@ -137,41 +142,42 @@ async function streamResponse(
     if (!step || (!step.opened && step.argumentsDelta === '')) return undefined;
     return chunks.delta({ tool_calls: [toolCallDelta(step)] });
   };
-  const sse = (value: unknown) => encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(sse(chunks.delta({ role: 'assistant', content: '' })));
-    },
-    async pull(controller) {
+  const sse = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+  // Frames still to send before reading the router stream again (the last chunks come in a group).
+  const queued: string[] = [sse(chunks.delta({ role: 'assistant', content: '' }))];
+  let ended = false;
+  const frames: EventFrames = {
+    async next() {
+      const frame = queued.shift();
+      if (frame !== undefined || ended) return frame;
       try {
-        // Each pull must enqueue or close: a pull that does neither is not called again.
         let next = pending ?? (await iterator.next());
         pending = undefined;
         while (!next.done) {
           const chunk = toChunk(next.value);
-          if (chunk) return controller.enqueue(sse(chunk));
+          if (chunk) return sse(chunk);
           next = await iterator.next();
         }
         const result = await stream.result;
         onResult(result);
-        controller.enqueue(sse(chunks.finish(result.finishReason)));
-        if (includeUsage) controller.enqueue(sse(chunks.usage(result.usage)));
-        controller.enqueue(encoder.encode('data: [DONE]\n\n'));
-        controller.close();
+        ended = true;
+        queued.push(sse(chunks.finish(result.finishReason)));
+        if (includeUsage) queued.push(sse(chunks.usage(result.usage)));
+        queued.push('data: [DONE]\n\n');
       } catch (error) {
-        if (!RouterError.isInstance(error)) return controller.error(error);
-        controller.enqueue(sse(errorBody(error)));
-        controller.close();
+        ended = true;
+        if (!RouterError.isInstance(error)) throw error;
+        queued.push(sse(errorBody(error)));
       }
+      return queued.shift();
     },
     async cancel() {
+      ended = true;
+      queued.length = 0;
       await iterator.return?.();
     },
-  });
-  return new Response(body, {
-    status: 200,
-    headers: { 'content-type': 'text/event-stream', 'x-request-id': requestId },
-  });
+  };
+  return { status: 200, headers: eventStreamHeaders(requestId), body: frames };
 }
 
 /** The first chunk of a call carries its id, type and name; later ones only argument text. */

@@ -1,11 +1,9 @@
 import { RouterError } from '@spillway/core';
-import { resultRoutingInfo } from '@spillway/core/internal';
+import { type ApiReply, type EventFrames, resultRoutingInfo } from '@spillway/core/internal';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import { responsesErrorEvent } from '../responses/responses-error-event.js';
 import { type ResponsesRouter, serveResponses } from '../responses/serve-responses.js';
-import { type FetchContext, failure, jsonHeaders } from './serve-chat-completions.js';
-
-const encoder = new TextEncoder();
+import { eventStreamHeaders, type FetchContext, failure, jsonHeaders } from './serve-chat-completions.js';
 
 /**
  * Answers one `POST …/responses` body over HTTP: JSON, or server-sent events with OpenAI's `event:`
@@ -16,7 +14,7 @@ export async function serveResponsesHttp(
   router: ResponsesRouter,
   params: ResponseCreateParams,
   context: FetchContext,
-): Promise<Response> {
+): Promise<ApiReply> {
   const { requestId, store } = context;
   try {
     const outcome = await serveResponses(router, params, {
@@ -25,33 +23,35 @@ export async function serveResponsesHttp(
       onResult: (result) => store?.set(requestId, resultRoutingInfo(result)),
     });
     if (!outcome.stream) {
-      return new Response(JSON.stringify(outcome.response), { status: 200, headers: jsonHeaders(requestId) });
+      return { status: 200, headers: jsonHeaders(requestId), body: JSON.stringify(outcome.response) };
     }
     const iterator = outcome.events[Symbol.asyncIterator]();
     let sequence = 0;
-    const frame = (name: string, value: unknown) =>
-      encoder.encode(`event: ${name}\ndata: ${JSON.stringify(value)}\n\n`);
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    const frame = (name: string, value: unknown) => `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
+    let ended = false;
+    const frames: EventFrames = {
+      async next() {
+        if (ended) return undefined;
         try {
           const next = await iterator.next();
-          if (next.done) return controller.close();
+          if (next.done) {
+            ended = true;
+            return undefined;
+          }
           sequence = next.value.sequence_number + 1;
-          controller.enqueue(frame(next.value.type, next.value));
+          return frame(next.value.type, next.value);
         } catch (error) {
-          if (!RouterError.isInstance(error)) return controller.error(error);
-          controller.enqueue(frame('error', responsesErrorEvent(error, sequence)));
-          controller.close();
+          ended = true;
+          if (!RouterError.isInstance(error)) throw error;
+          return frame('error', responsesErrorEvent(error, sequence));
         }
       },
       async cancel() {
+        ended = true;
         await outcome.events.return();
       },
-    });
-    return new Response(body, {
-      status: 200,
-      headers: { 'content-type': 'text/event-stream', 'x-request-id': requestId },
-    });
+    };
+    return { status: 200, headers: eventStreamHeaders(requestId), body: frames };
   } catch (error) {
     if (context.signal?.aborted) throw error;
     return failure(error, context);

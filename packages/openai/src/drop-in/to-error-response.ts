@@ -1,5 +1,5 @@
 import { BudgetExceededError, CacheMissError, type FailureClass, RouterError } from '@spillway/core';
-import { finalFailure } from '@spillway/core/internal';
+import { type ApiReply, finalFailure, jsonReply, replyResponse } from '@spillway/core/internal';
 
 type Shape = { status: number; type: string; code: string | null };
 
@@ -52,21 +52,21 @@ export function errorBody(error: RouterError): {
 }
 
 /**
- * A router failure → the HTTP response OpenAI would have sent, so the SDK raises its own error class
+ * A router failure → the HTTP answer OpenAI would have sent, so the SDK raises its own error class
  * (`RateLimitError`, `BadRequestError`, …) from it. Errors that are not the router's are rethrown.
  */
-export function toErrorResponse(error: unknown, requestId: string): Response {
+export function toErrorReply(error: unknown, requestId: string): ApiReply {
   if (!RouterError.isInstance(error)) throw error;
-  const shape = shapeOf(error);
-  const headers = new Headers({
-    'content-type': 'application/json',
-    'x-request-id': requestId,
-    'x-should-retry': 'false',
-  });
+  const headers: Record<string, string> = { 'x-request-id': requestId, 'x-should-retry': 'false' };
   const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
   if (typeof retryAfterMs === 'number') {
-    headers.set('retry-after', String(Math.ceil(retryAfterMs / 1000)));
-    headers.set('retry-after-ms', String(Math.ceil(retryAfterMs)));
+    headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+    headers['retry-after-ms'] = String(Math.ceil(retryAfterMs));
   }
-  return new Response(JSON.stringify(errorBody(error)), { status: shape.status, headers });
+  return jsonReply(shapeOf(error).status, errorBody(error), headers);
+}
+
+/** {@link toErrorReply} as a web `Response`. */
+export function toErrorResponse(error: unknown, requestId: string): Response {
+  return replyResponse(toErrorReply(error, requestId));
 }
