@@ -1,11 +1,12 @@
 // `spillway serve` as operators run it: two gateway processes on one Redis in front of one provider
-// keep that provider's RPM between them, and SIGTERM drains the streams in flight before exiting.
+// keep that provider's RPM between them, share response-cache answers, and SIGTERM drains the streams in flight before exiting.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerBinary, SKIP_REASON, startRedisServer } from './redis-server.js';
@@ -75,6 +76,7 @@ describe.skipIf(!redisServerBinary)(
           timeoutMs: 4000,
           gateway: { keys: [{ keyEnv: 'GATEWAY_KEY', tenant: 'replica-test' }] },
           redis: { urlEnv: 'REDIS_URL', prefix: `gw-${process.pid}` },
+          cache: { redis: { urlEnv: 'REDIS_URL', prefix: `gw-cache-${process.pid}` } },
         }),
       );
       const env = { SIM_OPENAI_KEY: sim.apiKey, GATEWAY_KEY: KEY, REDIS_URL: redis.url };
@@ -84,6 +86,28 @@ describe.skipIf(!redisServerBinary)(
     afterAll(async () => {
       for (const replica of replicas) replica.child.kill('SIGKILL');
       await Promise.all([sim?.close(), redis?.stop()]);
+    });
+
+    // First: it spends one call of the provider's RPM, which the next test's bounds leave room for.
+    it('two gateways with the cache on one Redis share answers: one replica’s miss is the other’s hit', {
+      timeout: 60_000,
+    }, async () => {
+      const [first, second] = replicas.map(
+        (replica) => new OpenAI({ baseURL: `${replica.url}/v1`, apiKey: KEY, maxRetries: 0 }),
+      ) as [OpenAI, OpenAI];
+      const params = { model: 'gpt-5.4-mini', messages: [{ role: 'user' as const, content: 'cache me' }] };
+      const answered = await first.chat.completions.create(params);
+      // The miss stores the answer in the background: wait until Redis holds it.
+      const client = new Redis(redis.url);
+      try {
+        while ((await client.keys(`gw-cache-${process.pid}*`)).length === 0)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+      } finally {
+        client.disconnect();
+      }
+      const again = await second.chat.completions.create(params);
+      expect(again.choices[0]?.message.content).toBe(answered.choices[0]?.message.content);
+      expect(sim.stats().requests).toBe(1);
     });
 
     it('two gateways on one Redis keep one provider RPM: the provider sends no 429', {

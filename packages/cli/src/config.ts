@@ -32,6 +32,8 @@ export type CliConfig = {
   gateway?: unknown;
   /** `spillway serve`: a Redis the replicas share limits through (checked by the serve command). */
   redis?: unknown;
+  /** `spillway serve`: the router's response cache, in memory or on Redis (checked by the serve command). */
+  cache?: unknown;
 };
 
 const STRATEGIES = ['cheapest', 'most-capable', 'fastest'];
@@ -45,6 +47,7 @@ const TOP_FIELDS = [
   'defaults',
   'gateway',
   'redis',
+  'cache',
 ];
 const PROVIDER_FIELDS = ['kind', 'name', 'apiKeyEnv', 'baseURL', 'models', 'limits'];
 
@@ -150,6 +153,7 @@ export function validateConfig(value: unknown): CliConfig {
   }
   if (value.gateway !== undefined) config.gateway = value.gateway;
   if (value.redis !== undefined) config.redis = value.redis;
+  if (value.cache !== undefined) config.cache = value.cache;
   return config;
 }
 

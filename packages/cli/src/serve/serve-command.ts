@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { createRouter } from '@spillway/core';
+import { createRouter, memoryCache, type ResponseCache } from '@spillway/core';
 import { startGateway } from '@spillway/gateway';
 import type { RedisStore } from '@spillway/redis';
 import { type CliIO, positiveInteger, UsageError } from '../cli-io.js';
 import { type CliConfig, loadConfigAndPlugins } from '../config.js';
 import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
-import { gatewayOptions, redisOptions } from './serve-config.js';
+import { type CacheChoice, cacheOptions, gatewayOptions, redisOptions } from './serve-config.js';
 
 export const SERVE_HELP = `Usage: spillway serve --config <gateway.json> [options]
 
@@ -21,6 +21,9 @@ Options:
                                  aliases, unknownModel, maxBodyBytes, requestTimeoutMs,
                                  drainTimeoutMs, accessLog }
                     "redis": { url | urlEnv, prefix }   (replicas on one Redis share the limits)
+                    "cache": { memory: true | { maxEntries, maxBytes, ttlMs } }
+                          or { redis: "redis://…" | { url | urlEnv, prefix, ttlMs } }
+                                                        (replicas on one Redis share the answers)
   --port <n>        overrides gateway.port (default 8080)
   --host <addr>     overrides gateway.host (default 127.0.0.1)
   --simulate        serve built-in simulated providers instead of the real ones (no keys needed)
@@ -55,22 +58,26 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
   options.port ??= 8080;
   if (values.host !== undefined) options.host = values.host;
   const redis = redisOptions(config.redis, io.env);
+  const cacheChoice = cacheOptions(config.cache, io.env);
 
   const set: ProviderSet = values.simulate
     ? await simulatedProviders(config.providers)
     : liveProviders(config.providers, io.env);
   let store: RedisStore | undefined;
+  let cache: ResponseCache | undefined;
   try {
     if (redis) {
       const { redisStore } = await import('@spillway/redis');
       store = redisStore(redis);
     }
+    if (cacheChoice) cache = await openCache(cacheChoice);
     const router = createRouter({
       providers: set.providers,
       ...(config.strategy ? { strategy: config.strategy } : {}),
       ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
       ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
       ...(store ? { store } : {}),
+      ...(cache ? { cache } : {}),
     });
     try {
       const gateway = await startGateway({ ...options, router });
@@ -90,8 +97,16 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
     }
   } finally {
     await store?.close();
+    await cache?.close?.();
     await set.close();
   }
   io.stderr.write('spillway: stopped\n');
   return 0;
+}
+
+async function openCache(choice: CacheChoice): Promise<ResponseCache> {
+  const { kind, ...options } = choice;
+  if (kind === 'memory') return memoryCache(options);
+  const { redisCache } = await import('@spillway/redis');
+  return redisCache(options);
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
-import { gatewayOptions, redisOptions } from './serve-config.js';
+import { cacheOptions, gatewayOptions, redisOptions } from './serve-config.js';
 
 const fieldOf = (run: () => unknown) => {
   try {
@@ -42,5 +42,29 @@ describe('serve config', () => {
     expect(fieldOf(() => redisOptions({ url: 'http://x' }, {}))).toBe('redis.url');
     expect(fieldOf(() => redisOptions({ urlEnv: 'NOPE' }, {}))).toBe('redis.urlEnv');
     expect(fieldOf(() => redisOptions({}, {}))).toBe('redis');
+  });
+
+  it('reads the response cache: in memory, or on Redis from a URL or the environment', () => {
+    expect(cacheOptions({ memory: true }, {})).toEqual({ kind: 'memory' });
+    expect(cacheOptions({ memory: { maxEntries: 50, ttlMs: 60_000 } }, {})).toEqual({
+      kind: 'memory',
+      maxEntries: 50,
+      ttlMs: 60_000,
+    });
+    expect(cacheOptions({ redis: 'redis://127.0.0.1:6379' }, {})).toEqual({
+      kind: 'redis',
+      url: 'redis://127.0.0.1:6379',
+    });
+    expect(
+      cacheOptions(
+        { redis: { urlEnv: 'CACHE_URL', prefix: 'answers', ttlMs: 5_000 } },
+        { CACHE_URL: 'redis://r:6379' },
+      ),
+    ).toEqual({ kind: 'redis', url: 'redis://r:6379', prefix: 'answers', ttlMs: 5_000 });
+    expect(fieldOf(() => cacheOptions({ memory: true, redis: 'redis://r' }, {}))).toBe('cache');
+    expect(fieldOf(() => cacheOptions({ redis: 'http://r' }, {}))).toBe('cache.redis.url');
+    expect(fieldOf(() => cacheOptions({ redis: { urlEnv: 'UNSET' } }, {}))).toBe('cache.redis.urlEnv');
+    expect(fieldOf(() => cacheOptions({ memory: { maxEntries: '5' } }, {}))).toBe('cache.memory.maxEntries');
+    expect(fieldOf(() => cacheOptions({ disk: true }, {}))).toBe('cache.disk');
   });
 });

@@ -33,6 +33,9 @@ const GATEWAY_FIELDS = [
   'accessLog',
 ];
 const KEY_FIELDS = ['sha256', 'keyEnv', 'tenant'];
+const CACHE_FIELDS = ['memory', 'redis'];
+const MEMORY_CACHE_FIELDS = ['maxEntries', 'maxBytes', 'ttlMs'];
+const REDIS_CACHE_FIELDS = ['url', 'urlEnv', 'prefix', 'ttlMs'];
 const REDIS_FIELDS = ['url', 'urlEnv', 'prefix'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -115,18 +118,68 @@ export function redisOptions(
   if (section === undefined) return undefined;
   if (!isObject(section)) fail('redis', 'must be an object');
   onlyKnown(section, REDIS_FIELDS, 'redis');
+  return redisLocation(section, env, 'redis');
+}
+
+function redisLocation(
+  section: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  field: string,
+): { url: string; prefix?: string } {
   if ((section.url === undefined) === (section.urlEnv === undefined))
-    fail('redis', 'must have exactly one of "url" or "urlEnv"');
+    fail(field, 'must have exactly one of "url" or "urlEnv"');
   let url: unknown = section.url;
   if (section.urlEnv !== undefined) {
     if (typeof section.urlEnv !== 'string' || !ENV_NAME.test(section.urlEnv))
-      fail('redis.urlEnv', 'must be the name of an environment variable');
+      fail(`${field}.urlEnv`, 'must be the name of an environment variable');
     url = env[section.urlEnv];
-    if (!url) fail('redis.urlEnv', `names ${section.urlEnv}, which is not set`);
+    if (!url) fail(`${field}.urlEnv`, `names ${section.urlEnv}, which is not set`);
   }
   if (typeof url !== 'string' || !/^rediss?:\/\//.test(url))
-    fail('redis.url', 'must be a redis:// or rediss:// URL');
+    fail(`${field}.url`, 'must be a redis:// or rediss:// URL');
   if (section.prefix !== undefined && (typeof section.prefix !== 'string' || !section.prefix))
-    fail('redis.prefix', 'must be a non-empty string');
+    fail(`${field}.prefix`, 'must be a non-empty string');
   return { url, ...(section.prefix ? { prefix: section.prefix as string } : {}) };
+}
+
+/** The response cache `spillway serve` gives the router: in this process, or shared through Redis. */
+export type CacheChoice =
+  | { kind: 'memory'; maxEntries?: number; maxBytes?: number; ttlMs?: number }
+  | { kind: 'redis'; url: string; prefix?: string; ttlMs?: number };
+
+/**
+ * Validates the `cache` section: `{ "memory": true | { maxEntries, maxBytes, ttlMs } }`, or
+ * `{ "redis": "redis://…" | { url | urlEnv, prefix, ttlMs } }` (replicas on one Redis and prefix
+ * share their answers). Numbers are checked by `memoryCache` / `redisCache`, which name them.
+ */
+export function cacheOptions(section: unknown, env: NodeJS.ProcessEnv): CacheChoice | undefined {
+  if (section === undefined) return undefined;
+  if (!isObject(section)) fail('cache', 'must be an object');
+  onlyKnown(section, CACHE_FIELDS, 'cache');
+  if ((section.memory === undefined) === (section.redis === undefined))
+    fail('cache', 'must have exactly one of "memory" or "redis"');
+  const numbers = (from: Record<string, unknown>, fields: readonly string[], field: string) => {
+    const picked: Record<string, number> = {};
+    for (const name of fields) {
+      const value = from[name];
+      if (value === undefined || name === 'url' || name === 'urlEnv' || name === 'prefix') continue;
+      if (typeof value !== 'number') fail(`${field}.${name}`, 'must be a number');
+      picked[name] = value;
+    }
+    return picked;
+  };
+  if (section.memory !== undefined) {
+    if (section.memory === true) return { kind: 'memory' };
+    if (!isObject(section.memory)) fail('cache.memory', 'must be true or { maxEntries, maxBytes, ttlMs }');
+    onlyKnown(section.memory, MEMORY_CACHE_FIELDS, 'cache.memory');
+    return { kind: 'memory', ...numbers(section.memory, MEMORY_CACHE_FIELDS, 'cache.memory') };
+  }
+  const redis = typeof section.redis === 'string' ? { url: section.redis } : section.redis;
+  if (!isObject(redis)) fail('cache.redis', 'must be a redis:// URL or { url | urlEnv, prefix, ttlMs }');
+  onlyKnown(redis, REDIS_CACHE_FIELDS, 'cache.redis');
+  return {
+    kind: 'redis',
+    ...redisLocation(redis, env, 'cache.redis'),
+    ...numbers(redis, REDIS_CACHE_FIELDS, 'cache.redis'),
+  };
 }
