@@ -411,6 +411,32 @@ describe('gateway: operations', () => {
   });
 });
 
+describe('gateway: admin key', () => {
+  it('with adminKeys, /metrics, /status and /dashboard need one (header, or ?key= once then a cookie); health stays open', async () => {
+    const ADMIN = 'sk-gw-ops-key-000111';
+    const { url } = await start({ adminKeys: [{ sha256: hashKey(ADMIN) }] });
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, { headers, redirect: 'manual' });
+    for (const path of ['/metrics', '/status', '/dashboard']) {
+      expect((await get(path)).status).toBe(401);
+      // A client's virtual key is not an admin key.
+      expect((await get(path, { authorization: `Bearer ${KEY}` })).status).toBe(401);
+    }
+    expect((await get('/metrics', { authorization: `Bearer ${ADMIN}` })).status).toBe(200);
+    expect((await get('/status', { 'x-api-key': ADMIN })).status).toBe(200);
+    expect((await get('/dashboard?key=wrong')).status).toBe(401);
+    const login = await get(`/dashboard?key=${ADMIN}`);
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('/dashboard');
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    expect(login.headers.get('set-cookie')).toContain('HttpOnly');
+    expect((await get('/dashboard', { cookie })).status).toBe(200);
+    expect((await get('/status', { cookie })).status).toBe(200);
+    expect((await get('/healthz')).status).toBe(200);
+    expect((await get('/readyz')).status).toBe(200);
+  });
+});
+
 describe('gateway: draining', () => {
   it('finishes every stream in flight when closed, and refuses new requests meanwhile', {
     timeout: 90_000,

@@ -25,6 +25,12 @@ export type GatewayOptions = {
   requestTimeoutMs?: number;
   /** On `close()`, how long requests in flight may take to finish before they are cut. Default 30 000 ms. */
   drainTimeoutMs?: number;
+  /**
+   * Keys (`{ key }` or `{ sha256 }`, as `keys`) that `/metrics`, `/status` and `/dashboard` then
+   * require, as `Authorization: Bearer`, `x-api-key`, or once as `/dashboard?key=…` (a cookie keeps
+   * it). Without any, those routes are open. `/healthz` and `/readyz` are always open.
+   */
+  adminKeys?: readonly VirtualKey[];
   /** `GET /metrics`: the router's telemetry metrics in Prometheus text. Default true. */
   metrics?: boolean;
   /** `GET /status` (JSON) and `GET /dashboard` (a live page polling it). Default true. */
@@ -63,6 +69,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     });
   if (options.keys !== undefined && !Array.isArray(options.keys))
     throw new ConfigError('keys must be an array of { key } or { sha256 }', { field: 'keys' });
+  if (options.adminKeys !== undefined && !Array.isArray(options.adminKeys))
+    throw new ConfigError('adminKeys must be an array of { key } or { sha256 }', { field: 'adminKeys' });
   return {
     ...options,
     port: options.port ?? 0,

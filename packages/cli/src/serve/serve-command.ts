@@ -18,6 +18,8 @@ finish the requests in flight, exit 0.
 Options:
   --config <file>   JSON config: providers, strategy, maxAttempts, timeoutMs, plus
                     "gateway": { port, host, keys: [{ sha256 | keyEnv, tenant }], allowAnonymous,
+                                 adminKeys: [{ sha256 | keyEnv }] (then /metrics, /status,
+                                 /dashboard need one),
                                  aliases, unknownModel, maxBodyBytes, requestTimeoutMs,
                                  drainTimeoutMs, accessLog }
                     "redis": { url | urlEnv, prefix }   (replicas on one Redis share the limits)

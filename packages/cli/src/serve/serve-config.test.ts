@@ -28,6 +28,12 @@ describe('serve config', () => {
     );
     expect(fieldOf(() => gatewayOptions({ keys: [{ keyEnv: 'UNSET' }] }, {}))).toBe('gateway.keys[0].keyEnv');
     expect(fieldOf(() => gatewayOptions({ bogus: 1 }, {}))).toBe('gateway.bogus');
+    expect(gatewayOptions({ adminKeys: [{ keyEnv: 'OPS_KEY' }] }, { OPS_KEY: 'sk-ops' }).adminKeys).toEqual([
+      { key: 'sk-ops' },
+    ]);
+    expect(fieldOf(() => gatewayOptions({ adminKeys: [{ keyEnv: 'OPS', tenant: 'x' }] }, { OPS: 'k' }))).toBe(
+      'gateway.adminKeys[0].tenant',
+    );
     expect(fieldOf(() => gatewayOptions({ unknownModel: 'maybe' }, {}))).toBe('gateway.unknownModel');
   });
 

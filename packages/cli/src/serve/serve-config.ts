@@ -7,6 +7,8 @@ export type GatewaySection = {
   host?: string;
   /** `{ sha256 }` or `{ keyEnv }` (the key is read from that environment variable), each with an optional tenant. */
   keys?: Array<{ sha256?: string; keyEnv?: string; tenant?: string }>;
+  /** Keys `/metrics`, `/status` and `/dashboard` then require (same forms as `keys`, no tenant). */
+  adminKeys?: Array<{ sha256?: string; keyEnv?: string }>;
   allowAnonymous?: boolean;
   aliases?: Record<string, ModelAlias>;
   unknownModel?: 'error' | 'auto';
@@ -24,6 +26,7 @@ const GATEWAY_FIELDS = [
   'port',
   'host',
   'keys',
+  'adminKeys',
   'allowAnonymous',
   'aliases',
   'unknownModel',
@@ -88,16 +91,23 @@ export function gatewayOptions(
   // Numbers are checked by startGateway, which names the same fields.
   for (const field of ['maxBodyBytes', 'requestTimeoutMs', 'drainTimeoutMs'] as const)
     if (section[field] !== undefined) options[field] = section[field] as number;
-  if (section.keys !== undefined) options.keys = virtualKeys(section.keys, env);
+  if (section.keys !== undefined) options.keys = virtualKeys(section.keys, env, 'gateway.keys', KEY_FIELDS);
+  if (section.adminKeys !== undefined)
+    options.adminKeys = virtualKeys(section.adminKeys, env, 'gateway.adminKeys', ['sha256', 'keyEnv']);
   return options;
 }
 
-function virtualKeys(value: unknown, env: NodeJS.ProcessEnv): VirtualKey[] {
-  if (!Array.isArray(value)) fail('gateway.keys', 'must be an array of { sha256 } or { keyEnv }');
+function virtualKeys(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fields: readonly string[],
+): VirtualKey[] {
+  if (!Array.isArray(value)) fail(name, 'must be an array of { sha256 } or { keyEnv }');
   return value.map((entry, index) => {
-    const field = `gateway.keys[${index}]`;
+    const field = `${name}[${index}]`;
     if (!isObject(entry)) fail(field, 'must be an object');
-    onlyKnown(entry, KEY_FIELDS, field);
+    onlyKnown(entry, fields, field);
     const tenant = entry.tenant === undefined ? {} : { tenant: entry.tenant as string };
     if ((entry.sha256 === undefined) === (entry.keyEnv === undefined))
       fail(field, 'must have exactly one of "sha256" or "keyEnv" (a key itself never goes in a config file)');
