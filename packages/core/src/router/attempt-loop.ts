@@ -77,6 +77,7 @@ function race<Context, Value>(
   afterMs: number,
 ): Promise<{ value: Value } | undefined> {
   const { clock, logger } = run.state.options;
+  run.openRace();
   return new Promise((resolve, reject) => {
     const running = new Map<string, Turn>();
     const hedged = new Set<Turn>();
@@ -138,6 +139,8 @@ function race<Context, Value>(
             running.delete(turn.candidate.key);
             run.lose(turn);
             turn.dispose();
+            // Never left hanging: a winner that claimed and then threw leaves nothing in flight.
+            if (!over && running.size === 0) end(() => resolve(undefined));
             return;
           }
           running.delete(turn.candidate.key);

@@ -226,6 +226,42 @@ describe('hedged requests (DESIGN §12)', () => {
     expect(made.adapters[1]?.calls).toHaveLength(1);
   });
 
+  it("a stream's continuation after a break (onInterrupt 'continue') runs its own race", async () => {
+    const made = setup(
+      [
+        {
+          name: 'a',
+          models: [X],
+          script: { x: [{ stream: [{ type: 'text-delta', text: 'Hello' }], breakWith: 'stream_cut' }] },
+        },
+        {
+          name: 'b',
+          models: [Y],
+          script: {
+            y: [
+              {
+                stream: [
+                  { type: 'text-delta', text: ' world' },
+                  { type: 'finish', finishReason: 'stop' },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+      { hedge: { afterMs: 200 } },
+    );
+    const stream = made.router.stream({ ...say('hi'), onInterrupt: 'continue' });
+    const texts: string[] = [];
+    const done = (async () => {
+      for await (const event of stream) if (event.type === 'text-delta') texts.push(event.text);
+    })();
+    await made.clock.advance(10);
+    await done;
+    expect(texts).toEqual(['Hello', ' world']);
+    expect(outcomes((await stream.result).attempts)).toEqual(['a:stream_cut', 'b:success']);
+  });
+
   it('with a response cache, identical requests in flight still share one routed request', async () => {
     const { router, clock, a, b } = hedged(1_000, 100, { hedge: { afterMs: 200 }, cache: memoryCache() });
     const first = router.chat(say('same'));

@@ -201,6 +201,11 @@ export class RequestRun {
    * the request; false when another attempt already has (this one lost the race). Without hedging
    * there is no race and every claim holds.
    */
+  /** A new race starts (a stream's continuation after a break runs one of its own). */
+  openRace(): void {
+    this.#winner = undefined;
+  }
+
   /** An attempt of a hedged race has claimed the request. */
   get won(): boolean {
     return this.#winner !== undefined;
