@@ -4,6 +4,8 @@ import type { Admission } from '../router/candidate-gate.js';
 import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
 import type { Amounts, BudgetLimits } from '../store.js';
+import type { RateLimitSnapshot } from '../types.js';
+import { LearningWindow } from './learning-window.js';
 import { type BreakerPermit, type CircuitState, ModelBreaker } from './model-breaker.js';
 import type { ResilienceOptions } from './resilience-options.js';
 
@@ -29,14 +31,14 @@ export class ModelGuard {
   readonly #emit: Emit;
   readonly #breaker: ModelBreaker;
   readonly #maxConcurrent: number;
-  /** No configured limits: learn from the first response's headers, one call at a time until then. */
-  #learning: boolean;
+  /** No configured limits: how many calls may be in flight while the limits are learned (else undefined). */
+  readonly #learning: LearningWindow | undefined;
   #streak = 0;
   #announcedUntil = 0;
   #quotaUntil = 0;
   #low = false;
-  /** Reservations of the calls in flight, in the order they were admitted. */
-  readonly #calls = new Set<Amounts>();
+  /** Reservations of the calls in flight, in the order they were admitted, with the learning epoch they went in. */
+  readonly #calls = new Map<Amounts, number>();
   /** When the first call went out; cleared by the first answer. */
   #coldSince: number | undefined;
   #answered = false;
@@ -56,7 +58,8 @@ export class ModelGuard {
     this.budget = budget;
     this.#emit = context.emit;
     this.#maxConcurrent = maxConcurrent ?? Number.POSITIVE_INFINITY;
-    this.#learning = !configured;
+    this.#learning =
+      configured || options.learning === false ? undefined : new LearningWindow(options.learning);
     const target = { provider: offer.provider, model: offer.model };
     this.#breaker = new ModelBreaker(options.breaker, context.clock, (state) =>
       this.#emit(
@@ -101,13 +104,21 @@ export class ModelGuard {
         reason: `${inFlight} calls in flight (maxConcurrent)`,
         retryInMs: SLOT_WAIT_MS,
       };
-    if (this.#learning && inFlight > 0)
-      return {
-        action: 'wait',
-        reason: 'learning limits from headers: one call at a time',
-        retryInMs: SLOT_WAIT_MS,
-      };
+    if (this.#learning && inFlight >= this.#learning.limit()) return this.#heldByLearning(inFlight);
     return undefined;
+  }
+
+  #heldByLearning(inFlight: number): Admission {
+    const learning = this.#learning as LearningWindow;
+    learning.held();
+    return {
+      action: 'wait',
+      reason:
+        learning.phase === 'probe'
+          ? `limits unknown: ${inFlight} calls in flight until the first answer`
+          : `request limit unknown: ${inFlight} calls in flight (learning window)`,
+      retryInMs: SLOT_WAIT_MS,
+    };
   }
 
   /**
@@ -135,7 +146,7 @@ export class ModelGuard {
     const pending: Amounts = {};
     if (this.#calls.size < 2) return pending;
     let after = false;
-    for (const call of this.#calls) {
+    for (const call of this.#calls.keys()) {
       if (after)
         for (const key in call) {
           const dimension = key as keyof Amounts;
@@ -146,9 +157,21 @@ export class ModelGuard {
     return pending;
   }
 
-  /** The call that reserved `reserved` is over. */
-  done(reserved: Amounts): void {
+  /** The call that reserved `reserved` is over; returns the learning epoch it was sent in. */
+  done(reserved: Amounts): number {
+    const epoch = this.#calls.get(reserved) ?? 0;
     this.#calls.delete(reserved);
+    return epoch;
+  }
+
+  /** Where learning stands: undefined for a model with configured limits (or `learning: false`). */
+  get learning(): LearningWindow | undefined {
+    return this.#learning;
+  }
+
+  /** The provider answered a call or opened a stream, with these rate-limit headers or none. */
+  heard(snapshot: RateLimitSnapshot | undefined): void {
+    this.#learning?.answered(snapshot);
   }
 
   probeWaitMs(): number {
@@ -162,20 +185,20 @@ export class ModelGuard {
   acquire(reserved: Amounts, now: number): Permit | undefined {
     const permit = this.#breaker.acquire(now);
     if (!permit) return undefined;
-    this.#calls.add(reserved);
+    this.#calls.set(reserved, this.#learning ? this.#learning.epoch : 0);
     if (!this.#answered && this.#coldSince === undefined) this.#coldSince = now;
     return permit;
   }
 
-  // An answer ends learning: its headers taught the store the limits, or no header ever will.
   succeeded(): void {
     this.#streak = 0;
-    this.#learning = false;
+    this.#learning?.succeeded();
   }
 
-  failed(rateLimited: boolean): void {
+  /** A call sent in learning epoch `sentIn` failed (after `heard`). */
+  failed(rateLimited: boolean, sentIn: number): void {
     this.#streak = rateLimited ? this.#streak + 1 : 0;
-    this.#learning = false;
+    if (rateLimited) this.#learning?.rateLimited(sentIn);
   }
 
   /** Records a cooldown the store now holds; announces it when it starts or grows. */

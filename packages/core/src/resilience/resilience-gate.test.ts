@@ -221,11 +221,12 @@ describe('resilience gate in the router (fake clock)', () => {
     expect(order).toEqual(['high', 'low-1', 'low-2']);
   });
 
-  it('learns limits from headers when none are configured, one call at a time until then', async () => {
+  it('learns limits from headers when none are configured, initialInFlight calls until then', async () => {
     const rateLimit = { requests: { limit: 3, remaining: 2, resetMs: 20_000 } };
-    const { router, clock, adapters } = setup([
-      { name: 'a', models: [cheap], respond: () => ({ reply: 'ok', latencyMs: 50, rateLimit }) },
-    ]);
+    const { router, clock, adapters } = setup(
+      [{ name: 'a', models: [cheap], respond: () => ({ reply: 'ok', latencyMs: 50, rateLimit }) }],
+      { learning: { initialInFlight: 1 } },
+    );
     const results = Promise.all(Array.from({ length: 4 }, () => router.chat(say('hi'))));
     await clock.runAll();
     await results;

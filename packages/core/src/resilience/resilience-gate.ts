@@ -14,7 +14,7 @@ import type { Emit } from '../router/events.js';
 import type { Offer } from '../router/rank.js';
 import { costOf } from '../router/request-run.js';
 import type { Amounts, MaybePromise, ReserveResult, SpendSettlement } from '../store.js';
-import type { Usage } from '../types.js';
+import type { RateLimitSnapshot, Usage } from '../types.js';
 import {
   budgetLimits,
   chargedFor,
@@ -25,6 +25,7 @@ import {
   usedBy,
 } from './budget-plan.js';
 import { cooldownMs } from './cooldown-policy.js';
+import { statesRequestLimit } from './learning-window.js';
 import { ModelGuard, type Permit } from './model-guard.js';
 import { type ResilienceOptions, resilienceOptions } from './resilience-options.js';
 import { type TenantHold, TenantLimits, tenantShort } from './tenant-limits.js';
@@ -230,16 +231,19 @@ export class ResilienceGate implements CandidateGate {
     let pending: Array<Promise<unknown>> | undefined;
     let actual: Amounts;
     const inFlight = outcome.type !== 'cancelled' && outcome.rateLimit ? guard.pendingAfter(reserved) : NONE;
-    guard.done(reserved);
+    const sentIn = guard.done(reserved);
     if (outcome.type === 'success') {
       this.#answered(guard, now);
       permit.succeed();
-      guard.succeeded();
       actual = usedBy(outcome.usage);
       const settled = this.#spendSettled(spend, offer, outcome.usage);
       pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now, settled));
-      if (outcome.rateLimit)
-        pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
+      const observed = outcome.rateLimit
+        ? store.observe(key, observationOf(outcome.rateLimit, inFlight), now)
+        : undefined;
+      pending = collect(pending, observed);
+      this.#heard(guard, outcome.rateLimit, observed);
+      guard.succeeded();
     } else if (outcome.type === 'cancelled') {
       permit.abandon();
       actual = outcome.usage ? usedBy(outcome.usage) : chargedFor('cancelled', input);
@@ -248,13 +252,16 @@ export class ResilienceGate implements CandidateGate {
     } else {
       this.#answered(guard, now);
       permit.fail(outcome.failure);
-      guard.failed(failurePolicy(outcome.failure).cooldown === 'rate_limit');
       actual = outcome.usage ? usedBy(outcome.usage) : chargedFor(outcome.failure, input);
       // A failed call costs nothing unless a stream broke after content (then what it used).
       const settled = this.#spendSettled(spend, offer, outcome.usage);
       pending = collect(pending, store.settle(key, guard.budget, reserved, actual, now, settled));
-      if (outcome.rateLimit)
-        pending = collect(pending, store.observe(key, observationOf(outcome.rateLimit, inFlight), now));
+      const observed = outcome.rateLimit
+        ? store.observe(key, observationOf(outcome.rateLimit, inFlight), now)
+        : undefined;
+      pending = collect(pending, observed);
+      this.#heard(guard, outcome.rateLimit, observed);
+      guard.failed(failurePolicy(outcome.failure).cooldown === 'rate_limit', sentIn);
       const ms = cooldownMs(outcome.failure, outcome, guard.rateLimitStreak, this.options.cooldown);
       if (ms !== undefined)
         pending = collect(
@@ -272,8 +279,42 @@ export class ResilienceGate implements CandidateGate {
   }
 
   /** A stream's response headers arrived: the provider answered (see `#answered`). */
-  opened(offer: Offer, now: number): void {
-    this.#answered(this.guard(offer), now);
+  opened(offer: Offer, now: number, rateLimit?: RateLimitSnapshot): void {
+    const guard = this.guard(offer);
+    this.#answered(guard, now);
+    const learning = guard.learning;
+    if (!learning || learning.phase === 'open') return;
+    // The stream's headers may state the limit the window waits for: the store learns it now (the
+    // stream's report observes them again at its end), so the window can open before the stream ends.
+    const observed =
+      rateLimit && statesRequestLimit(rateLimit)
+        ? this.options.store.observe(offer.key, observationOf(rateLimit, NONE), now)
+        : undefined;
+    this.#heard(guard, rateLimit, observed);
+    if (isPromise(observed))
+      observed.then(
+        () => this.#queue.wakeAll(),
+        (error) => this.#context.options.logger.error('store observe failed', { error: String(error) }),
+      );
+    // More may go now: let the waiters look again.
+    else this.#queue.wakeAll();
+  }
+
+  /**
+   * Tells a learning model what an answer's headers said. A stated request limit opens its window only
+   * once the store holds that limit (a shared store answers later), so nothing is admitted unpaced.
+   */
+  #heard(guard: ModelGuard, snapshot: RateLimitSnapshot | undefined, observed: MaybePromise<void>): void {
+    if (!guard.learning) return;
+    if (isPromise(observed) && statesRequestLimit(snapshot))
+      observed.then(
+        () => {
+          guard.heard(snapshot);
+          this.#queue.wakeAll();
+        },
+        () => guard.heard(undefined),
+      );
+    else guard.heard(snapshot);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { RouterOptions } from '../router/options.js';
 import type { RouterStore } from '../store.js';
 import { COOLDOWN_DEFAULTS, type CooldownOptions } from './cooldown-policy.js';
+import { LEARNING_DEFAULTS, type LearningOptions } from './learning-window.js';
 import { memoryStore } from './memory-store.js';
 import { BREAKER_DEFAULTS, type BreakerOptions } from './model-breaker.js';
 
@@ -11,6 +12,8 @@ export type ResilienceOptions = {
   maxWaiting: number;
   /** Keep this fraction of every bucket for when nothing else can go. */
   reserveFraction: number;
+  /** In-flight limits for models whose limits are being learned; false: none. */
+  learning: LearningOptions | false;
 };
 
 export const RESILIENCE_DEFAULTS = { maxWaiting: 1_000, reserveFraction: 0.05 } as const;
@@ -29,5 +32,6 @@ export function resilienceOptions(raw: RouterOptions): ResilienceOptions {
     breaker: pick(BREAKER_DEFAULTS, raw.breaker),
     maxWaiting: raw.queue?.maxWaiting ?? RESILIENCE_DEFAULTS.maxWaiting,
     reserveFraction: raw.budget?.reserveFraction ?? RESILIENCE_DEFAULTS.reserveFraction,
+    learning: raw.learning === false ? false : pick(LEARNING_DEFAULTS, raw.learning),
   };
 }

@@ -73,8 +73,11 @@ export interface CandidateGate {
     outcome: Outcome,
     now: number,
   ): MaybePromise<void>;
-  /** An admitted streaming call got its response headers (before any content); `report` still follows. */
-  opened?(offer: Offer, now: number): void;
+  /**
+   * An admitted streaming call got its response headers (before any content), with their rate-limit
+   * snapshot when they had one; `report` still follows.
+   */
+  opened?(offer: Offer, now: number, rateLimit?: RateLimitSnapshot): void;
   /**
    * Called when no candidate can go now and the earliest may in `ms`; `key` is that candidate's.
    * Resolves when it is worth trying again (a queue may wake earlier); rejects with `signal.reason`

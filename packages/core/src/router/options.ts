@@ -53,6 +53,14 @@ export type RouterOptions = {
   queue?: { maxWaiting?: number };
   /** Keep `reserveFraction` (default 0.05) of every budget for when no other candidate can go now. */
   budget?: { reserveFraction?: number };
+  /**
+   * Models with no configured limits learn them from answers. Until a model first answers, at most
+   * `initialInFlight` (default 2) calls go to it; then its headers' limits pace it. While no answer has
+   * stated its request limit (Groq's headers count per day, Gemini sends none), at most a window of
+   * calls is in flight: it starts at `initialInFlight`, grows by about one per round trip up to
+   * `maxInFlight` (default 8), and halves on a 429. Per process. `false`: no slow start, no window.
+   */
+  learning?: false | { initialInFlight?: number; maxInFlight?: number };
   store?: RouterStore;
   /** Spend budgets (USD per window), reserved before each call and settled to the real cost after. */
   budgets?: Budget[];

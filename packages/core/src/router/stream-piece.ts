@@ -59,7 +59,7 @@ export class StreamPiece {
     this.#opened = await this.turn.race(() =>
       this.#run.invoke(this.turn, openStream, candidate.adapter, call),
     );
-    this.#run.state.gate.opened?.(candidate, this.#run.now);
+    this.#run.state.gate.opened?.(candidate, this.#run.now, this.#opened.rateLimit);
     this.#iterator = this.#opened.events[Symbol.asyncIterator]();
   }
 

@@ -214,6 +214,36 @@ describe('createRouter option validation', () => {
       'providers[0].models[0]',
       'must be a model spec object, got null',
     ],
+    [
+      'learning that is neither an object nor false',
+      { providers: [adapter()], learning: true },
+      'learning',
+      'learning must be an object or false, got true',
+    ],
+    [
+      'a learning window of 0',
+      { providers: [adapter()], learning: { maxInFlight: 0 } },
+      'learning.maxInFlight',
+      'must be at least 1, got 0',
+    ],
+    [
+      'a fractional initialInFlight',
+      { providers: [adapter()], learning: { initialInFlight: 1.5 } },
+      'learning.initialInFlight',
+      'integer',
+    ],
+    [
+      'initialInFlight above maxInFlight',
+      { providers: [adapter()], learning: { initialInFlight: 4, maxInFlight: 3 } },
+      'learning.initialInFlight',
+      'must not exceed learning.maxInFlight (3), got 4',
+    ],
+    [
+      'initialInFlight above the default maxInFlight',
+      { providers: [adapter()], learning: { initialInFlight: 9 } },
+      'learning.initialInFlight',
+      'must not exceed learning.maxInFlight (8), got 9',
+    ],
   ])('rejects %s', (_name, options, field, message) => {
     const error = configError(options);
     expect(error.field).toBe(field);
@@ -222,6 +252,10 @@ describe('createRouter option validation', () => {
 
   it('accepts a minimal valid configuration and a custom strategy', () => {
     expect(() => createRouter({ providers: [adapter()] })).not.toThrow();
+    expect(() => createRouter({ providers: [adapter()], learning: false })).not.toThrow();
+    expect(() =>
+      createRouter({ providers: [adapter()], learning: { initialInFlight: 1, maxInFlight: 32 } }),
+    ).not.toThrow();
     expect(() =>
       createRouter({ providers: [adapter()], strategy: (candidates) => candidates }),
     ).not.toThrow();

@@ -1,6 +1,7 @@
 import { checkBudgets, checkTenants } from '../budgets/budget-options.js';
 import { systemClock, systemRandom } from '../clock.js';
 import { ConfigError } from '../errors.js';
+import { LEARNING_DEFAULTS } from '../resilience/learning-window.js';
 import { SPECIFICATION_VERSION } from '../spec.js';
 import { ALERT_CONDITIONS, type AlertRule } from './alerts.js';
 import { checkNumber, checkOneOf, checkString, describe, isRecord, MAX_TIMER_MS } from './checks.js';
@@ -137,6 +138,18 @@ function budgetTargets(options: RouterOptions) {
   return { providers, models };
 }
 
+function checkLearning(raw: Record<string, unknown>): void {
+  const learning = raw.learning;
+  if (learning === undefined || learning === false) return;
+  if (!isRecord(learning)) fail('learning', `must be an object or false, got ${describe(learning)}`);
+  for (const key of ['initialInFlight', 'maxInFlight'])
+    optionalNumber(learning, key, 'learning', { min: 1, max: 10_000, integer: true });
+  const initial = (learning.initialInFlight as number | undefined) ?? LEARNING_DEFAULTS.initialInFlight;
+  const most = (learning.maxInFlight as number | undefined) ?? LEARNING_DEFAULTS.maxInFlight;
+  if (initial > most)
+    fail('learning.initialInFlight', `must not exceed learning.maxInFlight (${most}), got ${initial}`);
+}
+
 function checkSection(options: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -172,6 +185,7 @@ export function resolveOptions(options: RouterOptions): ResolvedOptions {
   if (queue) optionalNumber(queue, 'maxWaiting', 'queue', { min: 0, integer: true });
   const budget = checkSection(raw, 'budget');
   if (budget) optionalNumber(budget, 'reserveFraction', 'budget', { min: 0, max: 0.9 });
+  checkLearning(raw);
   const clock = raw.clock as Record<string, unknown> | undefined;
   if (
     clock !== undefined &&
