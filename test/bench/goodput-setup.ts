@@ -19,8 +19,13 @@ export const LANES = [
   { kind: 'anthropic', model: 'claude-haiku-4-5', rpm: 30 },
 ] as const;
 
-export type Lane = (typeof LANES)[number];
+export type Lane = { kind: 'groq' | 'openai' | 'anthropic'; model: string; rpm: number };
+
+/** The cold burst: a Groq-style lane (no per-minute request header) and an OpenAI-style one. */
+export const BURST_LANES: readonly Lane[] = LANES.slice(0, 2);
+export const BURST_REQUESTS = 1_000;
 export type Fleet = {
+  lanes: readonly Lane[];
   clock: Clock;
   sims: SimulatedProvider[];
   /** Adapters on the official SDKs (no retries), pointed at the simulators. */
@@ -36,10 +41,10 @@ export type Fleet = {
 };
 
 /** Three fresh simulators sharing one scaled clock, with adapters that know (or do not know) the limits. */
-export async function startFleet(knownLimits: boolean): Promise<Fleet> {
+export async function startFleet(knownLimits: boolean, lanes: readonly Lane[] = LANES): Promise<Fleet> {
   const clock = scaledClock(TIME_SCALE);
   const sims = await Promise.all(
-    LANES.map((lane, index) =>
+    lanes.map((lane, index) =>
       startSimulatedProvider({
         protocol: lane.kind,
         limits: { rpm: lane.rpm },
@@ -50,7 +55,7 @@ export async function startFleet(knownLimits: boolean): Promise<Fleet> {
       }),
     ),
   );
-  const adapters = LANES.map((lane, index) => {
+  const adapters = lanes.map((lane, index) => {
     const sim = sims[index] as SimulatedProvider;
     const options = {
       apiKey: sim.apiKey,
@@ -65,6 +70,7 @@ export async function startFleet(knownLimits: boolean): Promise<Fleet> {
         : anthropic(options);
   });
   return {
+    lanes,
     clock,
     sims,
     adapters,
@@ -102,11 +108,11 @@ export function requestMessages(index: number) {
  * the lanes can have served Σ rpm·(1 + t/60 s). Finishing N requests takes t* = 60 s·(N/Σrpm − 1), and
  * the cheapest schedule that finishes by t* must use every lane to its capacity.
  */
-export function ideal(count: number, costPerRequest: readonly number[]) {
-  const totalRpm = LANES.reduce((sum, lane) => sum + lane.rpm, 0);
+export function ideal(count: number, costPerRequest: readonly number[], lanes: readonly Lane[] = LANES) {
+  const totalRpm = lanes.reduce((sum, lane) => sum + lane.rpm, 0);
   const seconds = Math.max(0, 60 * (count / totalRpm - 1));
   let costUsd = 0;
-  LANES.forEach((lane, index) => {
+  lanes.forEach((lane, index) => {
     costUsd += lane.rpm * (1 + seconds / 60) * (costPerRequest[index] ?? 0);
   });
   return { seconds, costUsd: costUsd * Math.min(1, count / (totalRpm * (1 + seconds / 60))) };
