@@ -27,9 +27,10 @@ import {
   type RouterOptions,
   StreamInterruptedError,
 } from '@spillway/core';
+import { FakeClock, scriptedAdapter } from '@spillway/core/testing';
 import { openai } from '@spillway/openai';
 import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type InstrumentOptions, instrument } from './instrument.js';
 
 const PROMPT = 'Tell me about the lighthouse keeper named Ottoline Brackwater.';
@@ -228,6 +229,88 @@ describe('instrument()', () => {
     expect(metric(all, 'spillway.circuit.state').dataPoints.map((point) => point.value)).toEqual([0, 0]);
     // No attempt waited for capacity, so the queue-wait histogram has nothing.
     expect(all.find((item) => item.descriptor.name === 'spillway.queue.wait')?.dataPoints ?? []).toEqual([]);
+  });
+
+  it('a hedged request: both racing attempts are children of the request, the loser cancelled, not an error', async () => {
+    const clock = new FakeClock();
+    start({}, undefined, { clock, hedge: { afterMs: 500 } });
+    // OpenAI takes the call and never answers; the hedge goes to Anthropic.
+    openaiSim.setFaults({ script: ['timeout'] });
+    const pending = router.chat(request());
+    await vi.waitFor(() => expect(openaiSim.stats().inFlight).toBe(1));
+    await clock.advance(500);
+    const result = await pending;
+    expect(result.attempts.map((attempt) => `${attempt.provider}:${attempt.outcome}`)).toEqual([
+      'anthropic:success',
+      'openai:cancelled',
+    ]);
+    await vi.waitFor(() => expect(byName('attempt')).toHaveLength(2));
+    const [span] = byName('chat');
+    const attempts = childrenOf(span as ReadableSpan).sort(
+      (a, b) => Number(a.attributes['spillway.attempt']) - Number(b.attributes['spillway.attempt']),
+    );
+    expect(attempts.map((attempt) => attempt.name)).toEqual([
+      'attempt openai/gpt-5.4-mini',
+      'attempt anthropic/claude-haiku-4-5',
+    ]);
+    expect(attempts[0]?.attributes['spillway.failure']).toBe('cancelled');
+    expect(attempts[0]?.attributes['error.type']).toBeUndefined();
+    expect(attempts[0]?.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(attempts[1]?.attributes).toMatchObject({
+      'spillway.hedge': true,
+      'gen_ai.response.model': 'claude-haiku-4-5',
+    });
+    expect(attempts[1]?.attributes['spillway.failure']).toBeUndefined();
+    expect(span?.attributes).toMatchObject({
+      'gen_ai.response.model': 'claude-haiku-4-5',
+      'spillway.attempts': 2,
+    });
+  });
+
+  it('a hedged request the first attempt still wins: its span gets the answer, the hedge is cancelled', async () => {
+    start();
+    const clock = new FakeClock();
+    // In memory on the fake clock: x answers at 1 s, the hedge on y (started at 0.5 s) would at 2 s.
+    const raced = createRouter({
+      clock,
+      hedge: { afterMs: 500 },
+      providers: [
+        scriptedAdapter({
+          name: 'a',
+          clock,
+          models: [{ id: 'x', inputUsdPerMTok: 0.1, outputUsdPerMTok: 0.1 }],
+          script: { x: [{ reply: 'from x', latencyMs: 1_000 }] },
+        }),
+        scriptedAdapter({
+          name: 'b',
+          clock,
+          models: [{ id: 'y' }],
+          script: { y: [{ reply: 'from y', latencyMs: 2_000 }] },
+        }),
+      ],
+    });
+    const dispose = instrument(raced, { tracerProvider, meterProvider });
+    try {
+      const pending = raced.chat(request({ model: undefined }));
+      await clock.advance(1_000);
+      const result = await pending;
+      expect(result.attempts.map((attempt) => `${attempt.provider}:${attempt.outcome}`)).toEqual([
+        'a:success',
+        'b:cancelled',
+      ]);
+      const [span] = byName('chat');
+      const attempts = childrenOf(span as ReadableSpan);
+      expect(attempts.map((attempt) => attempt.name).sort()).toEqual(['attempt a/x', 'attempt b/y']);
+      const first = attempts.find((attempt) => attempt.name === 'attempt a/x');
+      const hedge = attempts.find((attempt) => attempt.name === 'attempt b/y');
+      expect(first?.attributes['gen_ai.response.model']).toBe('x');
+      expect(first?.attributes['spillway.failure']).toBeUndefined();
+      expect(hedge?.attributes).toMatchObject({ 'spillway.hedge': true, 'spillway.failure': 'cancelled' });
+      expect(hedge?.attributes['gen_ai.response.model']).toBeUndefined();
+    } finally {
+      dispose();
+      await raced.close();
+    }
   });
 
   it('an attempt that waited for capacity is in spillway.queue.wait and on its span', async () => {

@@ -40,6 +40,7 @@ import {
   ATTR_SPILLWAY_FAILURE,
   ATTR_SPILLWAY_FALLBACKS,
   ATTR_SPILLWAY_FROM_PROVIDER,
+  ATTR_SPILLWAY_HEDGE,
   ATTR_SPILLWAY_MODEL,
   ATTR_SPILLWAY_PROVIDER,
   ATTR_SPILLWAY_REQUEST_ID,
@@ -94,6 +95,10 @@ type OpenRequest = {
   attempt: Span | undefined;
   /** The attempt span's context, made when an adapter call first runs in it. */
   attemptContext: Context | undefined;
+  /** A hedge racing `attempt` (router option `hedge`): its own span, number and context. */
+  hedge: Span | undefined;
+  hedgeNumber: number;
+  hedgeContext: Context | undefined;
   fallbacks: number;
 };
 
@@ -122,12 +127,19 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
   const open = new Map<string, OpenRequest>();
 
   function endAttempt(entry: OpenRequest): void {
-    if (!entry.attempt) return;
     // The caller aborted it (or the request ended some other way before an answer).
-    entry.attempt.setAttribute(ATTR_SPILLWAY_FAILURE, 'cancelled');
-    entry.attempt.end();
-    entry.attempt = undefined;
-    entry.attemptContext = undefined;
+    if (entry.attempt) {
+      entry.attempt.setAttribute(ATTR_SPILLWAY_FAILURE, 'cancelled');
+      entry.attempt.end();
+      entry.attempt = undefined;
+      entry.attemptContext = undefined;
+    }
+    if (entry.hedge) {
+      entry.hedge.setAttribute(ATTR_SPILLWAY_FAILURE, 'cancelled');
+      entry.hedge.end();
+      entry.hedge = undefined;
+      entry.hedgeContext = undefined;
+    }
   }
 
   const onStart = (event: RouterEvents['request-start']) => {
@@ -179,6 +191,9 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
       requestModel,
       attempt: undefined,
       attemptContext: undefined,
+      hedge: undefined,
+      hedgeNumber: 0,
+      hedgeContext: undefined,
       fallbacks: 0,
     });
   };
@@ -186,7 +201,8 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
   const onAttemptStart = (event: RouterEvents['attempt-start']) => {
     const entry = open.get(event.requestId);
     if (!entry) return;
-    endAttempt(entry);
+    // A hedge runs beside the attempt it hedges, so that one stays open; any other start ends both.
+    if (!event.hedge || !entry.attempt) endAttempt(entry);
     // One child per attempt even when the request is not sampled: its context carries the decision
     // to the adapter's own spans (an unsampled child costs no attributes).
     const span = tracer.startSpan(
@@ -199,15 +215,26 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
       span.setAttribute(ATTR_GEN_AI_REQUEST_MODEL, event.model);
       span.setAttribute(ATTR_SPILLWAY_PROVIDER, event.provider);
       span.setAttribute(ATTR_SPILLWAY_ATTEMPT, event.attempt);
+      if (event.hedge) span.setAttribute(ATTR_SPILLWAY_HEDGE, true);
     }
-    entry.attempt = span;
-    entry.attemptContext = undefined;
+    if (event.hedge && entry.attempt) {
+      entry.hedge = span;
+      entry.hedgeNumber = event.attempt;
+      entry.hedgeContext = undefined;
+    } else {
+      entry.attempt = span;
+      entry.attemptContext = undefined;
+    }
   };
 
   // The adapter's calls run in the attempt span's context: an HTTP client's spans (or a custom
   // adapter's) become its children.
   const inAttempt = <T>(scope: AttemptScope, call: () => T): T => {
     const entry = open.get(scope.requestId);
+    if (entry?.hedge && scope.attempt === entry.hedgeNumber) {
+      entry.hedgeContext ??= trace.setSpan(entry.context, entry.hedge);
+      return context.with(entry.hedgeContext, call);
+    }
     if (!entry?.attempt) return call();
     entry.attemptContext ??= trace.setSpan(entry.context, entry.attempt);
     return context.with(entry.attemptContext, call);
@@ -222,11 +249,25 @@ export function instrument(router: Router, options: InstrumentOptions = {}): () 
         [ATTR_SPILLWAY_MODEL]: event.model,
       });
     const entry = open.get(event.requestId);
-    const span = entry?.attempt;
-    if (!entry || !span) return;
-    entry.attempt = undefined;
-    entry.attemptContext = undefined;
-    if (attempt.outcome === 'success') {
+    if (!entry) return;
+    // Of two racing attempts, the hedge is the one flagged so.
+    const isHedge = attempt.hedge === true && entry.hedge !== undefined;
+    const span = isHedge ? entry.hedge : entry.attempt;
+    if (!span) return;
+    if (isHedge) {
+      entry.hedge = undefined;
+      entry.hedgeContext = undefined;
+    } else {
+      // A hedge still running takes the main slot (its scope and finish event find it there).
+      entry.attempt = entry.hedge;
+      entry.attemptContext = entry.hedgeContext;
+      entry.hedge = undefined;
+      entry.hedgeContext = undefined;
+    }
+    if (attempt.outcome === 'cancelled') {
+      // Lost a hedged race (we aborted it): not an error of the provider's.
+      if (entry.recording) span.setAttribute(ATTR_SPILLWAY_FAILURE, 'cancelled');
+    } else if (attempt.outcome === 'success') {
       if (entry.recording) {
         if (attempt.waitedMs) span.setAttribute(ATTR_SPILLWAY_WAITED_MS, attempt.waitedMs);
         span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, event.model);

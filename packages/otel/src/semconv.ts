@@ -32,6 +32,8 @@ export const GEN_AI_OPERATION_CHAT = 'chat';
 // Router attributes the conventions have no name for.
 export const ATTR_SPILLWAY_ATTEMPTS = 'spillway.attempts';
 export const ATTR_SPILLWAY_ATTEMPT = 'spillway.attempt';
+/** On an attempt span: it was started as a hedge beside a slow attempt. */
+export const ATTR_SPILLWAY_HEDGE = 'spillway.hedge';
 export const ATTR_SPILLWAY_FALLBACKS = 'spillway.fallbacks';
 export const ATTR_SPILLWAY_WAITED_MS = 'spillway.waited_ms';
 export const ATTR_SPILLWAY_COST_USD = 'spillway.cost_usd';
