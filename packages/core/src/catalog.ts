@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import type { LongContextPrices, ModelSpec } from './types.js';
+import type { ModelSpec } from './types.js';
 
 /**
  * Built-in models. Prices are USD per million tokens as reported on the date given; `source` says
@@ -225,21 +225,16 @@ function entry(
   priceAsOf: string,
   source: string,
 ): CatalogEntry {
-  const [inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok] = Array.isArray(
-    prices,
-  )
-    ? prices
-    : prices.standard;
+  const standard = perMTok(Array.isArray(prices) ? prices : prices.standard);
   return {
     kind,
     spec: {
       id,
       capability,
-      inputUsdPerMTok,
-      outputUsdPerMTok,
-      cachedInputUsdPerMTok,
-      cacheWriteUsdPerMTok,
-      ...(Array.isArray(prices) ? {} : { longContext: longContext(prices) }),
+      ...standard,
+      ...(Array.isArray(prices)
+        ? {}
+        : { longContext: { aboveInputTokens: prices.aboveInputTokens, ...perMTok(prices.long) } }),
       ...window,
       supports: { ...supports },
     },
@@ -248,9 +243,14 @@ function entry(
   };
 }
 
-function longContext({ aboveInputTokens, long }: TieredPrices): LongContextPrices {
-  const [inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok] = long;
-  return { aboveInputTokens, inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok };
+/** A price list as the four spec fields it fills (a spec's own, or its long-context tier's). */
+function perMTok([
+  inputUsdPerMTok,
+  outputUsdPerMTok,
+  cachedInputUsdPerMTok,
+  cacheWriteUsdPerMTok,
+]: PriceList) {
+  return { inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok };
 }
 
 /** The catalog's models of one provider kind (fresh copies, safe to modify). */
