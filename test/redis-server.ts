@@ -21,7 +21,7 @@ export const redisCliBinary: string | undefined = onPath('redis-cli');
 
 export const SKIP_REASON = 'redis-server is not on PATH (apt-get install redis-server): Redis tests skipped';
 export const VALKEY_SKIP_REASON =
-  'valkey-server is not on PATH (Debian 12 has no package; .ci/run installs it where apt has one): skipped';
+  'valkey-server is not on PATH (Debian 12 has it in bookworm-backports, which .ci/run adds): skipped';
 
 export type RedisServer = {
   readonly port: number;
