@@ -1,48 +1,28 @@
-import {
-  AllProvidersFailedError,
-  BudgetExceededError,
-  CacheMissError,
-  ConfigError,
-  InvalidRequestError,
-  NoEligibleModelError,
-  QueueFullError,
-  type RouterError,
-  StreamInterruptedError,
-} from '@spillway/core';
+import { type RouterErrorSampleName, routerErrorSamples } from '@spillway/core/testing';
 import { describe, expect, it } from 'vitest';
 import { toErrorResponse } from './to-error-response.js';
 
-const attempt = { provider: 'anthropic', model: 'm', durationMs: 1 };
-const budget = new BudgetExceededError('budget "daily" has no room', {
-  budget: 'daily',
-  window: 'day',
-  limitUsd: 1,
-  resetAt: 0,
-  retryAfterMs: 1500,
-});
+// Every RouterError a router call can end in (core's samples: a new one fails to compile here until
+// it is mapped), and the status and `error.type` Anthropic's own API would have answered.
+const EXPECTED: Record<RouterErrorSampleName, [status: number, type: string]> = {
+  budget: [429, 'rate_limit_error'],
+  'queue full': [429, 'rate_limit_error'],
+  'invalid request': [400, 'invalid_request_error'],
+  'no eligible model': [400, 'invalid_request_error'],
+  config: [500, 'api_error'],
+  'cache miss': [504, 'timeout_error'],
+  deadline: [504, 'timeout_error'],
+  'all failed, last rate limited': [429, 'rate_limit_error'],
+  'all failed, last overloaded': [529, 'overloaded_error'],
+  'all failed, last lost a hedged race': [500, 'api_error'],
+  'stream cut': [500, 'api_error'],
+  'provider error': [400, 'invalid_request_error'],
+};
 
-// Every RouterError a router call can end in, and what Anthropic's own API would have answered.
 describe('router errors → Anthropic HTTP errors', () => {
-  it.each<[string, RouterError, number, string]>([
-    ['budget', budget, 429, 'rate_limit_error'],
-    ['queue full', new QueueFullError('full', { retryAfterMs: 200 }), 429, 'rate_limit_error'],
-    ['invalid request', new InvalidRequestError('bad', { field: 'messages' }), 400, 'invalid_request_error'],
-    ['no eligible model', new NoEligibleModelError('none', { exclusions: [] }), 400, 'invalid_request_error'],
-    ['config', new ConfigError('bad config'), 500, 'api_error'],
-    ['cache miss', new CacheMissError('not cached'), 504, 'timeout_error'],
-    [
-      'all failed, last overloaded',
-      new AllProvidersFailedError('x', { attempts: [{ ...attempt, outcome: 'overloaded', status: 529 }] }),
-      529,
-      'overloaded_error',
-    ],
-    [
-      'stream cut',
-      new StreamInterruptedError('cut', { partialText: 'a', attempts: [], failure: 'stream_cut' }),
-      500,
-      'api_error',
-    ],
-  ])('%s', async (_, error, status, type) => {
+  const samples = routerErrorSamples('anthropic');
+  it.each(Object.entries(EXPECTED))('%s', async (name, [status, type]) => {
+    const error = samples[name as RouterErrorSampleName];
     const response = toErrorResponse(error, 'req_1');
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: { type: string } }).error.type).toBe(type);

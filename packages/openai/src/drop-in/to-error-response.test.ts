@@ -1,58 +1,28 @@
-import {
-  AllProvidersFailedError,
-  BudgetExceededError,
-  CacheMissError,
-  ConfigError,
-  InvalidRequestError,
-  NoEligibleModelError,
-  QueueFullError,
-  type RouterError,
-  StreamInterruptedError,
-} from '@spillway/core';
+import { type RouterErrorSampleName, routerErrorSamples } from '@spillway/core/testing';
 import { describe, expect, it } from 'vitest';
 import { toErrorResponse } from './to-error-response.js';
 
-const attempt = { provider: 'openai', model: 'm', durationMs: 1 };
-const budget = new BudgetExceededError('budget "daily" has no room', {
-  budget: 'daily',
-  window: 'day',
-  limitUsd: 1,
-  resetAt: 0,
-  retryAfterMs: 1500,
-});
+// Every RouterError a router call can end in (core's samples: a new one fails to compile here until
+// it is mapped), and the status and `error.code` OpenAI's own API would have answered.
+const EXPECTED: Record<RouterErrorSampleName, [status: number, code: string | null]> = {
+  budget: [429, 'budget_exceeded'],
+  'queue full': [429, 'rate_limit_exceeded'],
+  'invalid request': [400, null],
+  'no eligible model': [400, null],
+  config: [500, null],
+  'cache miss': [504, 'cache_miss'],
+  deadline: [504, 'timeout'],
+  'all failed, last rate limited': [429, 'rate_limit_exceeded'],
+  'all failed, last overloaded': [503, null],
+  'all failed, last lost a hedged race': [500, null],
+  'stream cut': [502, null],
+  'provider error': [400, 'context_length_exceeded'],
+};
 
-// Every RouterError a router call can end in, and what OpenAI's own API would have answered. Timeouts
-// and connection failures are not here: the fetch throws those, as no HTTP answer came.
 describe('router errors → OpenAI HTTP errors', () => {
-  it.each<[string, RouterError, number, string | null]>([
-    ['budget', budget, 429, 'budget_exceeded'],
-    ['queue full', new QueueFullError('full', { retryAfterMs: 200 }), 429, 'rate_limit_exceeded'],
-    ['invalid request', new InvalidRequestError('bad', { field: 'messages' }), 400, null],
-    ['no eligible model', new NoEligibleModelError('none', { exclusions: [] }), 400, null],
-    ['config', new ConfigError('bad config'), 500, null],
-    ['cache miss', new CacheMissError('not cached'), 504, 'cache_miss'],
-    [
-      'all failed, last rate limited',
-      new AllProvidersFailedError('x', {
-        attempts: [{ ...attempt, outcome: 'rate_limit', status: 429 }],
-        retryAfterMs: 900,
-      }),
-      429,
-      'rate_limit_exceeded',
-    ],
-    [
-      'all failed, last overloaded',
-      new AllProvidersFailedError('x', { attempts: [{ ...attempt, outcome: 'overloaded', status: 503 }] }),
-      503,
-      null,
-    ],
-    [
-      'stream cut',
-      new StreamInterruptedError('cut', { partialText: 'a', attempts: [], failure: 'stream_cut' }),
-      502,
-      null,
-    ],
-  ])('%s', async (_, error, status, code) => {
+  const samples = routerErrorSamples('openai');
+  it.each(Object.entries(EXPECTED))('%s', async (name, [status, code]) => {
+    const error = samples[name as RouterErrorSampleName];
     const response = toErrorResponse(error, 'req_1');
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: { code: string | null } }).error.code).toBe(code);
