@@ -73,10 +73,12 @@ const ask = (question: string): ChatRequest => ({
 function invoice(spec: ModelSpec, usage: Usage): number {
   const cached = usage.cachedInputTokens ?? 0;
   const written = usage.cacheWriteInputTokens ?? 0;
+  const hour = usage.cacheWrite1hInputTokens ?? 0;
   return (
     ((usage.inputTokens - cached - written) * spec.inputUsdPerMTok +
       cached * spec.cachedInputUsdPerMTok! +
-      written * spec.cacheWriteUsdPerMTok! +
+      (written - hour) * spec.cacheWriteUsdPerMTok! +
+      hour * (spec.cacheWrite1hUsdPerMTok ?? spec.cacheWriteUsdPerMTok!) +
       usage.outputTokens * spec.outputUsdPerMTok) /
     1e6
   );
@@ -146,6 +148,52 @@ describe.each(SETUPS.map((setup, index) => [setup.protocol, setup, index] as con
     });
   },
 );
+
+describe("Anthropic's 1-hour prompt cache", () => {
+  it('writes at the 1-hour price (2x input), chat and stream, and reads like the 5-minute one', async () => {
+    const index = SETUPS.findIndex((setup) => setup.protocol === 'anthropic');
+    const sim = sims[index]!;
+    const hourly = anthropic({
+      apiKey: sim.apiKey,
+      baseURL: sim.baseURL,
+      models: ['claude-haiku-4-5'],
+      promptCaching: { ttl: '1h' },
+    });
+    const router = routerFor(index, hourly);
+    const spec = findCatalogModel('claude-haiku-4-5')!;
+    expect(spec.cacheWrite1hUsdPerMTok).toBe(2 * spec.inputUsdPerMTok);
+
+    const first = await router.chat(ask('What does the manual say?'));
+    expect(first.usage.cacheWriteInputTokens).toBe(first.usage.inputTokens);
+    expect(first.usage.cacheWrite1hInputTokens).toBe(first.usage.inputTokens);
+    expect(first.costUsd).toBeCloseTo(invoice(spec, first.usage), 15);
+    // The same writes at the 5-minute price would have cost less.
+    const fiveMinutes = { ...first.usage, cacheWrite1hInputTokens: undefined };
+    expect(first.costUsd).toBeGreaterThan(invoice(spec, fiveMinutes));
+
+    const stream = router.stream(ask('And a different question?'));
+    for await (const _ of stream);
+    const streamed = await stream.result;
+    expect(streamed.usage.cachedInputTokens).toBeGreaterThan(1024);
+    expect(streamed.usage.cacheWrite1hInputTokens).toBe(streamed.usage.cacheWriteInputTokens);
+    expect(streamed.usage.cacheWrite1hInputTokens).toBeGreaterThan(0);
+    expect(streamed.costUsd).toBeCloseTo(invoice(spec, streamed.usage), 15);
+
+    // The Anthropic drop-in hands the breakdown back in Anthropic's own shape.
+    sim.reset();
+    const message = await createAnthropicCompatibleClient(router).messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 40,
+      system: SYSTEM,
+      messages: [{ role: 'user', content: 'A third question.' }],
+    });
+    expect(message.usage.cache_creation).toEqual({
+      ephemeral_5m_input_tokens: 0,
+      ephemeral_1h_input_tokens: message.usage.cache_creation_input_tokens,
+    });
+    expect(message.usage.cache_creation_input_tokens).toBeGreaterThan(1024);
+  });
+});
 
 describe('prompt caching the provider was not asked for', () => {
   it('Anthropic without promptCaching caches nothing, as the API does', async () => {

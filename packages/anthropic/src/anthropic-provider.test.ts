@@ -98,6 +98,34 @@ describe('anthropic()', () => {
     });
   });
 
+  it("promptCaching { ttl: '1h' } asks for the 1-hour prompt cache; '5m' for the default one", async () => {
+    reply = (response, body) =>
+      body.stream
+        ? response
+            .writeHead(500, limitHeaders)
+            .end('{"type":"error","error":{"type":"api_error","message":"x"}}')
+        : json(response, 200, message);
+    await anthropic({ apiKey: 'k', baseURL, promptCaching: { ttl: '1h' } }).doGenerate(call());
+    await anthropic({ apiKey: 'k', baseURL, promptCaching: { ttl: '1h' } })
+      .doStream(call())
+      .catch(() => undefined);
+    await anthropic({ apiKey: 'k', baseURL, promptCaching: { ttl: '5m' } }).doGenerate(call());
+    await anthropic({ apiKey: 'k', baseURL, promptCaching: false }).doGenerate(call());
+    expect(seen.map((item) => item.body.cache_control)).toEqual([
+      { type: 'ephemeral', ttl: '1h' },
+      { type: 'ephemeral', ttl: '1h' },
+      { type: 'ephemeral' },
+      undefined,
+    ]);
+    expect(() => anthropic({ promptCaching: { ttl: '2h' } as unknown as { ttl: '1h' } })).toThrow(
+      expect.objectContaining({
+        code: 'config_error',
+        field: 'promptCaching',
+        message: expect.stringMatching(/"2h"/),
+      }),
+    );
+  });
+
   it('promptCaching asks for the 5-minute prompt cache on every request, streamed or not', async () => {
     reply = (response, body) =>
       body.stream

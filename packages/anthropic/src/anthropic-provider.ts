@@ -39,11 +39,12 @@ export type AnthropicProviderOptions = {
   /** Extra headers sent with every request (e.g. `anthropic-beta`). */
   headers?: Record<string, string>;
   /**
-   * Ask Anthropic to cache each prompt (top-level `cache_control`, 5-minute TTL), so a later request
-   * that repeats its start reads it at the cache-read price. Writing costs 1.25x input, so it pays
-   * when prompts repeat (agents, long system prompts). Default false, as in the API.
+   * Ask Anthropic to cache each prompt (top-level `cache_control`), so a later request that repeats
+   * its start reads it at the cache-read price. `true`: the 5-minute lifetime, writes at 1.25x input;
+   * `{ ttl: '1h' }`: an hour, writes at 2x input (for prompts repeated less often than every five
+   * minutes). Pays when prompts repeat (agents, long system prompts). Default false, as in the API.
    */
-  promptCaching?: boolean;
+  promptCaching?: boolean | { ttl: '5m' | '1h' };
 };
 
 const API_KEY_VARIABLE = 'ANTHROPIC_API_KEY';
@@ -63,11 +64,7 @@ export function nonStreamingTimeoutMs(maxTokens: number): number | undefined {
 /** A Spillway provider speaking Anthropic's Messages API through `@anthropic-ai/sdk`. */
 export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapter {
   checkAdapterOptions('anthropic', options, { clientMethod: ['messages', 'create'] });
-  if (options.promptCaching !== undefined && typeof options.promptCaching !== 'boolean')
-    throw new ConfigError(
-      `anthropic: promptCaching must be true or false, got ${typeof options.promptCaching}`,
-      { field: 'promptCaching' },
-    );
+  const cacheControl = promptCacheControl(options.promptCaching);
   const name = options.name ?? 'anthropic';
   const sdkLog = createSdkLog(name);
   const models = resolveModels('anthropic', options.models);
@@ -93,7 +90,7 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
   function convert(call: AdapterCall) {
     try {
       const params = convertRequest(call, modelsById.get(call.model));
-      if (options.promptCaching) params.cache_control = { type: 'ephemeral' };
+      if (cacheControl) params.cache_control = cacheControl;
       return params;
     } catch (error) {
       throw conversionError(error, { provider: name, model: call.model });
@@ -156,4 +153,23 @@ export function anthropic(options: AnthropicProviderOptions = {}): ProviderAdapt
   };
   if (options.limits) (adapter as { limits?: Limits }).limits = options.limits;
   return adapter;
+}
+
+/** The top-level `cache_control` the `promptCaching` option asks for (none when off). */
+function promptCacheControl(
+  option: AnthropicProviderOptions['promptCaching'],
+): { type: 'ephemeral'; ttl?: '1h' } | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return { type: 'ephemeral' };
+  const ttl = typeof option === 'object' && option !== null ? (option as { ttl?: unknown }).ttl : undefined;
+  if (ttl === '5m') return { type: 'ephemeral' };
+  if (ttl === '1h') return { type: 'ephemeral', ttl: '1h' };
+  throw new ConfigError(
+    `anthropic: promptCaching must be true, false or { ttl: '5m' | '1h' }, got ${
+      typeof option === 'object' && option !== null
+        ? `{ ttl: ${JSON.stringify(ttl) ?? 'undefined'} }`
+        : typeof option
+    }`,
+    { field: 'promptCaching' },
+  );
 }

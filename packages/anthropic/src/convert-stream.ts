@@ -107,6 +107,12 @@ function pickUsage(source: AnthropicUsage | null | undefined): AnthropicUsage {
     const value = source[key];
     if (typeof value === 'number') picked[key] = value;
   }
+  const written = source.cache_creation;
+  if (written)
+    picked.cache_creation = {
+      ephemeral_5m_input_tokens: written.ephemeral_5m_input_tokens,
+      ephemeral_1h_input_tokens: written.ephemeral_1h_input_tokens,
+    };
   if (typeof source.output_tokens_details?.thinking_tokens === 'number')
     picked.output_tokens_details = { thinking_tokens: source.output_tokens_details.thinking_tokens };
   return picked;

@@ -79,6 +79,15 @@ describe('validateConfig', () => {
       'providers[0].models[0].cacheWriteUsdPerMTok',
       'must be a non-negative number',
     ],
+    [
+      {
+        providers: [
+          { kind: 'anthropic', models: [{ id: 'claude-haiku-4-5', cacheWrite1hUsdPerMTok: 'two' }] },
+        ],
+      },
+      'providers[0].models[0].cacheWrite1hUsdPerMTok',
+      'must be a non-negative number',
+    ],
     [{ providers: [{ kind: 'openai' }], strategy: 'best' }, 'strategy', 'must be one of'],
     [{ providers: [{ kind: 'openai' }], maxAttempts: 2.5 }, 'maxAttempts', 'whole number'],
     [{ providers: [{ kind: 'openai' }], retries: 2 }, 'retries', 'is not a known option'],

@@ -192,6 +192,7 @@ const MODEL_NUMBER_FIELDS = [
   'outputUsdPerMTok',
   'cachedInputUsdPerMTok',
   'cacheWriteUsdPerMTok',
+  'cacheWrite1hUsdPerMTok',
   'contextWindow',
 ] as const;
 

@@ -71,6 +71,13 @@ describe('catalog prices', () => {
     },
   );
 
+  it("prices Anthropic's 1-hour cache writes at twice the input price, and nobody else's apart", () => {
+    for (const { kind, spec } of catalog) {
+      if (kind === 'anthropic') expect(spec.cacheWrite1hUsdPerMTok, spec.id).toBe(spec.inputUsdPerMTok * 2);
+      else expect(spec.cacheWrite1hUsdPerMTok, spec.id).toBeUndefined();
+    }
+  });
+
   it('every entry has cached and cache-write prices, a date and a source', () => {
     for (const { spec, priceAsOf, source } of catalog) {
       expect(spec.cachedInputUsdPerMTok, spec.id).toBeGreaterThanOrEqual(0);

@@ -23,8 +23,9 @@ const textOnly = { tools: true, vision: false, json: true, streaming: true } as 
 // Pro), past which the whole request is billed at the `longContext` prices.
 const PRICES = '@pydantic/genai-prices 0.1.8';
 const OPENAI_SOURCE = `${PRICES}, citing developers.openai.com model pages and changelog; context from gpt-tokenizer 4.0.0`;
-// Anthropic: cache writes at the 5-minute TTL price (1.25x input; the 1-hour TTL costs 2x, and the
-// adapter only asks for 5 minutes); cache reads at 0.1x, except Fable 5.1 (0.025x) and Opus 5.5 (0.05x).
+// Anthropic: cache writes at the 5-minute TTL price (1.25x input) and, with the adapter's
+// `promptCaching: { ttl: '1h' }`, at the 1-hour price (2x input, from the prompt-caching page: the price
+// list has no field for it); cache reads at 0.1x, except Fable 5.1 (0.025x) and Opus 5.5 (0.05x).
 const ANTHROPIC_SOURCE = `${PRICES}, citing platform.claude.com pricing and prompt-caching pages`;
 // Groq caches prompts of the gpt-oss models only (cached tokens at half price); no write charge.
 const GROQ_SOURCE = `${PRICES}, citing Groq's pricing; qwen3.6-27b (not in it) as reported by 2026-08 third-party notes`;
@@ -44,8 +45,19 @@ const CLAUDE = { contextWindow: 1_000_000, maxOutputTokens: 128_000 };
 const GROQ = { contextWindow: 131_072, maxOutputTokens: 65_536 };
 const GEMINI = { contextWindow: 1_048_576, maxOutputTokens: 65_536 };
 
-/** USD per million tokens: input, output, cache read, cache write. */
-type PriceList = [input: number, output: number, cachedInput: number, cacheWrite: number];
+/** USD per million tokens: input, output, cache read, cache write, and 1-hour cache writes if priced apart. */
+type PriceList = [
+  input: number,
+  output: number,
+  cachedInput: number,
+  cacheWrite: number,
+  cacheWrite1h?: number,
+];
+
+/** Anthropic's prices: a 1-hour cache write costs twice the input price. */
+function claude(input: number, output: number, cachedInput: number, cacheWrite: number): PriceList {
+  return [input, output, cachedInput, cacheWrite, input * 2];
+}
 
 /** A price list that changes past a prompt length: the standard prices, then the long-context ones. */
 function tiered(standard: PriceList, aboveInputTokens: number, long: PriceList): TieredPrices {
@@ -112,21 +124,57 @@ const entries: CatalogEntry[] = [
     'anthropic',
     'claude-fable-5-1',
     10,
-    [10, 50, 0.25, 12.5],
+    claude(10, 50, 0.25, 12.5),
     CLAUDE,
     all,
     '2026-09-23',
     ANTHROPIC_SOURCE,
   ),
-  entry('anthropic', 'claude-opus-5-5', 9, [4, 20, 0.2, 5], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-sonnet-5', 8, [2, 10, 0.2, 2.5], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-opus-4-8', 8, [5, 25, 0.5, 6.25], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
-  entry('anthropic', 'claude-sonnet-4-6', 7, [3, 15, 0.3, 3.75], CLAUDE, all, '2026-09-23', ANTHROPIC_SOURCE),
+  entry(
+    'anthropic',
+    'claude-opus-5-5',
+    9,
+    claude(4, 20, 0.2, 5),
+    CLAUDE,
+    all,
+    '2026-09-23',
+    ANTHROPIC_SOURCE,
+  ),
+  entry(
+    'anthropic',
+    'claude-sonnet-5',
+    8,
+    claude(2, 10, 0.2, 2.5),
+    CLAUDE,
+    all,
+    '2026-09-23',
+    ANTHROPIC_SOURCE,
+  ),
+  entry(
+    'anthropic',
+    'claude-opus-4-8',
+    8,
+    claude(5, 25, 0.5, 6.25),
+    CLAUDE,
+    all,
+    '2026-09-23',
+    ANTHROPIC_SOURCE,
+  ),
+  entry(
+    'anthropic',
+    'claude-sonnet-4-6',
+    7,
+    claude(3, 15, 0.3, 3.75),
+    CLAUDE,
+    all,
+    '2026-09-23',
+    ANTHROPIC_SOURCE,
+  ),
   entry(
     'anthropic',
     'claude-haiku-4-5',
     5,
-    [1, 5, 0.1, 1.25],
+    claude(1, 5, 0.1, 1.25),
     { contextWindow: 200_000, maxOutputTokens: 64_000 },
     all,
     '2026-09-23',
@@ -243,14 +291,16 @@ function entry(
   };
 }
 
-/** A price list as the four spec fields it fills (a spec's own, or its long-context tier's). */
+/** A price list as the spec fields it fills (a spec's own, or its long-context tier's). */
 function perMTok([
   inputUsdPerMTok,
   outputUsdPerMTok,
   cachedInputUsdPerMTok,
   cacheWriteUsdPerMTok,
+  cacheWrite1hUsdPerMTok,
 ]: PriceList) {
-  return { inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok };
+  const prices = { inputUsdPerMTok, outputUsdPerMTok, cachedInputUsdPerMTok, cacheWriteUsdPerMTok };
+  return cacheWrite1hUsdPerMTok === undefined ? prices : { ...prices, cacheWrite1hUsdPerMTok };
 }
 
 /** The catalog's models of one provider kind (fresh copies, safe to modify). */

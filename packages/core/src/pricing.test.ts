@@ -35,6 +35,20 @@ describe('costUsd', () => {
     expect(costUsd(plain, 1_000, 10, 400, 300)).toBeCloseTo((1_000 * 1 + 10 * 2) / 1e6, 15);
   });
 
+  it('charges the 1-hour part of the cache writes at its own price, the rest at the 5-minute one', () => {
+    const withLong = { ...sonnet, cacheWrite1hUsdPerMTok: 6 };
+    // 3k written: 2k for an hour, 1k for five minutes; 1k uncached.
+    const expected = (1_000 * 3 + 1_000 * 3.75 + 2_000 * 6 + 500 * 15) / 1e6;
+    expect(costUsd(withLong, 4_000, 500, 0, 3_000, 2_000)).toBeCloseTo(expected, 15);
+    const usage = { inputTokens: 4_000, outputTokens: 500, totalTokens: 4_500 };
+    expect(
+      usageCostUsd(withLong, { ...usage, cacheWriteInputTokens: 3_000, cacheWrite1hInputTokens: 2_000 }),
+    ).toBe(costUsd(withLong, 4_000, 500, 0, 3_000, 2_000));
+    // Without a 1-hour price they are cache writes like the others; never more of them than all writes.
+    expect(costUsd(sonnet, 4_000, 500, 0, 3_000, 2_000)).toBe(costUsd(sonnet, 4_000, 500, 0, 3_000));
+    expect(costUsd(withLong, 4_000, 0, 0, 1_000, 5_000)).toBeCloseTo((3_000 * 3 + 1_000 * 6) / 1e6, 15);
+  });
+
   it('never charges a negative uncached part when cache counts exceed the input count', () => {
     expect(costUsd(sonnet, 100, 0, 150)).toBeCloseTo((150 * 0.3) / 1e6, 15);
   });

@@ -71,6 +71,11 @@ export type Usage = {
   cachedInputTokens?: number;
   /** Input tokens written to the provider's prompt cache (already in inputTokens), when reported. */
   cacheWriteInputTokens?: number;
+  /**
+   * The part of `cacheWriteInputTokens` written with a 1-hour lifetime (Anthropic's `ttl: '1h'`),
+   * priced at `cacheWrite1hUsdPerMTok`; absent when none was.
+   */
+  cacheWrite1hInputTokens?: number;
   /** Output tokens the model spent thinking (already included in outputTokens), when reported. */
   reasoningTokens?: number;
 };
@@ -100,6 +105,8 @@ export type LongContextPrices = {
   cachedInputUsdPerMTok?: number;
   /** Cache writes in a long request; the long-context input price when unset. */
   cacheWriteUsdPerMTok?: number;
+  /** 1-hour cache writes in a long request; this tier's `cacheWriteUsdPerMTok` when unset. */
+  cacheWrite1hUsdPerMTok?: number;
 };
 
 export type ModelSpec = {
@@ -113,6 +120,8 @@ export type ModelSpec = {
   cachedInputUsdPerMTok?: number;
   /** Price of input tokens written to the provider's prompt cache; the input price when unset. */
   cacheWriteUsdPerMTok?: number;
+  /** Price of cache writes with a 1-hour lifetime (Anthropic: 2x input); `cacheWriteUsdPerMTok` when unset. */
+  cacheWrite1hUsdPerMTok?: number;
   /**
    * Long-context pricing: a request with more than `aboveInputTokens` input tokens is billed entirely
    * at these prices (GPT-5.x above 272k, Gemini Pro above 200k). Unset: one price at every length.

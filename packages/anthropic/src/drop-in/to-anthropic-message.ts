@@ -55,7 +55,7 @@ export function toAnthropicUsage(usage: RouterUsage | undefined): Usage {
   return {
     input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cached - written),
     output_tokens: usage?.outputTokens ?? 0,
-    cache_creation: null,
+    cache_creation: written > 0 ? cacheCreation(written, usage?.cacheWrite1hInputTokens ?? 0) : null,
     cache_creation_input_tokens: written > 0 ? written : null,
     cache_read_input_tokens: cached > 0 ? cached : null,
     inference_geo: null,
@@ -64,4 +64,10 @@ export function toAnthropicUsage(usage: RouterUsage | undefined): Usage {
     service_tier: null,
     speed: null,
   };
+}
+
+/** The writes by lifetime, as Anthropic breaks them down. */
+function cacheCreation(written: number, hour: number) {
+  const longLived = Math.min(hour, written);
+  return { ephemeral_5m_input_tokens: written - longLived, ephemeral_1h_input_tokens: longLived };
 }

@@ -58,4 +58,9 @@ export function addUsage(a: Usage, b: Usage): Usage {
   return sum;
 }
 
-const OPTIONAL_COUNTS = ['cachedInputTokens', 'cacheWriteInputTokens', 'reasoningTokens'] as const;
+const OPTIONAL_COUNTS = [
+  'cachedInputTokens',
+  'cacheWriteInputTokens',
+  'cacheWrite1hInputTokens',
+  'reasoningTokens',
+] as const;

@@ -49,6 +49,7 @@ function checkLongContext(value: unknown, path: string): void {
   check(`${path}.outputUsdPerMTok`, checkNumber(value.outputUsdPerMTok, { min: 0 }));
   optionalNumber(value, 'cachedInputUsdPerMTok', path, { min: 0 });
   optionalNumber(value, 'cacheWriteUsdPerMTok', path, { min: 0 });
+  optionalNumber(value, 'cacheWrite1hUsdPerMTok', path, { min: 0 });
 }
 
 function checkModels(value: unknown, path: string): void {
@@ -65,6 +66,7 @@ function checkModels(value: unknown, path: string): void {
     check(`${at}.outputUsdPerMTok`, checkNumber(model.outputUsdPerMTok, { min: 0 }));
     optionalNumber(model, 'cachedInputUsdPerMTok', at, { min: 0 });
     optionalNumber(model, 'cacheWriteUsdPerMTok', at, { min: 0 });
+    optionalNumber(model, 'cacheWrite1hUsdPerMTok', at, { min: 0 });
     checkLongContext(model.longContext, `${at}.longContext`);
     check(
       `${at}.contextWindow`,

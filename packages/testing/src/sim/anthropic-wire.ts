@@ -215,11 +215,16 @@ function stopReason(plan: ReplyPlan): string {
 function usage(request: ChatRequest, plan: ReplyPlan) {
   const read = plan.cache?.read ?? 0;
   const written = plan.cache?.written ?? 0;
+  const hour = request.cacheTtl === '1h';
   return {
     input_tokens: request.promptTokens - read - written,
     output_tokens: plan.outputTokens,
     cache_creation_input_tokens: written,
     cache_read_input_tokens: read,
+    cache_creation: {
+      ephemeral_5m_input_tokens: hour ? 0 : written,
+      ephemeral_1h_input_tokens: hour ? written : 0,
+    },
     service_tier: 'standard',
   };
 }
@@ -245,6 +250,7 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
   if (system) texts.push(system);
   // A cache_control mark caches the prompt up to the message that carries it; the top-level one, all.
   let cacheUpTo = system && marked(body.system) ? 1 : 0;
+  let cacheTtl = cacheUpTo > 0 ? markTtl(body.system) : undefined;
   let lastUserText = '';
   let lastIsToolResult = false;
   for (const [index, message] of messages.entries()) {
@@ -254,7 +260,10 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
     let text = contentText(message.content);
     for (const block of blocks) if (block?.type === 'tool_use') text += JSON.stringify(block.input ?? {});
     texts.push(text);
-    if (marked(blocks)) cacheUpTo = texts.length;
+    if (marked(blocks)) {
+      cacheUpTo = texts.length;
+      cacheTtl = markTtl(blocks);
+    }
     lastIsToolResult = blocks.some((block) => block?.type === 'tool_result');
     if (message.role === 'user' && !lastIsToolResult) lastUserText = text;
   }
@@ -264,13 +273,17 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
   }));
   const format = body.output_config?.format ?? body.output_format;
   const toolText = tools.length > 0 ? JSON.stringify(body.tools) : '';
-  if (isRecord(body.cache_control)) cacheUpTo = texts.length;
+  if (isRecord(body.cache_control)) {
+    cacheUpTo = texts.length;
+    cacheTtl = ttlOf(body.cache_control);
+  }
   return {
     model: body.model,
     promptText: texts.join('\n'),
     promptTokens: countPromptTokens(texts, toolText),
     prompt: { tools: toolText, texts },
     cacheUpTo,
+    cacheTtl,
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
     stop: Array.isArray(body.stop_sequences) ? body.stop_sequences.map(String) : [],
     tools,
@@ -285,6 +298,21 @@ function parse(body: Body, requireMaxTokens: boolean): ChatRequest | SimError {
 
 function isRecord(value: unknown): boolean {
   return typeof value === 'object' && value !== null;
+}
+
+/** The lifetime a `cache_control` mark asks for. */
+function ttlOf(mark: unknown): '5m' | '1h' {
+  return (mark as { ttl?: unknown } | null)?.ttl === '1h' ? '1h' : '5m';
+}
+
+/** The lifetime of the last cache_control mark in a system prompt or message content. */
+function markTtl(content: unknown): '5m' | '1h' {
+  const blocks = Array.isArray(content) ? (content as Array<Block | null>) : [];
+  for (let index = blocks.length - 1; index >= 0; index--) {
+    const mark = blocks[index]?.cache_control;
+    if (isRecord(mark)) return ttlOf(mark);
+  }
+  return '5m';
 }
 
 /** Whether a system prompt or message content (an array of blocks) carries a cache_control mark. */

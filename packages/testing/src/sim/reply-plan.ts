@@ -16,6 +16,8 @@ export type ChatRequest = {
   prompt: PromptParts;
   /** Protocols that cache only on request (Anthropic): how many of prompt.texts the request marks. */
   cacheUpTo?: number;
+  /** The lifetime the mark that ends the cached part asks for (Anthropic's `ttl`, default 5m). */
+  cacheTtl?: '5m' | '1h';
   maxTokens?: number;
   stop: string[];
   tools: SimTool[];
