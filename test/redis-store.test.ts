@@ -253,6 +253,22 @@ describe.each(servers)('redisStore against a real $name', ({ binary, skip }) => 
     expect(after?.l).toBeCloseTo(30 - held, 0);
   });
 
+  it('takes only the unspent part of a slice off a reported remaining: calls sent from it are counted once', async () => {
+    const a = store();
+    await untilLeased(a, slow);
+    const [granted] = await budgetOf();
+    const held = Object.values(granted?.h ?? {}).reduce((sum, lease) => sum + lease.u, 0);
+    expect(held).toBeGreaterThanOrEqual(3);
+    // Three calls from the slice (the one that found it and two more), answered: the provider's remaining
+    // already counts them.
+    for (let i = 0; i < 2; i++) expect(a.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({ ok: true });
+    await a.observe(KEY, { requests: { limit: 50, remaining: 30, windowMs: HOUR } }, 0);
+    await store().observe(KEY, { requests: { limit: 50, remaining: 30, windowMs: HOUR } }, 0);
+    const [after] = await budgetOf();
+    expect(Object.values(after?.h ?? {})[0]?.u).toBe(held - 3);
+    expect(after?.l).toBeCloseTo(30 - (held - 3), 0);
+  });
+
   it('loads its scripts again when the server lost them', async () => {
     const a = store();
     expect(await a.reserve(KEY, slow, { requests: 1 }, 0)).toMatchObject({ ok: true });

@@ -208,6 +208,16 @@ export class LeaseBook {
     return lease.units[index] as number;
   }
 
+  /**
+   * The live slice's unspent units per dimension, for a provider's `remaining` to be read against; none
+   * while a renewal is in flight (the script it is queued behind replaces the slice).
+   */
+  unspent(key: string, now: number): readonly number[] | undefined {
+    const lease = this.#leases.get(key);
+    if (!lease || lease.renewing || !this.live(lease, now)) return undefined;
+    return lease.units;
+  }
+
   all(): IterableIterator<[string, Lease]> {
     return this.#leases.entries();
   }

@@ -525,6 +525,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const local = () => outages.open(key, now).store.observe(key, localObservation(observation), now);
       if (!usable()) return local();
       args.unshift(lostFlag(key, now), String(args.length / 5));
+      // What is left of this process's slice: the units it already sent are in `remaining`.
+      const unspent = leases?.unspent(key, now);
+      if (unspent) args.push(holder, ...unspent.map(String));
       return shared<string[], void>(
         scripts.observe,
         [budgetKey(key)],

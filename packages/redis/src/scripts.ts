@@ -336,16 +336,30 @@ return 1
 
 /**
  * KEYS: budget. ARGV: '1' if a missing budget was lost, a count, then (dimension, limit or '', remaining
- * or '', windowMs, pending) groups.
+ * or '', windowMs, pending) groups, then optionally the caller's holder id and the four units of its live
+ * slice it has not spent yet (`DIMENSIONS` order).
  * A learned limit replaces the capacity of the bucket with that window (or adds one); a remaining count
  * only ever lowers the level, to `remaining - pending` (calls sent after the answered one that the
- * provider may not have counted yet) and less the units held in live leases.
+ * provider may not have counted yet) and less the units held in live leases and not yet spent. A grant
+ * records what it handed out; each holder's own observe lowers its entry to what it has left, so calls
+ * it already sent (which `remaining` counts) are not taken off the level a second time.
  */
 const OBSERVE = `${COMMON}
 local now = server_now()
 local buckets, missing = load(KEYS[1])
 start_empty = missing and ARGV[1] == '1'
 local n = tonumber(ARGV[2])
+local holder = ARGV[3 + 5 * n]
+if holder then
+  local unspent = amounts_at(4 + 5 * n)
+  for _, b in ipairs(buckets) do
+    local h = b.h and b.h[holder]
+    local left = unspent[b.d]
+    -- An overrun settled out of the slice leaves it below zero: that debt is charged at renewal, not here.
+    if left and left < 0 then left = 0 end
+    if h and left and left < h.u then h.u = left end
+  end
+end
 local i = 3
 for _ = 1, n do
   local d, limit, remaining, w = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
