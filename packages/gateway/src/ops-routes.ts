@@ -18,7 +18,7 @@ export class OpsRoutes {
   constructor(options: ResolvedOptions, liveness: Liveness) {
     this.#liveness = liveness;
     if (options.adminKeys !== undefined && options.adminKeys.length > 0)
-      this.#admin = new KeyRing(options.adminKeys);
+      this.#admin = new KeyRing(options.adminKeys, 'adminKeys');
     if (options.dashboard !== false) this.#status = new StatusTracker(options.router, options.clock);
     if (options.metrics !== false) this.#metrics = new PrometheusMetrics(options.router);
   }

@@ -26,14 +26,21 @@ type StoredKey = { digest: Buffer; grant: KeyGrant };
 export class KeyRing {
   readonly #keys: StoredKey[];
 
-  constructor(keys: readonly VirtualKey[]) {
-    this.#keys = keys.map((entry, index) => toStored(entry, index));
-    const seen = new Set<string>();
+  /** `option` names the list in errors (`keys`, `adminKeys`); no error ever holds a key. */
+  constructor(keys: readonly VirtualKey[], option = 'keys') {
+    this.#keys = keys.map((entry, index) => toStored(entry, `${option}[${index}]`));
+    const seen = new Map<string, number>();
     for (const [index, stored] of this.#keys.entries()) {
       const hex = stored.digest.toString('hex');
-      if (seen.has(hex))
-        throw new ConfigError(`keys[${index}] repeats an earlier key`, { field: `keys[${index}]` });
-      seen.add(hex);
+      const first = seen.get(hex);
+      if (first !== undefined) {
+        const field = `${option}[${index}]`;
+        throw new ConfigError(
+          `${field} duplicates ${option}[${first}] (the same key, given as itself or as its sha256)`,
+          { field },
+        );
+      }
+      seen.set(hex, index);
     }
   }
 
@@ -56,8 +63,7 @@ export class KeyRing {
   }
 }
 
-function toStored(entry: VirtualKey, index: number): StoredKey {
-  const field = `keys[${index}]`;
+function toStored(entry: VirtualKey, field: string): StoredKey {
   if (typeof entry !== 'object' || entry === null)
     throw new ConfigError(`${field} must be an object`, { field });
   const tenant = (entry as { tenant?: unknown }).tenant;
