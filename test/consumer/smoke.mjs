@@ -105,6 +105,37 @@ const specifiers = packages.flatMap(({ json }) =>
   ),
 );
 
+// Public declarations name public types only: no .d.ts reachable from an entry point (other than
+// @spillway/core/internal itself) imports the internal subpath, which may change in any release.
+step('no public .d.ts reaches @spillway/core/internal', () => {
+  const offenders = [];
+  let checked = 0;
+  for (const { json } of packages) {
+    const installedDir = join(app, 'node_modules', json.name);
+    for (const [key, target] of Object.entries(json.exports ?? {})) {
+      if (json.name === '@spillway/core' && key === './internal') continue;
+      const types = target?.types?.default ?? target?.types;
+      if (typeof types !== 'string') continue;
+      const queue = [join(installedDir, types)];
+      const seen = new Set();
+      while (queue.length > 0) {
+        const file = queue.pop();
+        if (seen.has(file) || !existsSync(file)) continue;
+        seen.add(file);
+        checked++;
+        const text = readFileSync(file, 'utf8');
+        if (text.includes('@spillway/core/internal'))
+          offenders.push(`${json.name} ${key}: ${file.slice(installedDir.length + 1)}`);
+        for (const [, relative] of text.matchAll(/(?:from\s+|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g))
+          queue.push(join(dirname(file), relative.replace(/\.js$/, '.d.ts')));
+      }
+    }
+  }
+  if (offenders.length > 0)
+    throw new Error(`declarations importing @spillway/core/internal:\n${offenders.join('\n')}`);
+  return `(${checked} declaration files)`;
+});
+
 step('ESM import and CJS require of every export', () => {
   const list = JSON.stringify(specifiers);
   writeFileSync(

@@ -1,5 +1,7 @@
 // @spillway/core: the router and what its callers use. Adapter helpers are at @spillway/core/adapter,
 // test doubles at @spillway/core/testing.
+
+export type { ApiReply, EventFrames } from './api-reply.js';
 export type { BudgetRefusal, BudgetStats } from './budgets/budget-book.js';
 export { BUDGET_LOW_FRACTION } from './budgets/budget-book.js';
 export type {
@@ -69,7 +71,7 @@ export type { Counters, ModelStats, ProviderStats, RouterStats } from './router/
 export type { RouterStream, RouterStreamEvent } from './router/stream-types.js';
 export type { TenantStats } from './router/tenant-stats.js';
 export { DEFAULT_TENANT } from './router/tenant-stats.js';
-export type { ModelAlias, RoutingInfo } from './routing-info.js';
+export type { ModelAlias, RoutingInfo, RoutingInfoSink } from './routing-info.js';
 export { routingInfo } from './routing-info.js';
 export type {
   AdapterCall,

@@ -58,11 +58,17 @@ export function routingInfo(value: unknown): RoutingInfo | undefined {
 }
 
 /**
+ * Where a drop-in's HTTP layer records each answer's routing info by response id, for the drop-in
+ * client that reads it back (`RoutingInfoStore`). Callers of the translations leave it unset.
+ */
+export type RoutingInfoSink = { set(responseId: string, info: RoutingInfo, error?: unknown): void };
+
+/**
  * Routing info (and the router's error, for failures) by response id, held from when a drop-in
  * client's HTTP layer answers until the SDK has built the result or error it is attached to. Bounded:
  * responses read raw (`asResponse()`) are never claimed.
  */
-export class RoutingInfoStore {
+export class RoutingInfoStore implements RoutingInfoSink {
   readonly #entries = new Map<string, { info: RoutingInfo; error?: unknown }>();
 
   set(responseId: string, info: RoutingInfo, error?: unknown): void {

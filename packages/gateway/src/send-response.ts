@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ApiReply, EventFrames } from '@spillway/core/internal';
+import type { ApiReply, EventFrames } from '@spillway/core';
 
 /** Writes a translation's reply: a whole body with its length (the connection stays reusable), or an event stream. */
 export function writeReply(reply: ApiReply, res: ServerResponse): EventFrames | undefined {

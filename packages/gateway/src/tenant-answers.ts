@@ -1,6 +1,5 @@
 import { answerMessages } from '@spillway/anthropic';
-import type { ChatRequest, ModelAlias } from '@spillway/core';
-import type { ApiReply } from '@spillway/core/internal';
+import type { ApiReply, ChatRequest, ModelAlias } from '@spillway/core';
 import { type ApiRouter, createApiAnswerer } from '@spillway/openai';
 import type { GatewayRouter } from './gateway-options.js';
 

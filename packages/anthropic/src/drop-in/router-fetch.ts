@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageCreateParamsBase, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import {
+  type ApiReply,
   type ChatRequest,
   type ChatResult,
+  type EventFrames,
   estimatePromptTokens,
   type ModelAlias,
   RouterError,
+  type RoutingInfoSink,
   type TenantOption,
 } from '@spillway/core';
 import {
-  type ApiReply,
-  type EventFrames,
   errorRoutingInfo,
   finalFailure,
   jsonReply,
-  type RoutingInfoStore,
   replyResponse,
   resolveTenant,
   resultRoutingInfo,
@@ -37,7 +37,7 @@ export type MessagesCall = {
   counting: boolean;
   signal: AbortSignal | undefined;
   aliases: Record<string, ModelAlias> | undefined;
-  store?: RoutingInfoStore | undefined;
+  store?: RoutingInfoSink | undefined;
 };
 
 /**
@@ -86,7 +86,7 @@ export async function answerMessages(
 export function createRouterFetch(
   router: ChatRouter,
   aliases: Record<string, ModelAlias> | undefined,
-  store: RoutingInfoStore | undefined,
+  store: RoutingInfoSink | undefined,
   tenant?: TenantOption,
 ): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
   return async (input, init = {}) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ModelAlias } from '@spillway/core';
-import { type ApiReply, jsonReply, type RoutingInfoStore, withTenant } from '@spillway/core/internal';
+import type { ApiReply, ModelAlias, RoutingInfoSink } from '@spillway/core';
+import { jsonReply, withTenant } from '@spillway/core/internal';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import type { ResponsesRouter } from '../responses/serve-responses.js';
@@ -38,7 +38,8 @@ export type ApiCall<Other = never> = {
   tenant?: ((body: Record<string, unknown>) => string | undefined) | undefined;
   /** Serves Anthropic's `…/messages` endpoints from the parsed, model-checked body; 404 without it. */
   messages?: ((body: Record<string, unknown>) => Promise<ApiReply | Other>) | undefined;
-  store?: RoutingInfoStore | undefined;
+  /** The drop-in clients' own record of routing info; leave unset. */
+  store?: RoutingInfoSink | undefined;
 };
 
 /**

@@ -1,5 +1,5 @@
-import type { ModelAlias } from '@spillway/core';
-import { type ApiReply, jsonReply } from '@spillway/core/internal';
+import type { ApiReply, ModelAlias } from '@spillway/core';
+import { jsonReply } from '@spillway/core/internal';
 
 /** What `GET /models` lists: `auto`, each alias, then every model a provider offers. */
 export type OfferedModel = { id: string; ownedBy: string };

@@ -1,5 +1,5 @@
-import type { ModelAlias, RouterStats, TenantOption } from '@spillway/core';
-import { type RoutingInfoStore, replyResponse, resolveTenant } from '@spillway/core/internal';
+import type { ModelAlias, RouterStats, RoutingInfoSink, TenantOption } from '@spillway/core';
+import { replyResponse, resolveTenant } from '@spillway/core/internal';
 import { createApiAnswerer } from './answer-api-call.js';
 import type { ChatRouter } from './serve-chat-completions.js';
 
@@ -46,7 +46,7 @@ export function createRouterFetch(router: FetchRouter, options: RouterFetchOptio
 export function routerFetch(
   router: FetchRouter,
   options: RouterFetchOptions,
-  store: RoutingInfoStore | undefined,
+  store: RoutingInfoSink | undefined,
 ): FetchLike {
   const answer = createApiAnswerer(router, options);
   return async (input, init = {}) => {

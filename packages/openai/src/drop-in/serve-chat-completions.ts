@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ApiReply,
   type ChatRequest,
   type ChatResult,
+  type EventFrames,
   type ModelAlias,
   RouterError,
+  type RoutingInfoSink,
   type ToolCall,
 } from '@spillway/core';
 import {
-  type ApiReply,
-  type EventFrames,
   errorRoutingInfo,
   finalFailure,
-  type RoutingInfoStore,
   resultRoutingInfo,
   StreamedToolCalls,
   type ToolCallStep,
@@ -78,7 +78,7 @@ export async function serveChatCompletions(
 export type FetchContext = {
   requestId: string;
   aliases: Record<string, ModelAlias> | undefined;
-  store: RoutingInfoStore | undefined;
+  store: RoutingInfoSink | undefined;
   signal: AbortSignal | undefined;
 };
 

@@ -1,5 +1,5 @@
-import { RouterError } from '@spillway/core';
-import { type ApiReply, type EventFrames, resultRoutingInfo } from '@spillway/core/internal';
+import { type ApiReply, type EventFrames, RouterError } from '@spillway/core';
+import { resultRoutingInfo } from '@spillway/core/internal';
 import type { ResponseCreateParams } from 'openai/resources/responses/responses';
 import { responsesErrorEvent } from '../responses/responses-error-event.js';
 import { type ResponsesRouter, serveResponses } from '../responses/serve-responses.js';

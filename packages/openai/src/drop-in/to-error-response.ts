@@ -1,5 +1,11 @@
-import { BudgetExceededError, CacheMissError, type FailureClass, RouterError } from '@spillway/core';
-import { type ApiReply, finalFailure, jsonReply, replyResponse } from '@spillway/core/internal';
+import {
+  type ApiReply,
+  BudgetExceededError,
+  CacheMissError,
+  type FailureClass,
+  RouterError,
+} from '@spillway/core';
+import { finalFailure, jsonReply, replyResponse } from '@spillway/core/internal';
 
 type Shape = { status: number; type: string; code: string | null };
 
