@@ -1,8 +1,9 @@
 // The dashboard in a real headless browser (Debian's chromium driven by playwright-core): the page
-// renders from /status, redraws after traffic, and shows a breaker opening.
+// renders from /status, redraws after traffic, shows a breaker opening, spend moving against a budget
+// and the cache hit rate after repeated prompts.
 import { existsSync } from 'node:fs';
 import { anthropic } from '@spillway/anthropic';
-import { createRouter, type Router } from '@spillway/core';
+import { createRouter, memoryCache, type Router } from '@spillway/core';
 import { type Gateway, startGateway } from '@spillway/gateway';
 import { openai } from '@spillway/openai';
 import { type SimulatedProvider, startSimulatedProvider } from '@spillway/testing';
@@ -89,5 +90,60 @@ describe.skipIf(!browserPath)(`gateway dashboard in chromium${browserPath ? '' :
     // Everything the page needs came from the gateway itself.
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('shows spend moving against a budget after traffic, and the cache hit rate after repeated prompts', async () => {
+    const openaiSim = await startSimulatedProvider({ protocol: 'openai' });
+    const spending = createRouter({
+      providers: [openai({ apiKey: openaiSim.apiKey, baseURL: openaiSim.baseURL, models: ['gpt-5.4-mini'] })],
+      budgets: [{ name: 'daily', limitUsd: 5, window: 'day' }],
+      cache: memoryCache(),
+    });
+    const spendingGateway = await startGateway({ router: spending, keys: [{ key: KEY }] });
+    const ask = (content: string) =>
+      fetch(`${spendingGateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content }] }),
+      });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await page.goto(`${spendingGateway.url}/dashboard?interval=100`);
+      // Before any traffic: labelled tables, nothing spent of the budget, nothing looked up in the cache.
+      await page.getByRole('table', { name: 'Spend budgets' }).waitFor();
+      expect(await page.getByRole('columnheader', { name: 'spent of limit' }).count()).toBe(1);
+      const daily = page.locator('tr[data-budget="daily"]');
+      await daily.waitFor();
+      const spentText = async () => (await daily.locator('.spent').textContent()) ?? '';
+      const spentUsd = (text: string) => Number(/^\$([\d.e-]+) of \$5\.00$/.exec(text)?.[1]);
+      expect(spentUsd(await spentText())).toBe(0);
+      expect(await page.locator('#cache .hit-rate').textContent()).toBe('–');
+
+      // Each answered prompt adds its cost: the budget's spend moves on the page.
+      expect((await ask('What is a spillway?')).status).toBe(200);
+      await expect.poll(async () => spentUsd(await spentText()), { timeout: 10_000 }).toBeGreaterThan(0);
+      const firstSpend = spentUsd(await spentText());
+      expect((await ask('Why do dams have spillways?')).status).toBe(200);
+      await expect
+        .poll(async () => spentUsd(await spentText()), { timeout: 10_000 })
+        .toBeGreaterThan(firstSpend);
+
+      // The same prompt twice more: two cache hits of four lookups.
+      expect((await ask('What is a spillway?')).status).toBe(200);
+      expect((await ask('What is a spillway?')).status).toBe(200);
+      await page.locator('#cache .hit-rate', { hasText: '50%' }).waitFor();
+      expect(await page.locator('#cache .hits').textContent()).toBe('2');
+      expect(await page.locator('#cache .misses').textContent()).toBe('2');
+      expect(await page.locator('#cache-hit-rate b').textContent()).toBe('50%');
+      expect(openaiSim.stats().requests).toBe(2);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await spendingGateway.close();
+      await spending.close();
+      await openaiSim.close();
+    }
   });
 });

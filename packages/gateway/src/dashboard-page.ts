@@ -30,15 +30,29 @@ export const DASHBOARD_PAGE = `<!doctype html>
   .limit { font-size: .8rem; display: block; }
   h2 { font-size: 1rem; margin: 1rem 0 .4rem; }
   pre { font-size: .8rem; background: #8881; padding: .5rem; overflow: auto; }
+  caption { text-align: left; font-weight: 600; font-size: 1rem; padding: .2rem 0 .4rem; }
+  .bar.over i { background: var(--bad); } .bar.high i { background: var(--warn); }
+  .empty { color: var(--dim); }
 </style>
 </head>
 <body>
 <h1>Spillway gateway</h1>
-<div id="state">connecting…</div>
+<div id="state" role="status" aria-live="polite">connecting…</div>
 <div class="tiles" id="tiles"></div>
-<table>
-  <thead><tr><th>provider / model</th><th>circuit</th><th>cooldown</th><th>limits left</th><th>requests</th><th>429s absorbed</th><th>failures</th><th>p50</th><th>spend</th></tr></thead>
+<table id="models-table">
+  <caption>Providers and models</caption>
+  <thead><tr><th scope="col">provider / model</th><th scope="col">circuit</th><th scope="col">cooldown</th><th scope="col">limits left</th><th scope="col">requests</th><th scope="col">429s absorbed</th><th scope="col">failures</th><th scope="col">p50</th><th scope="col">spend</th></tr></thead>
   <tbody id="models"></tbody>
+</table>
+<table id="budgets-table">
+  <caption>Spend budgets</caption>
+  <thead><tr><th scope="col">budget</th><th scope="col">scope</th><th scope="col">spent of limit</th><th scope="col">remaining</th><th scope="col">window resets in</th></tr></thead>
+  <tbody id="budgets"></tbody>
+</table>
+<table id="cache-table">
+  <caption>Response cache</caption>
+  <thead><tr><th scope="col">hit rate</th><th scope="col">hits</th><th scope="col">coalesced</th><th scope="col">misses</th><th scope="col">saved</th></tr></thead>
+  <tbody id="cache"></tbody>
 </table>
 <div id="sections"></div>
 <script>
@@ -55,6 +69,9 @@ export const DASHBOARD_PAGE = `<!doctype html>
     return node;
   };
   const usd = (value) => '$' + (value < 0.01 ? value.toPrecision(2) : value.toFixed(2));
+  const percent = (share) => (share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0) + '%';
+  const duration = (seconds) => seconds >= 86400 ? Math.round(seconds / 3600) + ' h' : seconds >= 120 ? Math.round(seconds / 60) + ' min' : seconds + ' s';
+  const none = (columns, text) => el('tr', {}, [el('td', { class: 'empty', colspan: columns, text })]);
   const tile = (id, label, value) => el('div', { class: 'tile', id }, [el('b', { text: value }), el('span', { text: label })]);
   const limits = (budget) => Object.entries(budget).map(([name, { available, capacity }]) => {
     const share = capacity > 0 ? Math.max(0, Math.min(1, available / capacity)) : 0;
@@ -69,6 +86,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
       tile('rate-limited', '429s absorbed', status.totals.rateLimited),
       tile('fallbacks', 'fallbacks', status.totals.fallbacks),
       tile('spend', 'spend', usd(status.totals.costUsd)),
+      tile('cache-hit-rate', 'cache hit rate', status.cache && status.cache.hitRate != null ? percent(status.cache.hitRate) : '–'),
     );
     document.getElementById('models').replaceChildren(...status.models.map((model) => {
       const failures = Object.entries(model.failures).map(([name, count]) => name + ' ' + count).join(', ');
@@ -84,6 +102,29 @@ export const DASHBOARD_PAGE = `<!doctype html>
         el('td', { class: 'num', text: usd(model.costUsd) }),
       ]);
     }));
+    const budgets = status.budgets.map((budget) => {
+      const share = Math.max(0, Math.min(1, budget.usedShare));
+      const level = budget.usedShare >= 1 ? ' over' : budget.usedShare >= 0.9 ? ' high' : '';
+      const bar = el('span', { class: 'bar' + level, role: 'img', 'aria-label': percent(budget.usedShare) + ' used' }, [el('i', { style: 'width:' + Math.round(share * 100) + '%' })]);
+      return el('tr', { 'data-budget': budget.label }, [
+        el('td', { text: budget.label }),
+        el('td', { text: budget.scope + (budget.instance ? ' ' + budget.instance : '') }),
+        el('td', { class: 'spent' }, [bar, usd(budget.spentUsd) + ' of ' + usd(budget.limitUsd)]),
+        el('td', { class: 'num remaining', text: usd(budget.remainingUsd) }),
+        el('td', { class: 'num', text: duration(budget.resetsInS) }),
+      ]);
+    });
+    document.getElementById('budgets').replaceChildren(...(budgets.length ? budgets : [none(5, 'No spend budgets.')]));
+    const cache = status.cache;
+    document.getElementById('cache').replaceChildren(cache
+      ? el('tr', {}, [
+          el('td', { class: 'num hit-rate', text: cache.hitRate == null ? '–' : percent(cache.hitRate) }),
+          el('td', { class: 'num hits', text: cache.hits }),
+          el('td', { class: 'num', text: cache.coalesced }),
+          el('td', { class: 'num misses', text: cache.misses }),
+          el('td', { class: 'num', text: usd(cache.savedUsd) }),
+        ])
+      : none(5, 'The router has no response cache.'));
     document.getElementById('sections').replaceChildren(...Object.entries(status.sections).map(([name, value]) =>
       el('section', { 'data-section': name }, [el('h2', { text: name }), el('pre', { text: JSON.stringify(value, null, 2) })])));
     const state = document.getElementById('state');

@@ -20,6 +20,40 @@ export type ModelStatus = {
   costUsd: number;
 };
 
+/** One spend budget's window, as `GET /status` reports it (from `router.stats().budgets`). */
+export type BudgetStatus = {
+  /** The router's label: `daily`, `per-tenant:acme`, `tenant:acme/monthly`. */
+  label: string;
+  name: string;
+  scope: 'global' | 'tenant' | 'provider' | 'model';
+  /** The tenant, provider or model a per-x budget counts here. */
+  instance?: string;
+  /** The tenant whose own budget it is. */
+  tenant?: string;
+  /** `minute`, `hour`, `day`, `month`, or a length in ms. */
+  window: string | number;
+  limitUsd: number;
+  /** Settled spend plus what calls in flight hold, in this window. */
+  spentUsd: number;
+  remainingUsd: number;
+  /** spentUsd / limitUsd, from 0 (can pass 1 by what calls in flight settle above their estimate). */
+  usedShare: number;
+  /** Seconds until the window starts over. */
+  resetsInS: number;
+};
+
+/** The response cache's counters, as `GET /status` reports them (from `router.stats().cache`). */
+export type CacheStatus = {
+  hits: number;
+  misses: number;
+  /** Requests answered by sharing an identical request's call in flight. */
+  coalesced: number;
+  /** (hits + coalesced) / every request that looked in the cache; null before the first. */
+  hitRate: number | null;
+  /** What the answers reused by hits and coalesced requests cost when they were bought. */
+  savedUsd: number;
+};
+
 /** What `GET /status` answers (and the dashboard shows). */
 export type GatewayStatus = {
   time: string;
@@ -31,9 +65,13 @@ export type GatewayStatus = {
   queueDepth: number;
   totals: { requests: number; successes: number; rateLimited: number; fallbacks: number; costUsd: number };
   models: ModelStatus[];
+  /** Spend budgets the router has met so far, each with its current window's spend. */
+  budgets: BudgetStatus[];
+  /** The response cache; null when the router has none. */
+  cache: CacheStatus | null;
   /**
-   * Every other section of `router.stats()` as it is (response cache, tenant budgets and spend, …),
-   * so a router with those features shows them without a gateway change.
+   * Every other section of `router.stats()` as it is (tenants, …), so a router with more features
+   * shows them without a gateway change.
    */
   sections: Record<string, unknown>;
 };
@@ -97,7 +135,8 @@ export class StatusTracker {
       }
     }
     const sections: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(stats)) if (name !== 'providers') sections[name] = value;
+    for (const [name, value] of Object.entries(stats))
+      if (name !== 'providers' && name !== 'budgets' && name !== 'cache') sections[name] = value;
     return {
       time: new Date(now).toISOString(),
       uptimeS: Math.round((now - this.#started) / 1000),
@@ -106,6 +145,8 @@ export class StatusTracker {
       queueDepth: this.#queued.size,
       totals,
       models,
+      budgets: budgetStatus(stats.budgets, routerNow),
+      cache: cacheStatus(stats.cache),
       sections,
     };
   }
@@ -113,4 +154,32 @@ export class StatusTracker {
   close(): void {
     for (const dispose of this.#dispose) dispose();
   }
+}
+
+function budgetStatus(budgets: RouterStats['budgets'], now: number): BudgetStatus[] {
+  return Object.entries(budgets ?? {}).map(([label, budget]) => ({
+    label,
+    name: budget.name,
+    scope: budget.scope,
+    ...(budget.instance !== undefined ? { instance: budget.instance } : {}),
+    ...(budget.tenant !== undefined ? { tenant: budget.tenant } : {}),
+    window: budget.window,
+    limitUsd: budget.limitUsd,
+    spentUsd: budget.spentUsd,
+    remainingUsd: budget.remainingUsd,
+    usedShare: budget.limitUsd > 0 ? budget.spentUsd / budget.limitUsd : 0,
+    resetsInS: Math.max(0, Math.round((budget.resetAt - now) / 1000)),
+  }));
+}
+
+function cacheStatus(cache: RouterStats['cache']): CacheStatus | null {
+  if (!cache) return null;
+  const looked = cache.hits + cache.coalesced + cache.misses;
+  return {
+    hits: cache.hits,
+    misses: cache.misses,
+    coalesced: cache.coalesced,
+    hitRate: looked > 0 ? (cache.hits + cache.coalesced) / looked : null,
+    savedUsd: cache.savedUsd,
+  };
 }
