@@ -1,7 +1,7 @@
 import { ConfigError } from '@spillway/core';
 import { scriptedAdapter } from '@spillway/testing';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from './config.js';
+import { routerTimeouts, validateConfig } from './config.js';
 import { registerProviderKind } from './index.js';
 
 function problem(value: unknown): { field: string | undefined; message: string } {
@@ -51,6 +51,19 @@ describe('validateConfig', () => {
     expect(config.providers).toHaveLength(2);
     expect(config.providers[0]?.limits).toEqual({ rpm: 500, tpm: 200_000 });
     expect(config.maxAttempts).toBe(4);
+  });
+
+  it('takes the router timeouts a gateway uses, and rejects bad ones naming the field', () => {
+    const config = validateConfig({
+      providers: [{ kind: 'openai' }],
+      timeoutMs: 60_000,
+      stallTimeoutMs: 5_000,
+    });
+    expect(routerTimeouts(config)).toEqual({ timeoutMs: 60_000, stallTimeoutMs: 5_000 });
+    expect(problem({ providers: [{ kind: 'openai' }], stallTimeoutMs: 0 }).field).toBe('stallTimeoutMs');
+    expect(problem({ providers: [{ kind: 'openai' }], timeToFirstTokenMs: 'soon' }).field).toBe(
+      'timeToFirstTokenMs',
+    );
   });
 
   it.each([

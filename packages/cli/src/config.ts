@@ -26,6 +26,10 @@ export type CliConfig = {
   maxAttempts?: number;
   /** Deadline per request, across attempts and waits. */
   timeoutMs?: number;
+  /** Streams: fall back when no first content arrives in this time (the router's option). */
+  timeToFirstTokenMs?: number;
+  /** Streams: end with an error when no chunk arrives for this long after content began (the router's option). */
+  stallTimeoutMs?: number;
   /** Request fields applied to every batch line that does not set them (e.g. maxTokens, minCapability). */
   defaults?: Record<string, unknown>;
   /** `spillway serve`: the gateway's options (checked by the serve command). */
@@ -44,6 +48,8 @@ const TOP_FIELDS = [
   'strategy',
   'maxAttempts',
   'timeoutMs',
+  'timeToFirstTokenMs',
+  'stallTimeoutMs',
   'defaults',
   'gateway',
   'redis',
@@ -147,6 +153,10 @@ export function validateConfig(value: unknown): CliConfig {
   }
   const timeoutMs = positive(value.timeoutMs, 'timeoutMs');
   if (timeoutMs !== undefined) config.timeoutMs = timeoutMs;
+  for (const field of ['timeToFirstTokenMs', 'stallTimeoutMs'] as const) {
+    const ms = positive(value[field], field);
+    if (ms !== undefined) config[field] = ms;
+  }
   if (value.defaults !== undefined) {
     if (!isObject(value.defaults)) fail('defaults', 'must be an object of request fields');
     config.defaults = value.defaults;
@@ -220,4 +230,14 @@ function validateLimits(value: unknown, field: string): Limits {
     if (number !== undefined) limits[key] = number;
   }
   return limits;
+}
+
+/** The config's router timeouts, as `createRouter` options. */
+export function routerTimeouts(
+  config: CliConfig,
+): Pick<CliConfig, 'timeoutMs' | 'timeToFirstTokenMs' | 'stallTimeoutMs'> {
+  const timeouts: Pick<CliConfig, 'timeoutMs' | 'timeToFirstTokenMs' | 'stallTimeoutMs'> = {};
+  for (const field of ['timeoutMs', 'timeToFirstTokenMs', 'stallTimeoutMs'] as const)
+    if (config[field]) timeouts[field] = config[field];
+  return timeouts;
 }

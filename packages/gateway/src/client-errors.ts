@@ -7,6 +7,7 @@ export type GatewayFailure =
   | 'not_found'
   | 'method_not_allowed'
   | 'too_large'
+  | 'body_timeout'
   | 'timeout'
   | 'unavailable'
   | 'draining'
@@ -36,6 +37,12 @@ const FAILURES: Record<GatewayFailure, Mapping> = {
     status: 413,
     openai: { type: 'invalid_request_error', code: 'request_too_large' },
     anthropic: 'request_too_large',
+  },
+  // The client did not send its body in time (its fault, so not a 5xx the SDKs count against us).
+  body_timeout: {
+    status: 408,
+    openai: { type: 'invalid_request_error', code: 'request_timeout' },
+    anthropic: 'invalid_request_error',
   },
   timeout: { status: 504, openai: { type: 'server_error', code: 'timeout' }, anthropic: 'timeout_error' },
   unavailable: { status: 502, openai: { type: 'server_error', code: null }, anthropic: 'api_error' },

@@ -21,7 +21,12 @@ export type GatewayOptions = {
   unknownModel?: 'error' | 'auto';
   /** Largest request body accepted, in bytes; larger ones get 413. Default 8 MiB. */
   maxBodyBytes?: number;
-  /** How long a request may take until its response starts (streams then run on). Default 300 000 ms. */
+  /**
+   * The deadline of a request, from its arrival: a non-streamed one must be answered whole by then
+   * (else the client's own 504 timeout error, and the provider call is aborted), a stream must have
+   * started (its first content). A started stream that goes quiet is ended by the router's
+   * `stallTimeoutMs` with an in-band error. A body still arriving at the deadline gets 408. Default 300 000 ms.
+   */
   requestTimeoutMs?: number;
   /** On `close()`, how long requests in flight may take to finish before they are cut. Default 30 000 ms. */
   drainTimeoutMs?: number;
@@ -35,8 +40,11 @@ export type GatewayOptions = {
   metrics?: boolean;
   /** `GET /status` (JSON) and `GET /dashboard` (a live page polling it). Default true. */
   dashboard?: boolean;
-  /** The router's clock when you gave it one (`/status` reports cooldowns on it). Default: the system clock. */
-  clock?: Pick<Clock, 'now'>;
+  /**
+   * The router's clock when you gave it one: `/status` reports cooldowns on it and, when it has
+   * timers (a `Clock`), request deadlines run on it. Default: the system clock.
+   */
+  clock?: Pick<Clock, 'now'> & Partial<Pick<Clock, 'setTimeout' | 'clearTimeout'>>;
   /** One structured entry per request (no prompt or answer text, no key): `true` writes JSON lines to stdout. */
   accessLog?: boolean | ((entry: AccessLogEntry) => void);
 };

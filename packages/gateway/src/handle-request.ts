@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RouterError } from '@spillway/core';
+import { type Clock, RouterError } from '@spillway/core';
 import { type ApiReply, finalFailure } from '@spillway/core/internal';
 import type { AccessLogEntry, AccessLogger } from './access-log.js';
 import {
@@ -34,6 +34,8 @@ export type HandlerContext = {
   keys: KeyRing;
   answers: TenantAnswers;
   log: AccessLogger | undefined;
+  /** Runs each request's deadline (the router's clock when the options give one). */
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
   /** True once `close()` began: new API requests are refused with 503 while the rest drain. */
   draining: () => boolean;
   /** The operational routes (`/healthz`, `/metrics`, …); returns false when the path is not one. */
@@ -107,22 +109,12 @@ export async function handleRequest(
   }
   if (grant.tenant !== undefined) entry.tenant = grant.tenant;
 
-  let body: string | undefined;
-  if (route.method === 'POST') {
-    try {
-      body = await readBody(request, context.options.maxBodyBytes);
-      entry.requestBytes = Buffer.byteLength(body);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge))
-        return fail('internal', 'The request body could not be read', true);
-      request.resume();
-      return fail('too_large', `The request body is larger than ${context.options.maxBodyBytes} bytes`, true);
-    }
-  }
-
+  // The deadline runs from here: reading the body, the router's work and, for a non-streamed answer,
+  // the whole of it; a stream's frames are then watched by the router's stallTimeoutMs.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const { clock } = context;
+  const timer = clock.setTimeout(() => {
     timedOut = true;
     controller.abort(new Error('gateway request timeout'));
   }, context.options.requestTimeoutMs);
@@ -130,6 +122,33 @@ export async function handleRequest(
     if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
   };
   res.once('close', onClose);
+
+  let body: string | undefined;
+  if (route.method === 'POST') {
+    try {
+      body = await readBody(request, context.options.maxBodyBytes, controller.signal);
+      entry.requestBytes = Buffer.byteLength(body);
+    } catch (error) {
+      clock.clearTimeout(timer);
+      res.off('close', onClose);
+      if (res.destroyed) return;
+      request.resume();
+      if (error instanceof BodyTooLarge)
+        return fail(
+          'too_large',
+          `The request body is larger than ${context.options.maxBodyBytes} bytes`,
+          true,
+        );
+      if (timedOut)
+        return fail(
+          'body_timeout',
+          `The request body did not arrive within ${context.options.requestTimeoutMs} ms`,
+          true,
+        );
+      return fail('internal', 'The request body could not be read', true);
+    }
+  }
+
   let reply: ApiReply;
   try {
     reply = await context.answers.for(grant.tenant)({
@@ -140,13 +159,13 @@ export async function handleRequest(
       signal: controller.signal,
     });
   } catch (error) {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     res.off('close', onClose);
     if (res.destroyed) return;
     if (timedOut || timeoutFailure(error)) return fail('timeout', 'Request timed out');
     return fail('unavailable', 'No provider could be reached for this request');
   }
-  clearTimeout(timer);
+  clock.clearTimeout(timer);
   entry.requestId = reply.headers['x-request-id'] ?? reply.headers['request-id'] ?? gatewayId();
   if (res.destroyed) {
     if (typeof reply.body !== 'string') await reply.body.cancel().catch(() => {});

@@ -5,11 +5,14 @@ export class BodyTooLarge extends Error {}
 
 /**
  * Reads a request body up to `limit` bytes. A declared or actual size over the limit rejects with
- * BodyTooLarge as soon as it is known, without buffering the rest.
+ * BodyTooLarge as soon as it is known, without buffering the rest. An abort of `signal` (the
+ * request's deadline, or the client gone) rejects with its reason, so a body that never ends cannot
+ * hold the request open.
  */
-export function readBody(request: IncomingMessage, limit: number): Promise<string> {
+export function readBody(request: IncomingMessage, limit: number, signal: AbortSignal): Promise<string> {
   const declared = Number(request.headers['content-length']);
   if (declared > limit) return Promise.reject(new BodyTooLarge());
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -33,13 +36,20 @@ export function readBody(request: IncomingMessage, limit: number): Promise<strin
       cleanup();
       reject(error);
     };
+    const onAbort = () => {
+      cleanup();
+      request.pause();
+      reject(signal.reason);
+    };
     const cleanup = () => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);
+      signal.removeEventListener('abort', onAbort);
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

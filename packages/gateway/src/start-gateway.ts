@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from '@spillway/core';
 import { accessLogger } from './access-log.js';
 import { type GatewayOptions, resolveOptions } from './gateway-options.js';
 import { handleRequest } from './handle-request.js';
@@ -35,6 +36,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     keys,
     answers: new TenantAnswers(resolved.router, resolved),
     log: accessLogger(resolved.accessLog),
+    clock: deadlineClock(resolved.clock),
     draining: () => draining,
     serveOps: (path: string, request: IncomingMessage, res: ServerResponse) => ops.serve(path, request, res),
   };
@@ -89,4 +91,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return closing;
     },
   };
+}
+
+function deadlineClock(clock: GatewayOptions['clock']): Pick<Clock, 'setTimeout' | 'clearTimeout'> {
+  if (clock?.setTimeout && clock.clearTimeout) return clock as Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  return systemClock;
 }

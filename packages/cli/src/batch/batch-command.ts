@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Clock, createRouter } from '@spillway/core';
 import { type CliIO, positiveInteger, positiveNumber, UsageError } from '../cli-io.js';
-import { type CliConfig, loadConfigAndPlugins } from '../config.js';
+import { type CliConfig, loadConfigAndPlugins, routerTimeouts } from '../config.js';
 import { checkReadableFile, checkWritableFile } from '../file-checks.js';
 import { duration, usd } from '../format.js';
 import { type OpenedCache, openCache } from '../open-cache.js';
@@ -98,7 +98,7 @@ export async function batchCommand(argv: string[], io: CliIO): Promise<number> {
     providers: set.providers,
     ...(config.strategy ? { strategy: config.strategy } : {}),
     ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
-    ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+    ...routerTimeouts(config),
     queue: { maxWaiting: concurrency * 2 },
     // The run's budget, so requests in flight together cannot overspend it (the runner stops sending).
     // The longest window there is: a fresh router per run, so it counts this run's spend.

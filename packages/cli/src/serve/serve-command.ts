@@ -3,7 +3,7 @@ import { createRouter, memoryCache, type ResponseCache } from '@spillway/core';
 import { startGateway } from '@spillway/gateway';
 import type { RedisStore } from '@spillway/redis';
 import { type CliIO, positiveInteger, UsageError } from '../cli-io.js';
-import { type CliConfig, loadConfigAndPlugins } from '../config.js';
+import { type CliConfig, loadConfigAndPlugins, routerTimeouts } from '../config.js';
 import { liveProviders, type ProviderSet, SIMULATED_CONFIG, simulatedProviders } from '../providers.js';
 import { type CacheChoice, cacheOptions, gatewayOptions, redisOptions } from './serve-config.js';
 
@@ -16,7 +16,9 @@ log line per request goes to stdout (no prompt text, no keys). SIGTERM or Ctrl-C
 finish the requests in flight, exit 0.
 
 Options:
-  --config <file>   JSON config: providers, strategy, maxAttempts, timeoutMs, plus
+  --config <file>   JSON config: providers, strategy, maxAttempts, timeoutMs,
+                    timeToFirstTokenMs, stallTimeoutMs (a stream quiet this long after content
+                    ends with an in-band error; default 30000), plus
                     "gateway": { port, host, keys: [{ sha256 | keyEnv, tenant }], allowAnonymous,
                                  adminKeys: [{ sha256 | keyEnv }] (then /metrics, /status,
                                  /dashboard need one),
@@ -77,7 +79,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
       providers: set.providers,
       ...(config.strategy ? { strategy: config.strategy } : {}),
       ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
-      ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+      ...routerTimeouts(config),
       ...(store ? { store } : {}),
       ...(cache ? { cache } : {}),
     });
