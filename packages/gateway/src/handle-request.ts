@@ -11,7 +11,7 @@ import {
   streamErrorFrame,
 } from './client-errors.js';
 import type { ResolvedOptions } from './gateway-options.js';
-import { BodyTooLarge, readBody } from './read-body.js';
+import { type BodyRead, BodyTooLarge, readBody } from './read-body.js';
 import { pipeFrames, writeReply } from './send-response.js';
 import type { TenantAnswers } from './tenant-answers.js';
 import type { KeyGrant, KeyRing } from './virtual-keys.js';
@@ -113,20 +113,25 @@ export async function handleRequest(
   // the whole of it; a stream's frames are then watched by the router's stallTimeoutMs.
   const controller = new AbortController();
   let timedOut = false;
+  const reading: BodyRead = {};
+  const stop = (reason: Error) => {
+    reading.cancel?.(reason);
+    controller.abort(reason);
+  };
   const { clock } = context;
   const timer = clock.setTimeout(() => {
     timedOut = true;
-    controller.abort(new Error('gateway request timeout'));
+    stop(new Error('gateway request timeout'));
   }, context.options.requestTimeoutMs);
   const onClose = () => {
-    if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+    if (!res.writableFinished) stop(new Error('client closed the connection'));
   };
   res.once('close', onClose);
 
   let body: string | undefined;
   if (route.method === 'POST') {
     try {
-      body = await readBody(request, context.options.maxBodyBytes, controller.signal);
+      body = await readBody(request, context.options.maxBodyBytes, reading);
       entry.requestBytes = Buffer.byteLength(body);
     } catch (error) {
       clock.clearTimeout(timer);
