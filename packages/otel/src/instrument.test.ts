@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { anthropic } from '@spillway/anthropic';
 import {
+  type AdapterResult,
   type ChatRequest,
   createRouter,
   memoryCache,
@@ -36,6 +37,12 @@ import { type InstrumentOptions, instrument } from './instrument.js';
 const PROMPT = 'Tell me about the lighthouse keeper named Ottoline Brackwater.';
 const OPENAI = { provider: 'openai', model: 'gpt-5.4-mini' };
 const ANTHROPIC = { provider: 'anthropic', model: 'claude-haiku-4-5' };
+const ANSWER: AdapterResult = {
+  text: 'ok',
+  toolCalls: [],
+  finishReason: 'stop',
+  usage: { inputTokens: 20, outputTokens: 2, totalTokens: 22 },
+};
 const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
   messages: [
     { role: 'system', content: 'Answer in one line.' },
@@ -510,6 +517,46 @@ describe('instrument()', () => {
     expect(metric(all, 'gen_ai.client.inference.usage.cache_write.input_tokens').dataPoints[0]?.value).toBe(
       written,
     );
+  });
+
+  it('reasoning tokens, when the result reports them: gen_ai.usage.reasoning.output_tokens on the request span', async () => {
+    start();
+    // No simulator reports reasoning tokens, so an in-memory adapter answers: with them, then without.
+    const answers: AdapterResult[] = [
+      { ...ANSWER, usage: { inputTokens: 20, outputTokens: 12, totalTokens: 32, reasoningTokens: 8 } },
+      ANSWER,
+    ];
+    const thinking = createRouter({
+      providers: [
+        {
+          specificationVersion: 'v1',
+          name: 'thinker',
+          kind: 'custom',
+          models: [
+            { id: 'deep', capability: 5, inputUsdPerMTok: 1, outputUsdPerMTok: 1, contextWindow: 8_000 },
+          ],
+          doGenerate: async () => answers.shift() as AdapterResult,
+          doStream: async () => {
+            throw new Error('not streamed here');
+          },
+        },
+      ],
+    });
+    const dispose = instrument(thinking, { tracerProvider, meterProvider });
+    try {
+      await thinking.chat(request({ model: undefined }));
+      await thinking.chat(request({ model: undefined }));
+      const [reasoned, plain] = byName('chat');
+      expect(reasoned?.attributes).toMatchObject({
+        'gen_ai.usage.output_tokens': 12,
+        'gen_ai.usage.reasoning.output_tokens': 8,
+      });
+      expect(plain?.attributes['gen_ai.usage.output_tokens']).toBe(2);
+      expect(plain?.attributes).not.toHaveProperty('gen_ai.usage.reasoning.output_tokens');
+    } finally {
+      dispose();
+      await thinking.close();
+    }
   });
 
   it('a request whose trace is sampled out still counts in every metric', async () => {

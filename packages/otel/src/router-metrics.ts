@@ -7,7 +7,7 @@ import type {
   Observable,
   ObservableGauge,
 } from '@opentelemetry/api';
-import type { RouterStats } from '@spillway/core';
+import type { RouterStats, Usage } from '@spillway/core';
 import type { AttributeSet } from './metric-attributes.js';
 import {
   ATTR_SPILLWAY_BUDGET,
@@ -22,8 +22,6 @@ import {
 } from './semconv.js';
 
 const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
-
-type TokenCounts = { input: number; output: number; cacheRead?: number; cacheWrite?: number };
 
 /** Every instrument `instrument()` records into; the observable ones read `router.stats()` when collected. */
 export class RouterMetrics {
@@ -141,23 +139,24 @@ export class RouterMetrics {
     this.#timeToFirstChunk.record(ms / 1000, attributes);
   }
 
-  recordTokens(counts: TokenCounts, set: AttributeSet): void {
+  recordTokens(usage: Usage, set: AttributeSet): void {
+    const { inputTokens, outputTokens, cachedInputTokens, cacheWriteInputTokens } = usage;
     if (this.#mode === 'v1.41') {
-      const usage = this.#tokenUsage as Histogram;
-      usage.record(counts.input, set.input);
-      usage.record(counts.output, set.output);
+      const histogram = this.#tokenUsage as Histogram;
+      histogram.record(inputTokens, set.input);
+      histogram.record(outputTokens, set.output);
       // Only when reported: a zero would skew the distribution and costs a record.
-      if (counts.cacheRead) usage.record(counts.cacheRead, set.cacheRead);
-      if (counts.cacheWrite) usage.record(counts.cacheWrite, set.cacheWrite);
+      if (cachedInputTokens) histogram.record(cachedInputTokens, set.cacheRead);
+      if (cacheWriteInputTokens) histogram.record(cacheWriteInputTokens, set.cacheWrite);
       return;
     }
     const attributes = set.base;
-    this.#inputTokens?.add(counts.input, attributes);
-    this.#outputTokens?.add(counts.output, attributes);
-    if (counts.cacheRead) this.#cacheReadTokens?.add(counts.cacheRead, attributes);
-    if (counts.cacheWrite) this.#cacheWriteTokens?.add(counts.cacheWrite, attributes);
-    this.#operationInputTokens?.record(counts.input, attributes);
-    this.#operationOutputTokens?.record(counts.output, attributes);
+    this.#inputTokens?.add(inputTokens, attributes);
+    this.#outputTokens?.add(outputTokens, attributes);
+    if (cachedInputTokens) this.#cacheReadTokens?.add(cachedInputTokens, attributes);
+    if (cacheWriteInputTokens) this.#cacheWriteTokens?.add(cacheWriteInputTokens, attributes);
+    this.#operationInputTokens?.record(inputTokens, attributes);
+    this.#operationOutputTokens?.record(outputTokens, attributes);
   }
 
   dispose(): void {

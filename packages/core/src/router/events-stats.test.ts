@@ -43,9 +43,12 @@ describe('events', () => {
       'attempt-start',
       'request-finish',
     ]);
-    const requestId = (seen[0]?.[1] as { requestId: string } | undefined)?.requestId;
-    expect(seen[0]?.[1]).toEqual({
+    const start = seen[0]?.[1] as RouterEvents['request-start'];
+    const { requestId } = start;
+    // The lists are getters (built when read): a copy has them only when read into it.
+    expect({ ...start, candidates: start.candidates, exclusions: start.exclusions }).toEqual({
       requestId,
+      candidateCount: 2,
       candidates: [
         { provider: 'a', model: 'cheap' },
         { provider: 'b', model: 'dear' },
@@ -73,6 +76,28 @@ describe('events', () => {
       provider: 'b',
       model: 'dear',
       costUsd: (10 + 10) / 1e6,
+    });
+  });
+
+  it('request-start lists its candidates only when read, and in JSON', async () => {
+    const { router } = setup([
+      { name: 'a', models: [cheap] },
+      { name: 'b', models: [dear] },
+    ]);
+    const seen = record(router, ['request-start']);
+    await router.chat(say('hello'));
+    const start = seen[0]?.[1] as RouterEvents['request-start'];
+    expect(start.candidateCount).toBe(2);
+    const listed = [
+      { provider: 'a', model: 'cheap' },
+      { provider: 'b', model: 'dear' },
+    ];
+    expect(start.candidates).toEqual(listed);
+    expect(start.candidates).toBe(start.candidates);
+    expect(JSON.parse(JSON.stringify(start))).toMatchObject({
+      candidateCount: 2,
+      candidates: listed,
+      exclusions: [],
     });
   });
 

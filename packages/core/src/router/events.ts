@@ -11,8 +11,14 @@ type Target = { provider: string; model: string };
 export type RouterEvents = {
   'request-start': {
     requestId: string;
-    candidates: Target[];
-    exclusions: Exclusion[];
+    /** How many models can serve it (0: NoEligibleModelError follows). */
+    candidateCount: number;
+    /**
+     * Getters, built when first read (listing the candidates orders the whole ranking): read them
+     * from the event, since a spread copy of it leaves them out (JSON.stringify keeps them).
+     */
+    readonly candidates: Target[];
+    readonly exclusions: Exclusion[];
     stream: boolean;
     /** The request's `tenant`, when it gave one. */
     tenant?: string;
