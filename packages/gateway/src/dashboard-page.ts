@@ -22,7 +22,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
   table { border-collapse: collapse; width: 100%; margin-bottom: 1.25rem; }
   th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #8883; white-space: nowrap; }
   th { font-size: .75rem; text-transform: uppercase; color: var(--dim); }
-  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .badge { border-radius: 4px; padding: 0 .4rem; font-size: .8rem; color: #fff; }
   .closed { background: var(--ok); } .half-open { background: var(--warn); } .open { background: var(--bad); }
   .bar { display: inline-block; width: 5rem; height: .5rem; background: #8883; border-radius: 3px; vertical-align: middle; margin-right: .3rem; }
@@ -41,17 +41,17 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <div class="tiles" id="tiles"></div>
 <table id="models-table">
   <caption>Providers and models</caption>
-  <thead><tr><th scope="col">provider / model</th><th scope="col">circuit</th><th scope="col">cooldown</th><th scope="col">limits left</th><th scope="col">requests</th><th scope="col">429s absorbed</th><th scope="col">failures</th><th scope="col">p50</th><th scope="col">spend</th></tr></thead>
+  <thead><tr><th scope="col">provider / model</th><th scope="col">circuit</th><th scope="col" class="num">cooldown</th><th scope="col">limits left</th><th scope="col" class="num">requests</th><th scope="col" class="num">429s absorbed</th><th scope="col">failures</th><th scope="col" class="num">p50</th><th scope="col" class="num">spend</th></tr></thead>
   <tbody id="models"></tbody>
 </table>
 <table id="budgets-table">
   <caption>Spend budgets</caption>
-  <thead><tr><th scope="col">budget</th><th scope="col">scope</th><th scope="col">spent of limit</th><th scope="col">remaining</th><th scope="col">window resets in</th></tr></thead>
+  <thead><tr><th scope="col">budget</th><th scope="col">scope</th><th scope="col">spent of limit</th><th scope="col" class="num">remaining</th><th scope="col" class="num">window resets in</th></tr></thead>
   <tbody id="budgets"></tbody>
 </table>
 <table id="cache-table">
   <caption>Response cache</caption>
-  <thead><tr><th scope="col">hit rate</th><th scope="col">hits</th><th scope="col">coalesced</th><th scope="col">misses</th><th scope="col">saved</th></tr></thead>
+  <thead><tr><th scope="col" class="num">hit rate</th><th scope="col" class="num">hits</th><th scope="col" class="num">coalesced</th><th scope="col" class="num">misses</th><th scope="col" class="num">saved</th></tr></thead>
   <tbody id="cache"></tbody>
 </table>
 <div id="sections"></div>
@@ -68,7 +68,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
     for (const child of children) node.append(child);
     return node;
   };
-  const usd = (value) => '$' + (value < 0.01 ? value.toPrecision(2) : value.toFixed(2));
+  const usd = (value) => '$' + (value === 0 || value >= 0.01 ? value.toFixed(2) : value.toPrecision(2));
   const percent = (share) => (share * 100).toFixed(share > 0 && share < 0.1 ? 1 : 0) + '%';
   const duration = (seconds) => seconds >= 86400 ? Math.round(seconds / 3600) + ' h' : seconds >= 120 ? Math.round(seconds / 60) + ' min' : seconds + ' s';
   const none = (columns, text) => el('tr', {}, [el('td', { class: 'empty', colspan: columns, text })]);
