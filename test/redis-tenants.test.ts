@@ -71,5 +71,28 @@ describe.skipIf(!redisServerBinary)(
       expect((await Promise.all(acme)).sort()).toEqual(['sent', 'sent', 'sent', 'stopped', 'stopped']);
       expect(one.router.stats().tenants?.acme?.budget?.requests?.capacity).toBe(3);
     });
+
+    it('a fallback counts once in the tenant’s rpm: three requests that each fall back fit an rpm of 3', async () => {
+      const clock = new FakeClock();
+      const adapter = scriptedAdapter({
+        name: 'p',
+        clock,
+        models: [
+          { id: 'm', capability: 5, limits: { rpm: 1_000 } },
+          { id: 'n', capability: 5, limits: { rpm: 1_000 } },
+        ],
+        script: { m: [{ fail: 'server' }, { fail: 'server' }, { fail: 'server' }] },
+      });
+      const store = redisStore({ url: server.url, prefix: 'tenants-fallback' });
+      stores.push(store);
+      const router = createRouter({ providers: [adapter], store, clock, tenants: { acme: { rpm: 3 } } });
+      routers.push(router);
+      const results = [1, 2, 3].map(() => router.chat({ ...ask('acme'), model: ['m', 'n'] }));
+      // Each first attempt takes one of the 3; counted per attempt, the three fallbacks found the bucket
+      // empty and waited for a refill (20 s of Redis time each).
+      await vi.waitFor(() => expect(adapter.calls.filter((call) => call.model === 'n')).toHaveLength(3));
+      expect((await Promise.all(results)).map((result) => result.model)).toEqual(['n', 'n', 'n']);
+      expect(router.stats().tenants?.acme).toMatchObject({ requests: 3, rateLimited: 0 });
+    });
   },
 );

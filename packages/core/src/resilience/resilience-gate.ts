@@ -35,6 +35,9 @@ type Ticket = { reserved: Amounts; permit: Permit; tenant?: TenantHold; spend: S
 
 const NONE: Amounts = {};
 
+/** A reservation without its request: what a request's later attempts take from its tenant. */
+const tokensOnly = ({ requests: _, ...tokens }: Amounts): Amounts => tokens;
+
 /** Adds `step` to `list` when it is a promise (a shared store); a synchronous step allocates nothing. */
 function collect(
   list: Array<Promise<unknown>> | undefined,
@@ -138,9 +141,14 @@ export class ResilienceGate implements CandidateGate {
       }
       const limit = this.#tenantLimits?.of(request.tenant.id);
       if (!limit) return this.#reserve(guard, offer, request, amounts, spend, now);
+      // A tenant's rpm counts its requests, not attempts: once one attempt went, a fallback or a hedge of
+      // the same request takes only its tokens from the tenant (none to take without a tpm).
+      const counted = request.tenantCounted;
+      if (counted && !limit.limits.tokens) return this.#reserve(guard, offer, request, amounts, spend, now);
+      const tenantAmounts = counted ? tokensOnly(amounts) : amounts;
       // The tenant's own ceiling first: when it is what is short, the model's budget is not touched.
       const tenants = this.#tenantLimits as TenantLimits;
-      return then(tenants.reserve(limit, amounts, now), (held) => {
+      return then(tenants.reserve(limit, tenantAmounts, now), (held) => {
         if (!held.ok) {
           if (!this.#heldBack.has(request)) {
             this.#heldBack.add(request);
@@ -148,10 +156,12 @@ export class ResilienceGate implements CandidateGate {
           }
           return tenantShort(limit, held);
         }
-        const hold: TenantHold = { limit, reserved: amounts };
+        const hold: TenantHold = { limit, reserved: tenantAmounts };
         return then(this.#reserve(guard, offer, request, amounts, spend, now), (admission) => {
-          if (admission.action === 'go') (admission.ticket as Ticket).tenant = hold;
-          else this.#release(tenants.settle(hold, {}, now));
+          if (admission.action === 'go') {
+            (admission.ticket as Ticket).tenant = hold;
+            request.tenantCounted = true;
+          } else this.#release(tenants.settle(hold, {}, now));
           return admission;
         });
       });

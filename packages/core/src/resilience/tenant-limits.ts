@@ -47,9 +47,13 @@ export class TenantLimits {
     return this.#store.reserve(limit.key, limit.limits, amounts, now);
   }
 
-  /** Gives back (`actual` empty) or corrects (`actual` used) what `hold` reserved. */
+  /**
+   * Gives back (`actual` empty) or corrects (`actual` used) what `hold` reserved. A hold without a request
+   * (a fallback or hedge of a request already counted) settles its tokens only.
+   */
   settle(hold: TenantHold, actual: Amounts, now: number): MaybePromise<void> {
-    return this.#store.settle(hold.limit.key, hold.limit.limits, hold.reserved, actual, now);
+    const used = hold.reserved.requests || !actual.requests ? actual : { ...actual, requests: 0 };
+    return this.#store.settle(hold.limit.key, hold.limit.limits, hold.reserved, used, now);
   }
 
   inspect(limit: TenantLimit, now: number) {

@@ -168,6 +168,58 @@ describe('per-tenant rpm/tpm (memory store, fake clock)', () => {
     expect(r.stats().tenants?.a?.budget?.requests?.capacity).toBe(2);
   });
 
+  it('rpm counts requests, not attempts: a fallback and a hedge take no second request from the tenant', async () => {
+    const fallback = setup(
+      [
+        {
+          name: 'p',
+          models: [
+            { ...model, id: 'm' },
+            { ...model, id: 'n' },
+          ],
+          script: { m: [{ fail: 'server' }] },
+        },
+      ],
+      { tenants: { a: { rpm: 2 } } },
+    );
+    const [p] = fallback.adapters;
+    const first = await fallback.router.chat(ask('a', 'one', { model: ['m', 'n'] }));
+    expect(first.attempts.map((attempt) => `${attempt.model}:${attempt.outcome}`)).toEqual([
+      'm:server',
+      'n:success',
+    ]);
+    // The tenant's second request of its 2 rpm goes at once: the fallback was the same request.
+    const second = fallback.router.chat(ask('a', 'two', { model: ['m', 'n'] }));
+    await fallback.clock.flush();
+    expect(p?.calls.map((call) => call.at - (p?.calls[0]?.at ?? 0))).toEqual([0, 0, 0]);
+    await second;
+    expect(fallback.router.stats().tenants?.a).toMatchObject({ requests: 2, waited: 0, rateLimited: 0 });
+
+    const hedged = setup(
+      [
+        {
+          name: 'a',
+          models: [{ ...model, id: 'x', inputUsdPerMTok: 0.1 }],
+          script: { x: [{ reply: 'x', latencyMs: 1_000 }] },
+        },
+        { name: 'b', models: [{ ...model, id: 'y' }], script: { y: [{ reply: 'y', latencyMs: 100 }] } },
+      ],
+      { tenants: { a: { rpm: 2 } }, hedge: { afterMs: 200 } },
+    );
+    const raced = hedged.router.chat(ask('a', 'one'));
+    await hedged.clock.advance(300);
+    expect((await raced).attempts.some((attempt) => attempt.hedge)).toBe(true);
+    const next = hedged.router.chat(ask('a', 'two'));
+    await hedged.clock.flush();
+    // Sent at 300 ms, not after the tenant's bucket refilled a request (30 s).
+    const calls = hedged.adapters.flatMap((adapter) => adapter.calls).map((call) => call.at);
+    expect(calls).toHaveLength(3);
+    expect(Math.max(...calls) - Math.min(...calls)).toBe(300);
+    await hedged.clock.advance(1_000);
+    await next;
+    expect(hedged.router.stats().tenants?.a).toMatchObject({ requests: 2, rateLimited: 0 });
+  });
+
   it('tpm counts the tokens a tenant reserves and uses; a request larger than it ever holds is refused', async () => {
     const { router: r, clock, adapters } = router({ tenants: { a: { tpm: 100 } } }, { rpm: 600 });
     const big = await r.chat(ask('a', 'x', { maxTokens: 500 })).catch((error) => error);

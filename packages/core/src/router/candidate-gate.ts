@@ -17,6 +17,11 @@ export type GateRequest = {
   deadline: number;
   /** Its tenant (`default` when the request names none) and that tenant's counters. */
   tenant: TenantTally;
+  /**
+   * Set by the gate once an attempt of the request went: it counted in its tenant's rpm, and later
+   * attempts (a fallback, a hedge, whose own GateRequest is a copy made after) do not count again.
+   */
+  tenantCounted: boolean;
 };
 
 export type Admission =

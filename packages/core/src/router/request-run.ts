@@ -77,6 +77,7 @@ export class RequestRun {
       expectedOutputTokens: this.ranking.expectedOutputTokens,
       deadline: this.deadline,
       tenant: state.tenants.of(request.tenant),
+      tenantCounted: false,
     };
     this.gateRequest.tenant.requests++;
     const { ranking } = this;
