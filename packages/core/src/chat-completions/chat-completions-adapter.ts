@@ -9,7 +9,7 @@ import {
   type ProviderAdapter,
   SPECIFICATION_VERSION,
 } from '../spec.js';
-import type { Limits, ModelSpec } from '../types.js';
+import type { Limits, ModelSpec, RateLimitSnapshot } from '../types.js';
 import { buildRequestBody, type ChatCompletionsDialect } from './build-request-body.js';
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
@@ -151,27 +151,41 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
       } catch (error) {
         throw fail(error, call, false);
       }
-      const { response } = opened;
-      const rateLimit = parseRateLimitHeaders(response.headers, { requestsWindowMs });
-      const requestId = response.headers.get('x-request-id') ?? undefined;
-      const cut = (detail: string) =>
-        new ProviderError(`${name} (stream_cut): ${detail}`, {
-          failure: 'stream_cut',
-          provider: name,
-          model: call.model,
-          ...(requestId ? { requestId } : {}),
-        });
-      const events = convertStream(opened.data as AsyncIterable<WireChunk>, {
-        signal: call.signal,
-        mapError: (error) => fail(error, call, true),
-        cutError: () => cut('the stream ended without a finish reason'),
-        inBandError: (message) =>
-          toProviderError(
-            { kind: 'in-band', message },
-            { provider: name, model: call.model, requestsWindowMs },
-          ),
-      });
-      return { events, ...(rateLimit ? { rateLimit } : {}), ...(requestId ? { requestId } : {}) };
+      const { headers } = opened.response;
+      // Read from the headers when first asked, not before the first token: parsing the rate-limit
+      // headers is ~5% of the router's work to a stream's first token over HTTP (decision 2230), and the
+      // router asks for them only while a model still learns its limits, or at the stream's end.
+      let rateLimit: RateLimitSnapshot | undefined | null = null;
+      let requestId: string | undefined | null = null;
+      const stream: AdapterStream = {
+        events: convertStream(opened.data as AsyncIterable<WireChunk>, {
+          signal: call.signal,
+          mapError: (error) => fail(error, call, true),
+          cutError: () => {
+            const id = stream.requestId;
+            return new ProviderError(`${name} (stream_cut): the stream ended without a finish reason`, {
+              failure: 'stream_cut',
+              provider: name,
+              model: call.model,
+              ...(id ? { requestId: id } : {}),
+            });
+          },
+          inBandError: (message) =>
+            toProviderError(
+              { kind: 'in-band', message },
+              { provider: name, model: call.model, requestsWindowMs },
+            ),
+        }),
+        get rateLimit() {
+          if (rateLimit === null) rateLimit = parseRateLimitHeaders(headers, { requestsWindowMs });
+          return rateLimit;
+        },
+        get requestId() {
+          if (requestId === null) requestId = headers.get('x-request-id') ?? undefined;
+          return requestId;
+        },
+      };
+      return stream;
     },
   };
 }

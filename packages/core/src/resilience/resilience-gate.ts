@@ -289,11 +289,12 @@ export class ResilienceGate implements CandidateGate {
   }
 
   /** A stream's response headers arrived: the provider answered (see `#answered`). */
-  opened(offer: Offer, now: number, rateLimit?: RateLimitSnapshot): void {
+  opened(offer: Offer, now: number, headers: { readonly rateLimit: RateLimitSnapshot | undefined }): void {
     const guard = this.guard(offer);
     this.#answered(guard, now);
     const learning = guard.learning;
     if (!learning || learning.phase === 'open') return;
+    const rateLimit = headers.rateLimit;
     // The stream's headers may state the limit the window waits for: the store learns it now (the
     // stream's report observes them again at its end), so the window can open before the stream ends.
     const observed =

@@ -79,10 +79,11 @@ export interface CandidateGate {
     now: number,
   ): MaybePromise<void>;
   /**
-   * An admitted streaming call got its response headers (before any content), with their rate-limit
-   * snapshot when they had one; `report` still follows.
+   * An admitted streaming call got its response headers (before any content); `headers.rateLimit` is
+   * their rate-limit snapshot when they had one, parsed when first read (read it only when it is
+   * needed: this runs before the stream's first token). `report` still follows.
    */
-  opened?(offer: Offer, now: number, rateLimit?: RateLimitSnapshot): void;
+  opened?(offer: Offer, now: number, headers: { readonly rateLimit: RateLimitSnapshot | undefined }): void;
   /**
    * Called when no candidate can go now and the earliest may in `ms`; `key` is that candidate's.
    * Resolves when it is worth trying again (a queue may wake earlier); rejects with `signal.reason`

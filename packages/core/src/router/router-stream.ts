@@ -16,21 +16,22 @@ export function createStream(
   let generator: AsyncGenerator<RouterStreamEvent, void> | undefined;
   let iterated = false;
   let draining = false;
-  const { promise, resolve, reject } = ResultPromise.create<ChatResult>(() => {
-    // Awaiting the result of a stream nobody iterates consumes it; once the caller iterates, the
-    // result settles as they read (we never take events from under them).
-    if (!settled && !iterated) drain();
-  });
-  const settle = (result: ChatResult) => {
+  // The result promise is made when `result` is first read: most readers only iterate, and a Promise
+  // subclass with its handler costs a few microseconds before the first token (decision 2230).
+  let result: ReturnType<typeof ResultPromise.create<ChatResult>> | undefined;
+  let outcome: { value: ChatResult } | { error: unknown } | undefined;
+  const settle = (value: ChatResult) => {
     if (settled) return;
     settled = true;
-    resolve(result);
-    onEnd(result);
+    outcome = { value };
+    result?.resolve(value);
+    onEnd(value);
   };
   const fail = (error: unknown) => {
     if (settled) return;
     settled = true;
-    reject(error);
+    outcome = { error };
+    result?.reject(error);
     onEnd(undefined, error);
   };
 
@@ -58,7 +59,18 @@ export function createStream(
   }
 
   return {
-    result: promise,
+    get result() {
+      if (!result) {
+        result = ResultPromise.create<ChatResult>(() => {
+          // Awaiting the result of a stream nobody iterates consumes it; once the caller iterates, the
+          // result settles as they read (we never take events from under them).
+          if (!settled && !iterated) drain();
+        });
+        if (outcome && 'value' in outcome) result.resolve(outcome.value);
+        else if (outcome) result.reject(outcome.error);
+      }
+      return result.promise;
+    },
     [Symbol.asyncIterator]() {
       if (iterated) throw iteratedTwice();
       iterated = true;

@@ -1,6 +1,6 @@
 import { ProviderError } from '../errors.js';
 import type { AdapterCall, AdapterStream, AdapterStreamEvent, ProviderAdapter } from '../spec.js';
-import type { FinishReason, Message, Usage } from '../types.js';
+import type { FinishReason, Message, RateLimitSnapshot, Usage } from '../types.js';
 import type { RequestRun } from './request-run.js';
 import type { Turn } from './turn.js';
 import { Watchdog } from './watchdog.js';
@@ -49,7 +49,7 @@ export class StreamPiece {
     return this.#opened?.requestId;
   }
 
-  get rateLimit() {
+  get rateLimit(): RateLimitSnapshot | undefined {
     return this.#opened?.rateLimit;
   }
 
@@ -59,7 +59,8 @@ export class StreamPiece {
     this.#opened = await this.turn.race(() =>
       this.#run.invoke(this.turn, openStream, candidate.adapter, call),
     );
-    this.#run.state.gate.opened?.(candidate, this.#run.now, this.#opened.rateLimit);
+    // The piece, not its snapshot: the gate reads the headers only while the model learns its limits.
+    this.#run.state.gate.opened?.(candidate, this.#run.now, this);
     this.#iterator = this.#opened.events[Symbol.asyncIterator]();
   }
 
