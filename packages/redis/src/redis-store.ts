@@ -233,13 +233,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     if (short >= 0) {
       outage.store.settle(key, localLimits(limits), amounts, {}, now);
       const hold = holds?.[short] as SpendHold;
-      return {
-        ok: false,
-        dimension: 'spend',
-        retryInMs: hold.windowEnd - now,
-        hold: short,
-        spentUsd: spend.spent(hold.key, hold.windowStart),
-      };
+      return spendRefusal(hold, short, now, spend.spent(hold.key, hold.windowStart));
     }
     outages.spend(outage, amounts, 1);
     if (holds?.length) result.spentUsd = holds.map((hold) => spend.spent(hold.key, hold.windowStart));
@@ -328,14 +322,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
     if (verdict === 3) {
       const index = Number(value);
-      const hold = holds?.[index] as SpendHold;
-      return {
-        ok: false,
-        dimension: 'spend',
-        retryInMs: hold.windowEnd - now,
-        hold: index,
-        spentUsd: Number(spent[index]),
-      };
+      return spendRefusal(holds?.[index] as SpendHold, index, now, Number(spent[index]));
     }
     const retryInMs = value === 'inf' ? Number.POSITIVE_INFINITY : Number(value);
     return { ok: false, dimension: dimension as Dimension, retryInMs };
@@ -616,4 +603,9 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (!(value > 0)) throw new ConfigError(`redisStore: ${name} must be a positive number`, { field: name });
   return value;
+}
+
+/** A reservation refused because spend budget `index` has no room until its window ends. */
+function spendRefusal(hold: SpendHold, index: number, now: number, spentUsd: number): ReserveResult {
+  return { ok: false, dimension: 'spend', retryInMs: hold.windowEnd - now, hold: index, spentUsd };
 }

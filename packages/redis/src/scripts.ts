@@ -47,6 +47,13 @@ local function refill(b, now)
     b.t = now
   end
 end
+-- Gives amount back to a bucket (a returned slice, a settle's refund), never past its capacity.
+local function credit(b, now, amount)
+  refill(b, now)
+  local level = b.l + amount
+  if level > b.c then level = b.c end
+  b.l = level
+end
 local function resize(b, c, w)
   local used = b.c - b.l
   b.c = c
@@ -174,12 +181,7 @@ if leasing then
     if b.h then b.h[holder] = nil end
     leased(b, now)
     local back = returns[b.d]
-    if back and back ~= 0 then
-      refill(b, now)
-      local level = b.l + back
-      if level > b.c then level = b.c end
-      b.l = level
-    end
+    if back and back ~= 0 then credit(b, now, back) end
   end
   changed = true
 end
@@ -302,12 +304,7 @@ start_empty = missing and ARGV[at + 4] == '1'
 local deltas = amounts_at(configure(buckets, now, 1))
 for _, b in ipairs(buckets) do
   local delta = deltas[b.d]
-  if delta and delta ~= 0 then
-    refill(b, now)
-    local level = b.l + delta
-    if level > b.c then level = b.c end
-    b.l = level
-  end
+  if delta and delta ~= 0 then credit(b, now, delta) end
 end
 save(KEYS[1], buckets, now)
 local settlements = tonumber(ARGV[at + 5]) or 0
