@@ -98,13 +98,16 @@ describe('anthropic()', () => {
     });
   });
 
+  // Only the request matters to the prompt-caching tests: a stream may fail once it was sent.
+  const messageOrStreamError: typeof reply = (response, body) =>
+    body.stream
+      ? response
+          .writeHead(500, limitHeaders)
+          .end('{"type":"error","error":{"type":"api_error","message":"x"}}')
+      : json(response, 200, message);
+
   it("promptCaching { ttl: '1h' } asks for the 1-hour prompt cache; '5m' for the default one", async () => {
-    reply = (response, body) =>
-      body.stream
-        ? response
-            .writeHead(500, limitHeaders)
-            .end('{"type":"error","error":{"type":"api_error","message":"x"}}')
-        : json(response, 200, message);
+    reply = messageOrStreamError;
     await anthropic({ apiKey: 'k', baseURL, promptCaching: { ttl: '1h' } }).doGenerate(call());
     await anthropic({ apiKey: 'k', baseURL, promptCaching: { ttl: '1h' } })
       .doStream(call())
@@ -127,12 +130,7 @@ describe('anthropic()', () => {
   });
 
   it('promptCaching asks for the 5-minute prompt cache on every request, streamed or not', async () => {
-    reply = (response, body) =>
-      body.stream
-        ? response
-            .writeHead(500, limitHeaders)
-            .end('{"type":"error","error":{"type":"api_error","message":"x"}}')
-        : json(response, 200, message);
+    reply = messageOrStreamError;
     const adapter = anthropic({ apiKey: 'k', baseURL, promptCaching: true });
     await adapter.doGenerate(call());
     await adapter.doStream(call()).catch(() => undefined);

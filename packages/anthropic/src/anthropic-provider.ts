@@ -164,12 +164,8 @@ function promptCacheControl(
   const ttl = typeof option === 'object' && option !== null ? (option as { ttl?: unknown }).ttl : undefined;
   if (ttl === '5m') return { type: 'ephemeral' };
   if (ttl === '1h') return { type: 'ephemeral', ttl: '1h' };
-  throw new ConfigError(
-    `anthropic: promptCaching must be true, false or { ttl: '5m' | '1h' }, got ${
-      typeof option === 'object' && option !== null
-        ? `{ ttl: ${JSON.stringify(ttl) ?? 'undefined'} }`
-        : typeof option
-    }`,
-    { field: 'promptCaching' },
-  );
+  const got = typeof option === 'object' && option !== null ? JSON.stringify(option) : typeof option;
+  throw new ConfigError(`anthropic: promptCaching must be true, false or { ttl: '5m' | '1h' }, got ${got}`, {
+    field: 'promptCaching',
+  });
 }
