@@ -7,74 +7,91 @@ import { drainInBackground, iteratedTwice } from './stream-once.js';
 import { closedError } from './stream-piece.js';
 import type { RouterStream, RouterStreamEvent } from './stream-types.js';
 
+type Settled = { value: ChatResult } | { error: unknown };
+
 /** Wraps a run as a RouterStream: iterate once; `result` settles with the stream. */
 export function createStream(
   run: RequestRun,
   onEnd: (result: ChatResult | undefined, error?: unknown) => void,
 ): RouterStream {
-  let settled = false;
-  let generator: AsyncGenerator<RouterStreamEvent, void> | undefined;
-  let iterated = false;
-  let draining = false;
-  // The result promise is made when `result` is first read: most readers only iterate, and a Promise
-  // subclass with its handler costs a few microseconds before the first token (decision 2230).
-  let result: ReturnType<typeof ResultPromise.create<ChatResult>> | undefined;
-  let outcome: { value: ChatResult } | { error: unknown } | undefined;
-  const settle = (value: ChatResult) => {
-    if (settled) return;
-    settled = true;
-    outcome = { value };
-    result?.resolve(value);
-    onEnd(value);
-  };
-  const fail = (error: unknown) => {
-    if (settled) return;
-    settled = true;
-    outcome = { error };
-    result?.reject(error);
-    onEnd(undefined, error);
-  };
+  return new RunStream(run, onEnd);
+}
 
-  const end: StreamEnd = {
-    settle,
-    fail,
-    ended() {
-      // Built only when it is needed: an Error captures a stack trace, dear for every stream.
-      if (settled) return;
-      const caller = run.request.signal;
-      fail(caller?.aborted ? abortReason(caller) : closedError('The stream was closed before it finished'));
-    },
-  };
+/**
+ * A class, not an object literal: a literal with a getter (`result`) is built on V8's slow path, about
+ * 5 µs of a stream's first token between HTTP calls (decision 2250). It is also the stream's
+ * `StreamEnd`, so one object carries both.
+ */
+class RunStream implements RouterStream, StreamEnd {
+  readonly #run: RequestRun;
+  readonly #onEnd: (result: ChatResult | undefined, error?: unknown) => void;
+  #generator: AsyncGenerator<RouterStreamEvent, void> | undefined;
+  #iterated = false;
+  #draining = false;
+  // Made when `result` is first read: most readers only iterate, and a Promise subclass with its
+  // handler costs a few microseconds before the first token (decision 2230).
+  #result: ReturnType<typeof ResultPromise.create<ChatResult>> | undefined;
+  #outcome: Settled | undefined;
 
-  const getGenerator = () => {
-    generator ??= deliver(run, end);
-    return generator;
-  };
-
-  function drain(): void {
-    if (draining) return;
-    draining = true;
-    iterated = true;
-    drainInBackground(getGenerator());
+  constructor(run: RequestRun, onEnd: (result: ChatResult | undefined, error?: unknown) => void) {
+    this.#run = run;
+    this.#onEnd = onEnd;
   }
 
-  return {
-    get result() {
-      if (!result) {
-        result = ResultPromise.create<ChatResult>(() => {
-          // Awaiting the result of a stream nobody iterates consumes it; once the caller iterates, the
-          // result settles as they read (we never take events from under them).
-          if (!settled && !iterated) drain();
-        });
-        if (outcome && 'value' in outcome) result.resolve(outcome.value);
-        else if (outcome) result.reject(outcome.error);
-      }
-      return result.promise;
-    },
-    [Symbol.asyncIterator]() {
-      if (iterated) throw iteratedTwice();
-      iterated = true;
-      return getGenerator();
-    },
-  };
+  get result(): Promise<ChatResult> {
+    let result = this.#result;
+    if (!result) {
+      result = ResultPromise.create<ChatResult>(() => {
+        // Awaiting the result of a stream nobody iterates consumes it; once the caller iterates, the
+        // result settles as they read (we never take events from under them).
+        if (!this.#outcome && !this.#iterated) this.#drain();
+      });
+      this.#result = result;
+      const outcome = this.#outcome;
+      if (outcome && 'value' in outcome) result.resolve(outcome.value);
+      else if (outcome) result.reject(outcome.error);
+    }
+    return result.promise;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<RouterStreamEvent, void> {
+    if (this.#iterated) throw iteratedTwice();
+    this.#iterated = true;
+    return this.#events();
+  }
+
+  settle(value: ChatResult): void {
+    if (this.#outcome) return;
+    this.#outcome = { value };
+    this.#result?.resolve(value);
+    this.#onEnd(value);
+  }
+
+  fail(error: unknown): void {
+    if (this.#outcome) return;
+    this.#outcome = { error };
+    this.#result?.reject(error);
+    this.#onEnd(undefined, error);
+  }
+
+  ended(): void {
+    // Built only when it is needed: an Error captures a stack trace, dear for every stream.
+    if (this.#outcome) return;
+    const caller = this.#run.request.signal;
+    this.fail(
+      caller?.aborted ? abortReason(caller) : closedError('The stream was closed before it finished'),
+    );
+  }
+
+  #events(): AsyncGenerator<RouterStreamEvent, void> {
+    this.#generator ??= deliver(this.#run, this);
+    return this.#generator;
+  }
+
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#iterated = true;
+    drainInBackground(this.#events());
+  }
 }
