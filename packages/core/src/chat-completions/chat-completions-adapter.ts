@@ -6,6 +6,7 @@ import {
   type AdapterCall,
   type AdapterResult,
   type AdapterStream,
+  type AdapterStreamEvent,
   type ProviderAdapter,
   SPECIFICATION_VERSION,
 } from '../spec.js';
@@ -14,9 +15,9 @@ import { buildRequestBody, type ChatCompletionsDialect } from './build-request-b
 import { convertResponse } from './convert-response.js';
 import { convertStream } from './convert-stream.js';
 import { describeSdkError } from './describe-sdk-error.js';
-import { toProviderError } from './map-error.js';
+import { type ErrorFacts, toProviderError } from './map-error.js';
 import { parseRateLimitHeaders } from './parse-rate-limit-headers.js';
-import type { WireChunk, WireRequestBody, WireResponse } from './wire-types.js';
+import type { WireErrorBody, WireRequestBody, WireResponse } from './wire-types.js';
 
 /** The slice of an `openai` / `groq-sdk` client the adapter uses. */
 export type ChatCompletionsClient = {
@@ -26,7 +27,6 @@ export type ChatCompletionsClient = {
         body: WireRequestBody,
         options: { signal?: AbortSignal | undefined },
       ): {
-        withResponse(): Promise<{ data: unknown; response: Response }>;
         /** The successful response, body unread (error statuses still raise the SDK's errors). */
         asResponse(): Promise<Response>;
       };
@@ -143,49 +143,91 @@ export function createChatCompletionsAdapter(config: ChatCompletionsAdapterConfi
 
     async doStream(call: AdapterCall): Promise<AdapterStream> {
       const { body, client } = prepare(call, true);
-      let opened: { data: unknown; response: Response };
+      let response: Response;
       try {
-        opened = await client.chat.completions
+        // The raw response, read by our own SSE reader: the SDK's stream puts ~40 µs on the first token.
+        response = await client.chat.completions
           .create(body, { signal: signalForSdk(call.signal) })
-          .withResponse();
+          .asResponse();
       } catch (error) {
         throw fail(error, call, false);
       }
-      const { headers } = opened.response;
-      // Read from the headers when first asked, not before the first token: parsing the rate-limit
-      // headers is ~5% of the router's work to a stream's first token over HTTP (decision 2230), and the
-      // router asks for them only while a model still learns its limits, or at the stream's end.
-      let rateLimit: RateLimitSnapshot | undefined | null = null;
-      let requestId: string | undefined | null = null;
-      const stream: AdapterStream = {
-        events: convertStream(opened.data as AsyncIterable<WireChunk>, {
-          signal: call.signal,
-          mapError: (error) => fail(error, call, true),
-          cutError: () => {
-            const id = stream.requestId;
-            return new ProviderError(`${name} (stream_cut): the stream ended without a finish reason`, {
-              failure: 'stream_cut',
-              provider: name,
-              model: call.model,
-              ...(id ? { requestId: id } : {}),
-            });
-          },
-          inBandError: (message) =>
-            toProviderError(
-              { kind: 'in-band', message },
-              { provider: name, model: call.model, requestsWindowMs },
-            ),
-        }),
-        get rateLimit() {
-          if (rateLimit === null) rateLimit = parseRateLimitHeaders(headers, { requestsWindowMs });
-          return rateLimit;
+      const { headers } = response;
+      const events = convertStream(response.body, {
+        signal: call.signal,
+        mapError: (error) => fail(error, call, true),
+        cutError: () => {
+          const id = stream.requestId;
+          return new ProviderError(`${name} (stream_cut): the stream ended without a finish reason`, {
+            failure: 'stream_cut',
+            provider: name,
+            model: call.model,
+            ...(id ? { requestId: id } : {}),
+          });
         },
-        get requestId() {
-          if (requestId === null) requestId = headers.get('x-request-id') ?? undefined;
-          return requestId;
-        },
-      };
+        inBandError: (error) =>
+          toProviderError(inBandFacts(error, headers), {
+            provider: name,
+            model: call.model,
+            requestsWindowMs,
+          }),
+      });
+      const stream = new OpenedStream(events, headers, requestsWindowMs);
       return stream;
     },
   };
+}
+
+/**
+ * What an error inside a 200 stream says: Groq's `x_groq.error` message, or a chunk's `error` object
+ * (`{ message, type, code }`, or a whole error body around one), read as the SDKs read it.
+ */
+function inBandFacts(error: unknown, headers: Headers): ErrorFacts {
+  if (typeof error !== 'object' || error === null)
+    return { kind: 'in-band', message: String(error), headers };
+  const nested = (error as { error?: unknown }).error;
+  const body = (typeof nested === 'object' && nested !== null ? nested : error) as WireErrorBody;
+  const message =
+    typeof body.message === 'string' ? body.message : (safeJson(body.message ?? body) ?? 'in-band error');
+  return { kind: 'in-band', body, message, headers };
+}
+
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An opened stream whose rate limit and request id are read from the headers when first asked, not
+ * before the first token: parsing the rate-limit headers is ~5% of the router's work to a stream's
+ * first token over HTTP (decision 2230), and the router asks for them only while a model still learns
+ * its limits, or at the stream's end. A class, not an object literal with getters, which V8 builds on
+ * a slow path (decision 2250).
+ */
+class OpenedStream implements AdapterStream {
+  readonly events: AsyncIterable<AdapterStreamEvent>;
+  readonly #headers: Headers;
+  readonly #requestsWindowMs: number;
+  #rateLimit: RateLimitSnapshot | undefined | null = null;
+  #requestId: string | undefined | null = null;
+
+  constructor(events: AsyncIterable<AdapterStreamEvent>, headers: Headers, requestsWindowMs: number) {
+    this.events = events;
+    this.#headers = headers;
+    this.#requestsWindowMs = requestsWindowMs;
+  }
+
+  get rateLimit(): RateLimitSnapshot | undefined {
+    if (this.#rateLimit === null)
+      this.#rateLimit = parseRateLimitHeaders(this.#headers, { requestsWindowMs: this.#requestsWindowMs });
+    return this.#rateLimit;
+  }
+
+  get requestId(): string | undefined {
+    if (this.#requestId === null) this.#requestId = this.#headers.get('x-request-id') ?? undefined;
+    return this.#requestId;
+  }
 }

@@ -4,9 +4,28 @@ import type { AdapterStreamEvent } from '../spec.js';
 import { convertStream } from './convert-stream.js';
 import type { WireChunk } from './wire-types.js';
 
-async function* from(chunks: WireChunk[], end?: Error): AsyncGenerator<WireChunk> {
-  for (const chunk of chunks) yield chunk;
-  if (end) throw end;
+const encoder = new TextEncoder();
+
+/** A streamed response body: one SSE event per chunk (then `[DONE]`), in one read each; `end` errors it. */
+function from(chunks: WireChunk[], end?: Error): ReadableStream<Uint8Array> {
+  const frames = [
+    ...chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`),
+    ...(end ? [] : ['data: [DONE]\n\n']),
+  ];
+  return sse(frames, end);
+}
+
+function sse(frames: string[], end?: Error, onCancel?: () => void): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const frame = frames[next++];
+      if (frame !== undefined) controller.enqueue(encoder.encode(frame));
+      else if (end) controller.error(end);
+      else controller.close();
+    },
+    cancel: onCancel,
+  });
 }
 
 const cut = () => new ProviderError('cut', { failure: 'stream_cut', provider: 'p', model: 'm' });
@@ -19,8 +38,12 @@ function context(signal = new AbortController().signal) {
         ? signal.reason
         : new ProviderError(String(error), { failure: 'stream_cut', provider: 'p', model: 'm' }),
     cutError: cut,
-    inBandError: (message: string) =>
-      new ProviderError(message, { failure: 'server', provider: 'p', model: 'm' }),
+    inBandError: (error: unknown) =>
+      new ProviderError(typeof error === 'string' ? error : JSON.stringify(error), {
+        failure: 'server',
+        provider: 'p',
+        model: 'm',
+      }),
   };
 }
 
@@ -133,27 +156,70 @@ describe('convertStream', () => {
     });
   });
 
-  it('rethrows the abort reason when the SDK ends an aborted stream silently', async () => {
-    const controller = new AbortController();
-    const reason = new Error('stop now');
-    async function* aborting(): AsyncGenerator<WireChunk> {
-      yield text('a');
-      controller.abort(reason);
-    }
-    await expect(collect(convertStream(aborting(), context(controller.signal)))).rejects.toBe(reason);
+  it('fails on a chunk with an error object, as the SDKs do', async () => {
+    const frames = [
+      `data: ${JSON.stringify(text('a'))}\n\n`,
+      'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n',
+    ];
+    const seen: AdapterStreamEvent[] = [];
+    const run = async () => {
+      for await (const event of convertStream(sse(frames), context())) seen.push(event);
+    };
+    await expect(run()).rejects.toThrow('{"message":"overloaded","type":"server_error"}');
+    expect(seen).toEqual([{ type: 'text-delta', text: 'a' }]);
   });
 
-  it('closes the source when the consumer stops early', async () => {
-    let closed = false;
-    async function* source(): AsyncGenerator<WireChunk> {
-      try {
-        yield text('a');
-        yield text('b');
-      } finally {
-        closed = true;
+  it('skips what follows [DONE], and fails on a chunk that is not JSON', async () => {
+    const after = [
+      `data: ${JSON.stringify(text('a', 'stop'))}\n\n`,
+      'data: [DONE]\n\n',
+      'data: not json\n\n',
+    ];
+    expect(await collect(convertStream(sse(after), context()))).toEqual([
+      { type: 'text-delta', text: 'a' },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    const malformed = [`data: ${JSON.stringify(text('a'))}\n\n`, 'data: {"choices": [\n\n'];
+    await expect(collect(convertStream(sse(malformed), context()))).rejects.toThrow(/^SyntaxError/);
+  });
+
+  it('fails a response without a body', async () => {
+    await expect(collect(convertStream(null, context()))).rejects.toThrow('has no body');
+  });
+
+  it('rethrows the abort reason for chunks read after an abort', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    const seen: AdapterStreamEvent[] = [];
+    const run = async () => {
+      for await (const event of convertStream(
+        from([text('a'), text('b'), text('', 'stop')]),
+        context(controller.signal),
+      )) {
+        seen.push(event);
+        controller.abort(reason);
       }
-    }
-    for await (const _event of convertStream(source(), context())) break;
-    expect(closed).toBe(true);
+    };
+    await expect(run()).rejects.toBe(reason);
+    expect(seen).toEqual([{ type: 'text-delta', text: 'a' }]);
+  });
+
+  it('cancels the body (closing the connection) when the consumer stops early, not when it ends', async () => {
+    let cancelled = 0;
+    const frames = [`data: ${JSON.stringify(text('a'))}\n\n`, `data: ${JSON.stringify(text('b'))}\n\n`];
+    for await (const _event of convertStream(
+      sse(frames, undefined, () => cancelled++),
+      context(),
+    ))
+      break;
+    expect(cancelled).toBe(1);
+    const whole = [`data: ${JSON.stringify(text('a', 'stop'))}\n\n`, 'data: [DONE]\n\n'];
+    await collect(
+      convertStream(
+        sse(whole, undefined, () => cancelled++),
+        context(),
+      ),
+    );
+    expect(cancelled).toBe(1);
   });
 });

@@ -54,6 +54,15 @@ const STREAM_FAULTS: FaultCase[] = [
   },
 ];
 
+/** A stream that fails when it opens or while it is read: what it yielded and the error. */
+async function failedStream(context: ConformanceContext, call: ReturnType<typeof makeCall>) {
+  try {
+    return await drain(await context.adapter().doStream(call));
+  } catch (error) {
+    return { events: [], text: '', error };
+  }
+}
+
 export function registerFaultCases(context: ConformanceContext): void {
   const { options } = context;
   const conformanceCase = (name: string, title: string, body: () => Promise<void>) =>
@@ -114,6 +123,17 @@ export function registerFaultCases(context: ConformanceContext): void {
         expect(events.some((event) => event.type === 'finish')).toBe(false);
       },
     );
+
+    // Anthropic's SDK skips an event without a name (the simulator sends none), so there the stream
+    // ends without its last event.
+    const malformed = context.wire.name === 'anthropic' ? 'stream_cut' : 'server';
+    conformanceCase('stream-faults', `a 200 stream whose event is not JSON → ${malformed}`, async () => {
+      script({ outcome: 'malformed' });
+      const { events, error } = await failedStream(context, call());
+      context.errors.push(error);
+      expect(asProviderError(error).failure).toBe(malformed);
+      expect(events.some((event) => event.type === 'finish')).toBe(false);
+    });
   });
 
   describe('rate-limit headers', () => {
