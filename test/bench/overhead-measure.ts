@@ -6,7 +6,8 @@ import { ascending, drained, MESSAGES, MODEL, percentile, startLoopback } from '
 // Run by overhead.ts in a child process without the source condition, so the packages load from their
 // builds (dist), as users run them. Prints the rows as JSON on stdout.
 
-const WARMUP = 1_500;
+// Enough for V8 to finish optimising the router's once-per-request functions (decision 2250).
+const WARMUP = 3_000;
 const SAMPLES = 3_000;
 const us = (ms: number) => (ms * 1_000).toFixed(0);
 
