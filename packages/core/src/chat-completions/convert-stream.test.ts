@@ -181,6 +181,10 @@ describe('convertStream', () => {
     ]);
     const malformed = [`data: ${JSON.stringify(text('a'))}\n\n`, 'data: {"choices": [\n\n'];
     await expect(collect(convertStream(sse(malformed), context()))).rejects.toThrow(/^SyntaxError/);
+    const notAnObject = ['data: null\n\n'];
+    await expect(collect(convertStream(sse(notAnObject), context()))).rejects.toThrow(
+      'SyntaxError: a stream event is not a JSON object',
+    );
   });
 
   it('fails a response without a body', async () => {

@@ -61,8 +61,10 @@ export async function* convertStream(
           continue;
         }
         if (context.signal.aborted) throw context.signal.reason;
-        const chunk = JSON.parse(data) as WireChunk & { error?: unknown };
-        if (chunk?.error) throw context.inBandError(chunk.error);
+        const chunk = JSON.parse(data) as (WireChunk & { error?: unknown }) | null;
+        if (typeof chunk !== 'object' || chunk === null)
+          throw new SyntaxError('a stream event is not a JSON object');
+        if (chunk.error) throw context.inBandError(chunk.error);
         const inBand = chunk.x_groq?.error;
         if (inBand) throw context.inBandError(inBand);
         const chunkUsage = chunk.usage ?? chunk.x_groq?.usage;
