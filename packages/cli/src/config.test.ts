@@ -66,6 +66,16 @@ describe('validateConfig', () => {
     );
   });
 
+  it('takes promptCaching on an anthropic entry, as the adapter spells it', () => {
+    const config = validateConfig({
+      providers: [
+        { kind: 'anthropic', promptCaching: { ttl: '1h' } },
+        { kind: 'anthropic', name: 'short', promptCaching: true },
+      ],
+    });
+    expect(config.providers.map((provider) => provider.promptCaching)).toEqual([{ ttl: '1h' }, true]);
+  });
+
   it.each([
     [{}, 'providers', 'providers must be a non-empty array'],
     [{ providers: [{ kind: 'x' }] }, 'providers[0].kind', 'must be one of'],
@@ -100,6 +110,26 @@ describe('validateConfig', () => {
       },
       'providers[0].models[0].cacheWrite1hUsdPerMTok',
       'must be a non-negative number',
+    ],
+    [
+      { providers: [{ kind: 'anthropic', promptCaching: 'yes' }] },
+      'providers[0].promptCaching',
+      'providers[0].promptCaching must be true, false or { "ttl": "5m" | "1h" }, got "yes"',
+    ],
+    [
+      { providers: [{ kind: 'openai' }, { kind: 'anthropic', promptCaching: { ttl: '2h' } }] },
+      'providers[1].promptCaching.ttl',
+      'must be "5m" or "1h", got "2h"',
+    ],
+    [
+      { providers: [{ kind: 'anthropic', promptCaching: { ttl: '5m', type: 'ephemeral' } }] },
+      'providers[0].promptCaching.type',
+      'is not a known option',
+    ],
+    [
+      { providers: [{ kind: 'openai', promptCaching: true }] },
+      'providers[0].promptCaching',
+      'is only for kind anthropic, not openai',
     ],
     [{ providers: [{ kind: 'openai' }], strategy: 'best' }, 'strategy', 'must be one of'],
     [{ providers: [{ kind: 'openai' }], maxAttempts: 2.5 }, 'maxAttempts', 'whole number'],

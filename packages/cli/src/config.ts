@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { ConfigError, type Limits, type ModelSpec } from '@spillway/core';
 import { fileProblem } from './cli-errors.js';
 import { loadPlugins } from './plugins.js';
-import { providerKind, providerKindNames } from './provider-kinds.js';
+import { type PromptCaching, providerKind, providerKindNames } from './provider-kinds.js';
 
 /** A registered provider kind: 'openai', 'anthropic', 'groq', 'google', 'openai-compatible' or another. */
 export type ProviderKind = string;
@@ -16,6 +16,8 @@ export type ProviderConfig = {
   baseURL?: string;
   models?: Array<string | (Partial<ModelSpec> & { id: string })>;
   limits?: Limits;
+  /** Anthropic: `true` (5-minute cache) or `{ "ttl": "5m" | "1h" }` (the adapter's `promptCaching`). */
+  promptCaching?: PromptCaching;
 };
 
 export type CliConfig = {
@@ -55,7 +57,8 @@ const TOP_FIELDS = [
   'redis',
   'cache',
 ];
-const PROVIDER_FIELDS = ['kind', 'name', 'apiKeyEnv', 'baseURL', 'models', 'limits'];
+const PROVIDER_FIELDS = ['kind', 'name', 'apiKeyEnv', 'baseURL', 'models', 'limits', 'promptCaching'];
+const CACHE_TTLS = ['5m', '1h'];
 
 /** Reads and validates a config file; every problem names the file and the field. */
 export function loadConfig(path: string): CliConfig {
@@ -193,7 +196,24 @@ function validateProvider(value: unknown, field: string): ProviderConfig {
   }
   if (value.models !== undefined) provider.models = validateModels(value.models, `${field}.models`);
   if (value.limits !== undefined) provider.limits = validateLimits(value.limits, `${field}.limits`);
+  if (value.promptCaching !== undefined) {
+    if (!entry.promptCaching) {
+      const kinds = providerKindNames().filter((name) => providerKind(name)?.promptCaching);
+      fail(`${field}.promptCaching`, `is only for kind ${kinds.join(', ')}, not ${kind}`);
+    }
+    provider.promptCaching = validatePromptCaching(value.promptCaching, `${field}.promptCaching`);
+  }
   return provider;
+}
+
+function validatePromptCaching(value: unknown, field: string): PromptCaching {
+  if (typeof value === 'boolean') return value;
+  if (!isObject(value))
+    fail(field, `must be true, false or { "ttl": "5m" | "1h" }, got ${JSON.stringify(value)}`);
+  unknownKeys(value, ['ttl'], field);
+  if (typeof value.ttl !== 'string' || !CACHE_TTLS.includes(value.ttl))
+    fail(`${field}.ttl`, `must be "5m" or "1h", got ${JSON.stringify(value.ttl)}`);
+  return { ttl: value.ttl as '5m' | '1h' };
 }
 
 const MODEL_NUMBER_FIELDS = [

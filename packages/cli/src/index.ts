@@ -3,7 +3,7 @@ export { runBatch } from './batch/run-batch.js';
 export type { CliConfig, ProviderConfig, ProviderKind } from './config.js';
 export { loadConfig, loadConfigAndPlugins, validateConfig } from './config.js';
 export type { PluginApi, SpillwayPlugin } from './plugins.js';
-export type { ProviderFactoryOptions, ProviderKindEntry } from './provider-kinds.js';
+export type { PromptCaching, ProviderFactoryOptions, ProviderKindEntry } from './provider-kinds.js';
 export { registerProviderKind } from './provider-kinds.js';
 export type { ProviderSet, SimulateOptions } from './providers.js';
 export { liveProviders, SIMULATED_CONFIG, simulatedProviders } from './providers.js';

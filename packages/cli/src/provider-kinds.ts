@@ -12,7 +12,12 @@ export type ProviderFactoryOptions = {
   baseURL?: string;
   models?: Array<string | (Partial<ModelSpec> & { id: string })>;
   limits?: Limits;
+  /** Only for kinds with `promptCaching: true` (the Anthropic adapter's option of that name). */
+  promptCaching?: PromptCaching;
 };
+
+/** The Anthropic adapter's prompt-cache option, as a config file spells it. */
+export type PromptCaching = boolean | { ttl: '5m' | '1h' };
 
 /** How the CLI builds, keys and simulates one provider kind. */
 export type ProviderKindEntry = {
@@ -23,6 +28,8 @@ export type ProviderKindEntry = {
   protocol: SimProtocol | Wire;
   /** The config must give `baseURL` and `models` (a generic endpoint with no catalog). */
   requiresEndpoint?: boolean;
+  /** The adapter takes `promptCaching` (config entries of other kinds may not set it). */
+  promptCaching?: boolean;
 };
 
 const kinds = new Map<string, ProviderKindEntry>();
@@ -45,6 +52,7 @@ registerProviderKind('anthropic', {
   create: anthropic,
   keyVariables: ['ANTHROPIC_API_KEY'],
   protocol: 'anthropic',
+  promptCaching: true,
 });
 registerProviderKind('groq', { create: groq, keyVariables: ['GROQ_API_KEY'], protocol: 'groq' });
 registerProviderKind('google', {

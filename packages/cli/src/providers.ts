@@ -117,5 +117,6 @@ function adapter(
     ...(baseURL ? { baseURL } : {}),
     ...(config.models ? { models: config.models } : {}),
     ...(config.limits ? { limits: config.limits } : {}),
+    ...(config.promptCaching !== undefined ? { promptCaching: config.promptCaching } : {}),
   });
 }
