@@ -10,6 +10,8 @@ export type AccessLogEntry = {
   stream?: boolean;
   /** Set when the request ended before its response did (the client went away or the stream broke). */
   incomplete?: true;
+  /** Set when the gateway cut a stream whose client stopped reading for `writeTimeoutMs`. */
+  writeTimeout?: true;
   requestBytes?: number;
 };
 

@@ -28,6 +28,12 @@ export type GatewayOptions = {
    * `stallTimeoutMs` with an in-band error. A body still arriving at the deadline gets 408. Default 300 000 ms.
    */
   requestTimeoutMs?: number;
+  /**
+   * How long a stream may wait on a client that stops reading (its socket's buffers are full and it
+   * does not drain): then the gateway destroys the connection and closes the router stream, which
+   * aborts the provider call and frees its slot. Only runs while a write is blocked. Default 30 000 ms.
+   */
+  writeTimeoutMs?: number;
   /** On `close()`, how long requests in flight may take to finish before they are cut. Default 30 000 ms. */
   drainTimeoutMs?: number;
   /**
@@ -52,7 +58,13 @@ export type GatewayOptions = {
 export type ResolvedOptions = Required<
   Pick<
     GatewayOptions,
-    'port' | 'host' | 'allowAnonymous' | 'maxBodyBytes' | 'requestTimeoutMs' | 'drainTimeoutMs'
+    | 'port'
+    | 'host'
+    | 'allowAnonymous'
+    | 'maxBodyBytes'
+    | 'requestTimeoutMs'
+    | 'writeTimeoutMs'
+    | 'drainTimeoutMs'
   >
 > &
   GatewayOptions;
@@ -63,7 +75,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   const router = options.router as Partial<GatewayRouter> | undefined;
   if (!router || typeof router.chat !== 'function' || typeof router.stats !== 'function')
     throw new ConfigError('router must be a router from createRouter()', { field: 'router' });
-  for (const field of ['maxBodyBytes', 'requestTimeoutMs', 'drainTimeoutMs'] as const) {
+  for (const field of ['maxBodyBytes', 'requestTimeoutMs', 'writeTimeoutMs', 'drainTimeoutMs'] as const) {
     const value = options[field];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0))
       throw new ConfigError(`${field} must be a positive number, got ${JSON.stringify(value)}`, { field });
@@ -86,6 +98,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     allowAnonymous: options.allowAnonymous ?? false,
     maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
     requestTimeoutMs: options.requestTimeoutMs ?? 300_000,
+    writeTimeoutMs: options.writeTimeoutMs ?? 30_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
   };
 }

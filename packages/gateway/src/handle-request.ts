@@ -36,6 +36,8 @@ export type HandlerContext = {
   log: AccessLogger | undefined;
   /** Runs each request's deadline (the router's clock when the options give one). */
   clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  /** Counts a stream cut because its client stopped reading (`writeTimeoutMs`). */
+  writeTimedOut: () => void;
   /** True once `close()` began: new API requests are refused with 503 while the rest drain. */
   draining: () => boolean;
   /** The operational routes (`/healthz`, `/metrics`, …); returns false when the path is not one. */
@@ -183,7 +185,14 @@ export async function handleRequest(
   }
   entry.stream = true;
   try {
-    await pipeFrames(frames, res);
+    await pipeFrames(frames, res, {
+      clock,
+      timeoutMs: context.options.writeTimeoutMs,
+      onTimeout: () => {
+        entry.writeTimeout = true;
+        context.writeTimedOut();
+      },
+    });
   } catch {
     // The translations frame every router failure in-band; anything else still must not look like a
     // complete answer.

@@ -23,6 +23,11 @@ export class OpsRoutes {
     if (options.metrics !== false) this.#metrics = new PrometheusMetrics(options.router);
   }
 
+  /** A stream was cut because its client stopped reading: counted in `/metrics`. */
+  writeTimedOut(): void {
+    this.#metrics?.writeTimedOut();
+  }
+
   serve(path: string, request: IncomingMessage, res: ServerResponse): boolean {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     if (path === '/healthz') return json(res, 200, { status: 'ok' });

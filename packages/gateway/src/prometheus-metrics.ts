@@ -14,9 +14,18 @@ export class PrometheusMetrics {
   readonly #exporter = new PrometheusExporter({ preventServerStart: true });
   readonly #provider = new MeterProvider({ readers: [this.#exporter] });
   readonly #stop: () => void;
+  readonly #writeTimeouts = this.#provider
+    .getMeter('@spillway/gateway')
+    .createCounter('spillway.gateway.write_timeouts', {
+      description: 'Streams cut because the client stopped reading for writeTimeoutMs',
+    });
 
   constructor(router: GatewayRouter) {
     this.#stop = instrument(router as Router, { meterProvider: this.#provider });
+  }
+
+  writeTimedOut(): void {
+    this.#writeTimeouts.add(1);
   }
 
   serve(request: IncomingMessage, res: ServerResponse): void {

@@ -38,6 +38,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log: accessLogger(resolved.accessLog),
     clock: deadlineClock(resolved.clock),
     draining: () => draining,
+    writeTimedOut: () => ops.writeTimedOut(),
     serveOps: (path: string, request: IncomingMessage, res: ServerResponse) => ops.serve(path, request, res),
   };
   const server = createServer((request, res) => {

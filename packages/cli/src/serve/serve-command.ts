@@ -23,7 +23,7 @@ Options:
                                  adminKeys: [{ sha256 | keyEnv }] (then /metrics, /status,
                                  /dashboard need one),
                                  aliases, unknownModel, maxBodyBytes, requestTimeoutMs,
-                                 drainTimeoutMs, accessLog }
+                                 writeTimeoutMs, drainTimeoutMs, accessLog }
                     "redis": { url | urlEnv, prefix }   (replicas on one Redis share the limits)
                     "cache": { memory: true | { maxEntries, maxBytes, ttlMs } }
                           or { redis: "redis://…" | { url | urlEnv, prefix, ttlMs } }

@@ -35,6 +35,7 @@ describe('serve config', () => {
       'gateway.adminKeys[0].tenant',
     );
     expect(fieldOf(() => gatewayOptions({ unknownModel: 'maybe' }, {}))).toBe('gateway.unknownModel');
+    expect(gatewayOptions({ writeTimeoutMs: 10_000 }, {}).writeTimeoutMs).toBe(10_000);
   });
 
   it('resolves the Redis URL from the environment', () => {

@@ -14,6 +14,7 @@ export type GatewaySection = {
   unknownModel?: 'error' | 'auto';
   maxBodyBytes?: number;
   requestTimeoutMs?: number;
+  writeTimeoutMs?: number;
   drainTimeoutMs?: number;
   /** JSON access log lines on stdout. Default true. */
   accessLog?: boolean;
@@ -32,6 +33,7 @@ const GATEWAY_FIELDS = [
   'unknownModel',
   'maxBodyBytes',
   'requestTimeoutMs',
+  'writeTimeoutMs',
   'drainTimeoutMs',
   'accessLog',
 ];
@@ -89,7 +91,7 @@ export function gatewayOptions(
     options.unknownModel = section.unknownModel;
   }
   // Numbers are checked by startGateway, which names the same fields.
-  for (const field of ['maxBodyBytes', 'requestTimeoutMs', 'drainTimeoutMs'] as const)
+  for (const field of ['maxBodyBytes', 'requestTimeoutMs', 'writeTimeoutMs', 'drainTimeoutMs'] as const)
     if (section[field] !== undefined) options[field] = section[field] as number;
   if (section.keys !== undefined) options.keys = virtualKeys(section.keys, env, 'gateway.keys', KEY_FIELDS);
   if (section.adminKeys !== undefined)
