@@ -1,16 +1,30 @@
-import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { type AdapterStreamEvent, ProviderError } from '@spillway/core';
 import { describe, expect, it } from 'vitest';
-import { convertStream } from './convert-stream.js';
+import { convertStream as convertBody } from './convert-stream.js';
 
 const context = { provider: 'anthropic', model: 'claude-test', signal: new AbortController().signal };
+const headers = new Headers({ 'request-id': 'req_200' });
 
 type Event = Record<string, unknown>;
 
-async function* source(events: Event[], end?: Error): AsyncGenerator<RawMessageStreamEvent> {
-  for (const event of events) yield event as unknown as RawMessageStreamEvent;
-  if (end) throw end;
+const frame = (event: Event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
+
+/** A response body with one read per event (named by its type, as Anthropic sends them), then `end`. */
+function source(events: Array<Event | string>, end?: Error): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const reads = events.map((event) => encoder.encode(typeof event === 'string' ? event : frame(event)));
+  return new ReadableStream({
+    pull(controller) {
+      const next = reads.shift();
+      if (next) controller.enqueue(next);
+      else if (end) controller.error(end);
+      else controller.close();
+    },
+  });
 }
+
+const convertStream = (body: ReadableStream<Uint8Array>, streamContext: typeof context) =>
+  convertBody(body, headers, streamContext);
 
 async function collect(iterable: AsyncIterable<AdapterStreamEvent>): Promise<AdapterStreamEvent[]> {
   const events: AdapterStreamEvent[] = [];
@@ -129,46 +143,90 @@ describe('convertStream', () => {
     expect(error).toMatchObject({ failure: 'stream_cut', provider: 'anthropic', model: 'claude-test' });
   });
 
-  it('throws the class of an in-band error and a cut for a broken socket', async () => {
-    const { APIError } = await import('@anthropic-ai/sdk');
+  it("throws the class of an in-band error event, with the 200's request id, and a cut for a broken socket", async () => {
     const body = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
-    const inBand = new APIError(undefined, body, undefined, new Headers(), 'overloaded_error');
-    await expect(collect(convertStream(source([start], inBand), context))).rejects.toMatchObject({
+    const inBand = `event: error\ndata: ${JSON.stringify(body)}\n\n`;
+    await expect(collect(convertStream(source([start, inBand]), context))).rejects.toMatchObject({
       failure: 'overloaded',
+      requestId: 'req_200',
     });
+    // An error event whose data is not JSON, or that has none, still fails the stream (as in the SDK).
+    for (const bad of ['event: error\ndata: oops\n\n', 'event: error\n\n'])
+      await expect(collect(convertStream(source([start, bad]), context))).rejects.toMatchObject({
+        failure: 'server',
+      });
     await expect(
       collect(convertStream(source([start], new TypeError('terminated')), context)),
     ).rejects.toMatchObject({ failure: 'stream_cut' });
   });
 
+  it('skips ping, unnamed events and events without data; handles other named events by their type', async () => {
+    const delta = { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } };
+    const events = await collect(
+      convertStream(
+        source([
+          start,
+          'event: ping\ndata: not json\n\n',
+          `data: ${JSON.stringify({ ...delta, delta: { type: 'text_delta', text: 'unnamed' } })}\n\n`,
+          'event: content_block_delta\n\n',
+          'event: some_new_event\ndata: {"type":"some_new_event"}\n\n',
+          `event: renamed\ndata: ${JSON.stringify(delta)}\n\n`,
+          stop,
+        ]),
+        context,
+      ),
+    );
+    expect(events.filter((event) => event.type === 'text-delta')).toEqual([
+      { type: 'text-delta', text: 'x' },
+    ]);
+    expect(events.at(-1)?.type).toBe('finish');
+  });
+
+  it('fails a named event whose data is not JSON as a malformed answer', async () => {
+    const error = await collect(
+      convertStream(source([start, 'event: content_block_delta\ndata: {broken\n\n']), context),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ failure: 'server', requestId: 'req_200' });
+    expect((error as Error).message).toContain('malformed response');
+  });
+
   it('rethrows the abort reason instead of reporting a cut when the caller aborted', async () => {
     const controller = new AbortController();
     const reason = new Error('stop');
-    async function* abortingSource(): AsyncGenerator<RawMessageStreamEvent> {
-      yield start as unknown as RawMessageStreamEvent;
-      controller.abort(reason);
-      // The SDK ends quietly once its request is aborted.
-    }
-    await expect(
-      collect(convertStream(abortingSource(), { ...context, signal: controller.signal })),
-    ).rejects.toBe(reason);
+    const body = source([
+      start,
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } },
+    ]);
+    const seen: AdapterStreamEvent[] = [];
+    const error = await (async () => {
+      for await (const event of convertStream(body, { ...context, signal: controller.signal })) {
+        seen.push(event);
+        controller.abort(reason);
+      }
+    })().catch((caught: unknown) => caught);
+    expect(error).toBe(reason);
+    expect(seen.map((event) => event.type)).toEqual(['usage']);
   });
 
-  it('closes the source when the consumer stops early', async () => {
-    let closed = false;
-    async function* endless(): AsyncGenerator<RawMessageStreamEvent> {
-      try {
-        yield start as unknown as RawMessageStreamEvent;
-        while (true) {
-          yield { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } } as never;
-        }
-      } finally {
-        closed = true;
-      }
-    }
-    for await (const event of convertStream(endless(), context)) {
+  it('cancels the body when the consumer stops early', async () => {
+    let cancelled = false;
+    const delta = new TextEncoder().encode(
+      frame({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } }),
+    );
+    const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(frame(start)));
+      },
+      pull(controller) {
+        controller.enqueue(delta);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    for await (const event of convertStream(endless, context)) {
       if (event.type === 'text-delta') break;
     }
-    expect(closed).toBe(true);
+    expect(cancelled).toBe(true);
   });
 });

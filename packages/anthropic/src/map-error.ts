@@ -75,6 +75,10 @@ export function mapError(error: unknown, context: ErrorContext): unknown {
     const failure: FailureClass = context.phase === 'stream' ? 'stream_cut' : 'server';
     return providerError(failure, `Anthropic: ${describe(error)}`, context, error);
   }
+  return apiError(api, context, error);
+}
+
+function apiError(api: SdkApiError, context: ErrorContext, cause: unknown): ProviderError {
   const { headers, status } = api;
   const failure = classify(api);
   const options: ProviderErrorExtras = { status, requestId: api.requestID };
@@ -82,7 +86,56 @@ export function mapError(error: unknown, context: ErrorContext): unknown {
     options.rateLimit = parseRateLimitHeaders(headers);
     options.retryAfterMs = parseRetryAfter(headers);
   }
-  return providerError(failure, `Anthropic ${status ?? 'stream'}: ${api.message}`, context, error, options);
+  return providerError(failure, `Anthropic ${status ?? 'stream'}: ${api.message}`, context, cause, options);
+}
+
+/**
+ * An `event: error` inside a 200 stream, with that response's headers: read into the same facts as
+ * the `APIError` the SDK's stream raises for it (no status; the body, its `error.type` and message;
+ * the request id and rate limits of the 200), so it is classified as before the adapter read streams
+ * itself (decision 2251): `overloaded_error` is overloaded, `rate_limit_error` a rate limit, and so on.
+ */
+export function inBandError(data: string, headers: Headers, context: ErrorContext): unknown {
+  if (context.signal.aborted) return abortReason(context.signal);
+  const body = safeJson(data) ?? data;
+  const inner = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  const error = (typeof inner === 'object' && inner !== null ? inner : {}) as {
+    type?: unknown;
+    message?: unknown;
+    details?: { error_code?: unknown } | null;
+  };
+  const errorCode = error.details?.error_code;
+  return apiError(
+    {
+      name: 'APIError',
+      message: sdkMessage(body),
+      status: undefined,
+      headers,
+      requestID: headers.get('request-id') ?? undefined,
+      apiMessage: typeof error.message === 'string' ? error.message : undefined,
+      type: typeof error.type === 'string' ? error.type : null,
+      errorCode: typeof errorCode === 'string' ? errorCode : null,
+      hasBody: true,
+    },
+    context,
+    undefined,
+  );
+}
+
+/** The message the SDK's `APIError` gives a body without a status. */
+function sdkMessage(body: unknown): string {
+  const message = (body as { message?: unknown } | null)?.message;
+  if (message) return typeof message === 'string' ? message : JSON.stringify(message);
+  if (body) return JSON.stringify(body);
+  return '(no status code or body)';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -12,4 +12,4 @@ export type { HeaderReader } from './rate-limit-headers.js';
 export { parseGoDuration, parseHeaderInteger, parseRetryAfter } from './rate-limit-headers.js';
 export type { SdkLog, SdkLogger } from './sdk-logger.js';
 export { createSdkLog } from './sdk-logger.js';
-export { SseDecoder } from './sse-decoder.js';
+export { SseDecoder, type SseEvent } from './sse-decoder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseDecoder } from './sse-decoder.js';
+import { SseDecoder, type SseEvent } from './sse-decoder.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -7,6 +7,12 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 function decode(parts: Array<string | Uint8Array>): string[] {
   const decoder = new SseDecoder();
   return parts.flatMap((part) => decoder.push(typeof part === 'string' ? bytes(part) : part));
+}
+
+/** Feeds `parts` one read at a time; returns every event with its name. */
+function decodeEvents(parts: Array<string | Uint8Array>): SseEvent[] {
+  const decoder = new SseDecoder();
+  return parts.flatMap((part) => decoder.pushEvents(typeof part === 'string' ? bytes(part) : part));
 }
 
 /** Every way of cutting `text` into two reads, and into one read per byte. */
@@ -55,5 +61,46 @@ describe('SseDecoder', () => {
   it('drops an event the stream leaves open, and a leading byte-order mark', () => {
     expect(decode(['\uFEFFdata: first\n\ndata: open'])).toEqual(['first']);
     expect(decode(['data: open\n'])).toEqual([]);
+  });
+});
+
+describe('SseDecoder.pushEvents', () => {
+  it('gives each event its name, or undefined when it had no event line', () => {
+    const text = 'event: message_start\ndata: {"a":1}\n\ndata: plain\n\nevent: two\ndata: a\ndata: b\n\n';
+    expect(decodeEvents([text])).toEqual([
+      { event: 'message_start', data: '{"a":1}' },
+      { event: undefined, data: 'plain' },
+      { event: 'two', data: 'a\nb' },
+    ]);
+  });
+
+  it('gives the same named events however the bytes are split between reads', () => {
+    const text =
+      'event: ping\r\ndata: {"type": "ping"}\r\n\r\n: c\revent:content_block_delta\rdata: {"t":"é😀"}\r\r' +
+      'event: message_stop\ndata: {}\n\n';
+    for (const parts of splits(text))
+      expect(decodeEvents(parts)).toEqual([
+        { event: 'ping', data: '{"type": "ping"}' },
+        { event: 'content_block_delta', data: '{"t":"é😀"}' },
+        { event: 'message_stop', data: '{}' },
+      ]);
+  });
+
+  it("gives an event with a name and no data (as Anthropic's SDK does), and forgets the name after it", () => {
+    expect(decodeEvents(['event: error\n\ndata: next\n\nevent\n\n'])).toEqual([
+      { event: 'error', data: '' },
+      { event: undefined, data: 'next' },
+      { event: '', data: '' },
+    ]);
+  });
+
+  it('skips other fields that start like `event`, comments, and an event left open', () => {
+    expect(decodeEvents(['events: no\n: event: no\ndata: x\n\nevent: open\ndata: y\n'])).toEqual([
+      { event: undefined, data: 'x' },
+    ]);
+  });
+
+  it('ignores event lines in push, which gives only the data of events that had some', () => {
+    expect(decode(['event: ping\n\nevent: a\ndata: x\n\n'])).toEqual(['x']);
   });
 });
